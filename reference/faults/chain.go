@@ -1,0 +1,4 @@
+package faults
+
+// chainFaults are the faults of the chain area.
+var chainFaults = []Def{}

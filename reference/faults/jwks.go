@@ -1,0 +1,4 @@
+package faults
+
+// jwksFaults are the faults of the jwks area.
+var jwksFaults = []Def{}

@@ -1,0 +1,76 @@
+package reference
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/authspec/authspec/reference/authn"
+)
+
+// Option configures a Broker at Start. Behaviour choices and fault switches
+// are options, never booleans threaded through calls.
+type Option func(*options) error
+
+type options struct {
+	mqttListen     string
+	apiListen      string
+	apiKey         string
+	apiSecret      string
+	config         []byte // EMQX-shaped configuration (see reference/config)
+	profile        authn.SecurityProfile
+	faults         []string
+	log            *slog.Logger
+	now            func() time.Time
+	jwksMinRefresh time.Duration
+}
+
+// WithMQTTListen sets the MQTT TCP listen address (default 127.0.0.1:0, a free port).
+func WithMQTTListen(addr string) Option {
+	return func(o *options) error { o.mqttListen = addr; return nil }
+}
+
+// WithAPIListen sets the management API listen address (default 127.0.0.1:0).
+func WithAPIListen(addr string) Option {
+	return func(o *options) error { o.apiListen = addr; return nil }
+}
+
+// WithAPIKey sets the API key and secret that the management API accepts as
+// HTTP basic auth, as EMQX's API keys are used.
+func WithAPIKey(key, secret string) Option {
+	return func(o *options) error { o.apiKey, o.apiSecret = key, secret; return nil }
+}
+
+// WithConfig sets the initial configuration: EMQX-shaped JSON, either an
+// array of authenticators or an object with "authentication",
+// "authorization" and "authentication_settings".
+func WithConfig(cfg []byte) Option {
+	return func(o *options) error { o.config = append([]byte(nil), cfg...); return nil }
+}
+
+// WithSecurityProfile selects legacy (default) or hardened behaviour.
+func WithSecurityProfile(p authn.SecurityProfile) Option {
+	return func(o *options) error { o.profile = p; return nil }
+}
+
+// WithFault switches on deliberate defects, for the suite's self-test and for
+// users who want to see what a failing report looks like.
+func WithFault(names ...string) Option {
+	return func(o *options) error { o.faults = append(o.faults, names...); return nil }
+}
+
+// WithLogger sets where authentication decisions and broker events are logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) error { o.log = l; return nil }
+}
+
+// WithClock replaces the clock used for exp/nbf checks and expiry timers.
+func WithClock(now func() time.Time) Option {
+	return func(o *options) error { o.now = now; return nil }
+}
+
+// WithJWKSMinRefresh lowers the 10 s minimum JWKS refresh interval
+// (JWT-JWKS-10). Test-only: it lets scenarios observe a refresh in well under
+// a second against the reference; a real broker keeps EMQX's minimum.
+func WithJWKSMinRefresh(d time.Duration) Option {
+	return func(o *options) error { o.jwksMinRefresh = d; return nil }
+}
