@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/authspec/authspec/reference"
+	"github.com/authspec/authspec/reference/authn"
+	"github.com/authspec/authspec/reference/faults"
+)
+
+// cloudDefaultConfig is EMQX Cloud's documented default: JWT from the
+// password, HMAC secret "emqxsecret" (JWT-HMAC-05, ambiguity A13).
+const cloudDefaultConfig = `[{"mechanism": "jwt", "from": "password", "use_jwks": false,
+  "algorithm": "hmac-based", "secret": "emqxsecret", "secret_base64_encoded": false}]`
+
+func newServeCmd() *cobra.Command {
+	var (
+		listen, apiListen, apiKey, apiSecret string
+		configFile, profile, logFormat       string
+		faultNames                           []string
+	)
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the bundled reference broker (MQTT 5 and 3.1.1, EMQX-compatible JWT and SCRAM authentication)",
+		Long: `Run the bundled reference broker until interrupted.
+
+With no --config it starts EMQX Cloud's documented default: JWT read from the
+CONNECT password, HMAC secret "emqxsecret". --config takes an EMQX-shaped JSON
+file: an array of authenticators, or an object with "authentication",
+"authorization" and "authentication_settings". Each authentication decision
+is logged in one line naming the check that decided it.
+
+Faults (deliberate defects, to see what a failing report looks like):
+` + faultHelp(),
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			prof, ok := authn.ParseSecurityProfile(profile)
+			if !ok {
+				return usageError("--security-profile must be legacy or hardened, not %q", profile)
+			}
+			cfg := []byte(cloudDefaultConfig)
+			if configFile != "" {
+				data, err := os.ReadFile(configFile)
+				if err != nil {
+					return usageError("--config: %v", err)
+				}
+				cfg = data
+			}
+			var handler slog.Handler
+			switch logFormat {
+			case "text":
+				handler = slog.NewTextHandler(os.Stderr, nil)
+			case "json":
+				handler = slog.NewJSONHandler(os.Stderr, nil)
+			default:
+				return usageError("--log-format must be text or json, not %q", logFormat)
+			}
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			b, err := reference.Start(ctx,
+				reference.WithMQTTListen(listen),
+				reference.WithAPIListen(apiListen),
+				reference.WithAPIKey(apiKey, apiSecret),
+				reference.WithConfig(cfg),
+				reference.WithSecurityProfile(prof),
+				reference.WithFault(faultNames...),
+				reference.WithLogger(slog.New(handler)),
+			)
+			if err != nil {
+				return usageError("start reference: %v", err)
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "authspec reference: MQTT on %s, management API on %s (profile %s", b.MQTTAddr(), b.APIURL(), prof)
+			if len(faultNames) > 0 {
+				fmt.Fprintf(cmd.ErrOrStderr(), ", faults %s", strings.Join(faultNames, ","))
+			}
+			fmt.Fprintln(cmd.ErrOrStderr(), ")")
+			<-ctx.Done()
+			return b.Close()
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&listen, "listen", "127.0.0.1:1883", "MQTT TCP listen address")
+	f.StringVar(&apiListen, "api-listen", "127.0.0.1:18083", "management API listen address (empty: no API)")
+	f.StringVar(&apiKey, "api-key", reference.DefaultAPIKey, "management API key (HTTP basic auth user)")
+	f.StringVar(&apiSecret, "api-secret", reference.DefaultAPISecret, "management API secret (HTTP basic auth password)")
+	f.StringVar(&configFile, "config", "", "EMQX-shaped JSON configuration file (default: JWT, HMAC secret emqxsecret)")
+	f.StringVar(&profile, "security-profile", "legacy", "legacy | hardened")
+	f.StringVar(&logFormat, "log-format", "text", "text | json")
+	f.StringSliceVar(&faultNames, "fault", nil, "switch on a deliberate defect (repeatable; see the list above)")
+	return cmd
+}
+
+func faultHelp() string {
+	var b strings.Builder
+	for _, d := range faults.All() {
+		fmt.Fprintf(&b, "  %-34s %s (breaks %s)\n", d.Name, d.Doc, strings.Join(d.IDs, ", "))
+	}
+	return b.String()
+}

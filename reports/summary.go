@@ -1,0 +1,205 @@
+package reports
+
+import (
+	"math"
+	"sort"
+	"time"
+)
+
+// Meta describes a run: what the reports say beside the results.
+type Meta struct {
+	Target   string        // profile name ("reference" for the in-process reference)
+	Version  string        // authspec version
+	Started  time.Time     // when the run started
+	Duration time.Duration // how long it took
+	Profile  string        // one line describing the target profile
+}
+
+// Summary is summary.json (contract: target, authspec_version, started, duration_s,
+// ids, totals; every other field is an addition) plus what the other writers need.
+type Summary struct {
+	Target          string              `json:"target"`
+	AuthspecVersion string              `json:"authspec_version"`
+	Started         string              `json:"started"`
+	DurationS       float64             `json:"duration_s"`
+	IDs             map[string]IDResult `json:"ids"`
+	Totals          Totals              `json:"totals"`
+
+	// Additions to the contract.
+	Profile        string                 `json:"profile,omitempty"`
+	BaselineNotRun []string               `json:"baseline_not_run,omitempty"` // baselined IDs with no scenario in this run
+	Unidentified   []UnidentifiedScenario `json:"unidentified,omitempty"`     // scenarios with no catalogue ID (a suite defect)
+
+	Meta      Meta       `json:"-"`
+	Scenarios []Scenario `json:"-"` // in cucumber.json order
+}
+
+// IDResult is the verdict of one catalogue ID.
+type IDResult struct {
+	Verdict   Verdict `json:"verdict"`
+	Scenarios int     `json:"scenarios"`
+	Message   string  `json:"message"`
+
+	// Additions to the contract.
+	Group       string          `json:"group"`
+	Observed    string          `json:"observed,omitempty"` // reason code of the scenario that decided the verdict
+	Unreachable bool            `json:"unreachable,omitempty"`
+	Baseline    *BaselineStatus `json:"baseline,omitempty"`
+}
+
+// BaselineStatus says how a baselined ID fared.
+type BaselineStatus struct {
+	Reason string `json:"reason"`
+	Status string `json:"status"` // one of the Baseline* constants
+}
+
+// How a baselined ID fared.
+const (
+	BaselineStillFailing = "still-failing" // fail: the known gap; does not gate
+	BaselineNowPassing   = "now-passing"   // pass or non-strict: the baseline is stale; gates
+	BaselineNotChecked   = "not-checked"   // error: gates as any error does
+	BaselineNotRun       = "not-run"       // not applicable; does not gate
+)
+
+// Totals counts IDs by verdict.
+type Totals struct {
+	Pass          int `json:"pass"`
+	NonStrict     int `json:"non-strict"`
+	Fail          int `json:"fail"`
+	NotApplicable int `json:"not-applicable"`
+	Error         int `json:"error"`
+
+	// Additions to the contract.
+	Baselined          int `json:"baselined"`            // fail IDs that are known gaps (included in fail)
+	BaselineNowPassing int `json:"baseline-now-passing"` // baselined IDs that no longer fail
+}
+
+func (t *Totals) add(v Verdict) {
+	switch v {
+	case VerdictPass:
+		t.Pass++
+	case VerdictNonStrict:
+		t.NonStrict++
+	case VerdictFail:
+		t.Fail++
+	case VerdictNotApplicable:
+		t.NotApplicable++
+	case VerdictError:
+		t.Error++
+	}
+}
+
+// UnidentifiedScenario is a scenario that carries no catalogue ID.
+type UnidentifiedScenario struct {
+	Name    string  `json:"name"`
+	URI     string  `json:"uri"`
+	Line    int     `json:"line"`
+	Verdict Verdict `json:"verdict"`
+}
+
+// Build parses godog's cucumber JSON and judges every scenario and ID. baseline may be
+// nil. The error is only for cucumber JSON that cannot be read.
+func Build(cucumberJSON []byte, meta Meta, baseline *Baseline) (*Summary, error) {
+	scenarios, err := ParseCucumber(cucumberJSON)
+	if err != nil {
+		return nil, err
+	}
+	return summarize(scenarios, meta, baseline), nil
+}
+
+func summarize(scenarios []Scenario, meta Meta, baseline *Baseline) *Summary {
+	s := &Summary{
+		Target:          meta.Target,
+		AuthspecVersion: meta.Version,
+		Started:         meta.Started.Format(time.RFC3339),
+		DurationS:       math.Round(meta.Duration.Seconds()*1000) / 1000,
+		IDs:             map[string]IDResult{},
+		Profile:         meta.Profile,
+		Meta:            meta,
+		Scenarios:       scenarios,
+	}
+	byID := map[string][]*Scenario{}
+	for i := range scenarios {
+		sc := &scenarios[i]
+		if len(sc.IDs) == 0 {
+			s.Unidentified = append(s.Unidentified, UnidentifiedScenario{Name: sc.Name, URI: sc.URI, Line: sc.Line, Verdict: sc.Verdict})
+			continue
+		}
+		for _, id := range sc.IDs {
+			byID[id] = append(byID[id], sc)
+		}
+	}
+	for id, scs := range byID {
+		r := idResult(id, scs)
+		if entry, ok := baseline.Lookup(id); ok {
+			r.Baseline = &BaselineStatus{Reason: entry.Reason, Status: baselineStatus(r.Verdict)}
+		}
+		s.IDs[id] = r
+		s.Totals.add(r.Verdict)
+		if r.Baseline != nil {
+			switch r.Baseline.Status {
+			case BaselineStillFailing:
+				s.Totals.Baselined++
+			case BaselineNowPassing:
+				s.Totals.BaselineNowPassing++
+			}
+		}
+	}
+	for _, id := range baseline.IDs() {
+		if _, ran := byID[id]; !ran {
+			s.BaselineNotRun = append(s.BaselineNotRun, id)
+		}
+	}
+	return s
+}
+
+// idResult combines the scenarios of one ID; the message and observed code come from
+// the first scenario whose verdict is the ID's.
+func idResult(id string, scs []*Scenario) IDResult {
+	vs := make([]Verdict, len(scs))
+	for i, sc := range scs {
+		vs[i] = sc.Verdict
+	}
+	r := IDResult{Verdict: CombineVerdicts(vs), Scenarios: len(scs), Group: GroupOf(id)}
+	for _, sc := range scs {
+		if sc.ID() == id {
+			r.Group = sc.Group
+			break
+		}
+	}
+	for _, sc := range scs {
+		if sc.Verdict == r.Verdict {
+			r.Message, r.Observed = sc.Message, sc.Observed
+			break
+		}
+	}
+	for _, sc := range scs {
+		if sc.Unreachable {
+			r.Unreachable = true
+		}
+	}
+	return r
+}
+
+func baselineStatus(v Verdict) string {
+	switch v {
+	case VerdictFail:
+		return BaselineStillFailing
+	case VerdictPass, VerdictNonStrict:
+		return BaselineNowPassing
+	case VerdictError:
+		return BaselineNotChecked
+	default:
+		return BaselineNotRun
+	}
+}
+
+// SortedIDs returns the IDs of the summary in order.
+func (s *Summary) SortedIDs() []string {
+	ids := make([]string, 0, len(s.IDs))
+	for id := range s.IDs {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
