@@ -8,6 +8,19 @@ package reference
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	mqtt "github.com/mochi-mqtt/server/v2"
+	"github.com/mochi-mqtt/server/v2/listeners"
+
+	"github.com/authspec/authspec/reference/authn"
+	"github.com/authspec/authspec/reference/faults"
 )
 
 // ClientInfo is what the broker shows of a connected client, as EMQX's
@@ -19,29 +32,176 @@ type ClientInfo struct {
 	ProtoVer    int               `json:"proto_ver"`
 	IsSuperuser bool              `json:"is_superuser"`
 	ClientAttrs map[string]string `json:"client_attrs"`
+	ExpireAt    string            `json:"expire_at,omitempty"`
 }
 
 // Broker is a running reference broker.
 type Broker struct {
-	o options
+	o        options
+	log      *slog.Logger
+	faults   *faults.Set
+	server   *mqtt.Server
+	sessions *sessions
+	cfg      *configState
+	mqttLn   net.Listener
+	apiLn    net.Listener
+	apiSrv   *http.Server
+	closeMu  sync.Mutex
+	closed   bool
 }
+
+// maxPacketSize is EMQX's default max_packet_size (1 MB): a larger CONNECT
+// is refused before authentication (SEC-04).
+const maxPacketSize = 1 << 20
 
 // Start starts a broker and returns once its listeners accept connections.
 func Start(ctx context.Context, opts ...Option) (*Broker, error) {
-	return nil, errors.New("not implemented yet")
+	o := defaultOptions()
+	for _, opt := range opts {
+		if err := opt(&o); err != nil {
+			return nil, err
+		}
+	}
+	fs, err := faults.NewSet(o.faults...)
+	if err != nil {
+		return nil, err
+	}
+	log := o.log
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	b := &Broker{o: o, log: log, faults: fs, sessions: newSessions()}
+	env := authn.Env{Profile: o.profile, Faults: fs, Log: log, Now: o.now}
+	b.cfg, err = newConfigState(env, o)
+	if err != nil {
+		return nil, err
+	}
+
+	caps := mqtt.NewDefaultServerCapabilities()
+	caps.MaximumPacketSize = maxPacketSize
+	b.server = mqtt.New(&mqtt.Options{
+		InlineClient: false,
+		Capabilities: caps,
+		// mochi's own logging is noise next to the decision log.
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err := b.server.AddHook(&hook{b: b}, nil); err != nil {
+		b.cfg.close()
+		return nil, err
+	}
+
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", o.mqttListen)
+	if err != nil {
+		b.cfg.close()
+		return nil, fmt.Errorf("mqtt listener: %w", err)
+	}
+	b.mqttLn = &idleListener{Listener: ln, idle: o.connectTimeout}
+	if err := b.server.AddListener(listeners.NewNet("tcp:default", b.mqttLn)); err != nil {
+		_ = ln.Close()
+		b.cfg.close()
+		return nil, err
+	}
+	if o.apiListen != "" {
+		if err := b.startAPI(ctx); err != nil {
+			_ = ln.Close()
+			b.cfg.close()
+			return nil, err
+		}
+	}
+	if err := b.server.Serve(); err != nil {
+		_ = b.Close()
+		return nil, err
+	}
+	return b, nil
 }
 
 // MQTTAddr is the host:port of the MQTT TCP listener.
-func (b *Broker) MQTTAddr() string { return "" }
+func (b *Broker) MQTTAddr() string { return b.mqttLn.Addr().String() }
 
-// APIURL is the base URL of the management API, e.g. http://127.0.0.1:18083.
-func (b *Broker) APIURL() string { return "" }
+// APIURL is the base URL of the management API, e.g. http://127.0.0.1:18083,
+// or "" when the API is off.
+func (b *Broker) APIURL() string {
+	if b.apiLn == nil {
+		return ""
+	}
+	return "http://" + b.apiLn.Addr().String()
+}
 
 // APIKey returns the key and secret the management API accepts.
 func (b *Broker) APIKey() (key, secret string) { return b.o.apiKey, b.o.apiSecret }
 
 // Client returns what the broker shows of a connected client.
-func (b *Broker) Client(clientID string) (ClientInfo, bool) { return ClientInfo{}, false }
+func (b *Broker) Client(clientID string) (ClientInfo, bool) {
+	cl, ok := b.server.Clients.Get(clientID)
+	if !ok {
+		return ClientInfo{}, false
+	}
+	info := ClientInfo{
+		ClientID:  cl.ID,
+		Username:  string(cl.Properties.Username),
+		Connected: !cl.Closed(),
+		ProtoVer:  int(cl.Properties.ProtocolVersion),
+	}
+	if ss := b.sessions.get(cl); ss != nil {
+		info.IsSuperuser = ss.identity.Superuser
+		info.ClientAttrs = ss.identity.ClientAttrs
+		if !ss.identity.ExpireAt.IsZero() {
+			info.ExpireAt = ss.identity.ExpireAt.UTC().Format(time.RFC3339)
+		}
+	}
+	if info.ClientAttrs == nil {
+		info.ClientAttrs = map[string]string{}
+	}
+	return info, true
+}
 
 // Close stops the broker and every background task.
-func (b *Broker) Close() error { return nil }
+func (b *Broker) Close() error {
+	b.closeMu.Lock()
+	defer b.closeMu.Unlock()
+	if b.closed {
+		return nil
+	}
+	b.closed = true
+	var errs []error
+	if b.apiSrv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		errs = append(errs, b.apiSrv.Shutdown(ctx))
+		cancel()
+	}
+	for _, ss := range b.sessions.all() {
+		ss.mu.Lock()
+		if ss.expiry != nil {
+			ss.expiry.Stop()
+		}
+		ss.mu.Unlock()
+	}
+	errs = append(errs, b.server.Close())
+	b.cfg.close()
+	return errors.Join(errs...)
+}
+
+func (b *Broker) now() time.Time {
+	if b.o.now != nil {
+		return b.o.now()
+	}
+	return time.Now()
+}
+
+// idleListener bounds the wait for a CONNECT: mochi reads the first packet
+// with no deadline, so a peer that opens TCP and sends nothing would hold a
+// goroutine forever. mochi sets its keepalive deadline once the CONNECT is
+// processed, which replaces this one.
+type idleListener struct {
+	net.Listener
+	idle time.Duration
+}
+
+func (l *idleListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err == nil && l.idle > 0 {
+		_ = c.SetReadDeadline(time.Now().Add(l.idle))
+	}
+	return c, err
+}

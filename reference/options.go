@@ -1,6 +1,7 @@
 package reference
 
 import (
+	"errors"
 	"log/slog"
 	"time"
 
@@ -22,6 +23,45 @@ type options struct {
 	log            *slog.Logger
 	now            func() time.Time
 	jwksMinRefresh time.Duration
+	// connectTimeout bounds the wait for the CONNECT after TCP accept
+	// (EMQX's mqtt.idle_timeout, 15 s by default).
+	connectTimeout time.Duration
+	// authTimeout bounds one whole authentication (backend requests
+	// included); authStepTimeout one step of an AUTH exchange.
+	authTimeout     time.Duration
+	authStepTimeout time.Duration
+}
+
+func defaultOptions() options {
+	return options{
+		mqttListen:      "127.0.0.1:0",
+		apiListen:       "127.0.0.1:0",
+		apiKey:          DefaultAPIKey,
+		apiSecret:       DefaultAPISecret,
+		connectTimeout:  15 * time.Second,
+		authTimeout:     2 * time.Minute,
+		authStepTimeout: time.Minute,
+	}
+}
+
+// Default management API credentials: EMQX's API keys are created by the
+// operator; the reference runs on loopback and documents its defaults.
+const (
+	DefaultAPIKey    = "authspec"
+	DefaultAPISecret = "authspec-secret"
+)
+
+// WithAuthStepTimeout bounds the wait for each client step of an enhanced
+// authentication exchange (default 1 minute, well above EMQX's 15 s idle
+// timeout, which SCRAM-24 says an exchange may outlast).
+func WithAuthStepTimeout(d time.Duration) Option {
+	return func(o *options) error {
+		if d <= 0 {
+			return errors.New("auth step timeout must be positive")
+		}
+		o.authStepTimeout = d
+		return nil
+	}
 }
 
 // WithMQTTListen sets the MQTT TCP listen address (default 127.0.0.1:0, a free port).

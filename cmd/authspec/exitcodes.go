@@ -1,8 +1,13 @@
 package main
 
-// Exit codes (contract, design.md "Reports"): 0 conformant, 1 failures, 2
-// usage or configuration error, 3 target unreachable. They are defined once
-// in package reports; these aliases keep main's mapping readable.
+import "github.com/authspec/authspec/reports"
+
+// Exit codes are the contract of reports/exitcodes.go (0 conformant, 1
+// failures, 2 usage or configuration error, 3 target unreachable); main is
+// the only place they become os.Exit.
 const (
-	exitUsage = 2
+	exitConformant  = reports.ExitConformant
+	exitFailures    = reports.ExitFailures
+	exitUsage       = reports.ExitUsage
+	exitUnreachable = reports.ExitUnreachable
 )

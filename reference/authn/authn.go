@@ -165,6 +165,10 @@ type Identity struct {
 	ClientAttrs      map[string]string
 	ACL              *authz.Rules // nil: the authenticator brought no rules
 	ExpireAt         time.Time    // zero: authentication never expires
+	// ExpireNotInteger: the token's exp had a fraction (ambiguity A14): the
+	// client is accepted (disconnect_after_expire false) but its rules deny
+	// every action, as EMQX's ACL expiry check wants an integer.
+	ExpireNotInteger bool
 	ClientIDOverride string       // non-empty: register the client under this ID
 	// DisconnectOnExpire: send DISCONNECT 0x87 at ExpireAt (JWT
 	// disconnect_after_expire, SCRAM expire_at).

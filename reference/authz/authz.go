@@ -3,17 +3,8 @@
 // answer), the configured authorization settings and the client's identity.
 // It has no broker I/O: the broker glue calls Authorize for every PUBLISH and
 // SUBSCRIBE filter and turns the Decision into SUBACK/PUBACK codes.
+//
+// The behaviour is EMQX 6.x's (apps emqx_auth, emqx_auth_jwt): superuser
+// first, then the client's own rules, then the configured sources, then
+// authorization.no_match (JWT-ACL-06).
 package authz
-
-// Rules are the authorization rules an authenticator granted a client. The
-// zero value grants nothing; a nil *Rules means "no rules were carried".
-type Rules struct {
-	// filled in by acl.go
-}
-
-// Settings are the broker's authorization settings that the catalogue depends
-// on (EMQX's `authorization` config block): owned by this package, parsed by
-// ParseSettings (settings.go).
-type Settings struct {
-	// filled in by settings.go
-}

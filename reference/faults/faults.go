@@ -79,4 +79,4 @@ func Names() []string {
 }
 
 // areas is filled by the per-area files' init-free variable declarations.
-var areas = [][]Def{jwtFaults, chainFaults, aclFaults, jwksFaults, scramFaults}
+var areas = [][]Def{brokerFaults, jwtFaults, chainFaults, aclFaults, jwksFaults, scramFaults}

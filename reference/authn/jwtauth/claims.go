@@ -1,0 +1,220 @@
+package jwtauth
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/authspec/authspec/reference/config/schema"
+)
+
+// number is a numeric claim as EMQX sees it after try_convert_to_num: an
+// Erlang integer or float. Integral reports the integer form (JSON number
+// without fraction or exponent, or a string of digits): only an integer can
+// set EMQX's disconnect timer (JWT-CLAIM-09).
+type number struct {
+	f        float64
+	i        int64 // valid when integral
+	integral bool
+}
+
+var (
+	reErlangInt   = regexp.MustCompile(`^[+-]?[0-9]+$`)
+	reErlangFloat = regexp.MustCompile(`^[+-]?[0-9]+\.[0-9]+([eE][+-]?[0-9]+)?$`)
+)
+
+// timeClaim reads exp or nbf (JWT-CLAIM-05): a JSON number, or a string
+// holding an integer ("1719830400") or a decimal fraction ("17.5"), as
+// Erlang's string:to_integer/to_float read them ("1e9" is not one). ok is
+// false for anything else.
+func timeClaim(raw json.RawMessage, allowStrings bool) (number, bool) {
+	switch schema.Kind(raw) {
+	case "a number":
+		return parseNumber(string(raw))
+	case "a string":
+		if !allowStrings {
+			return number{}, false
+		}
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return number{}, false
+		}
+		if reErlangInt.MatchString(s) || reErlangFloat.MatchString(s) {
+			return parseNumber(s)
+		}
+	}
+	return number{}, false
+}
+
+// parseNumber reads a JSON number (or an Erlang-style numeric string).
+func parseNumber(text string) (number, bool) {
+	if strings.ContainsAny(text, ".eE") {
+		f, err := strconv.ParseFloat(text, 64)
+		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			return number{}, false
+		}
+		return number{f: f}, true
+	}
+	text = strings.TrimPrefix(text, "+")
+	i, err := strconv.ParseInt(text, 10, 64)
+	if err != nil {
+		// Erlang integers are unbounded: clamp, the order is what matters.
+		f, ferr := strconv.ParseFloat(text, 64)
+		if ferr != nil {
+			return number{}, false
+		}
+		i = math.MaxInt64
+		if f < 0 {
+			i = math.MinInt64
+		}
+		return number{f: f, i: i, integral: true}, true
+	}
+	return number{f: float64(i), i: i, integral: true}, true
+}
+
+// after reports now < n, with now in whole seconds (EMQX's
+// erlang:system_time(seconds)).
+func (n number) after(now int64) bool {
+	if n.integral {
+		return now < n.i
+	}
+	return float64(now) < n.f
+}
+
+// atMost reports n <= now.
+func (n number) atMost(now int64) bool {
+	if n.integral {
+		return n.i <= now
+	}
+	return n.f <= float64(now)
+}
+
+// time converts the claim to an instant.
+func (n number) time() time.Time {
+	if n.integral {
+		return time.Unix(n.i, 0)
+	}
+	sec, frac := math.Modf(n.f)
+	return time.Unix(int64(sec), int64(frac*1e9))
+}
+
+func (n number) String() string {
+	if n.integral {
+		return strconv.FormatInt(n.i, 10)
+	}
+	return strconv.FormatFloat(n.f, 'f', -1, 64)
+}
+
+// isSuperuser is emqx_authn_utils:to_bool (JWT-CLAIM-07): true, "true", "1",
+// an integer >= 1 or a string holding one; anything else is false.
+func isSuperuser(raw json.RawMessage) bool {
+	switch schema.Kind(raw) {
+	case "a boolean":
+		return string(raw) == "true"
+	case "a number":
+		n, ok := parseNumber(string(raw))
+		return ok && n.integral && n.i >= 1
+	case "a string":
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return false
+		}
+		if s == "true" {
+			return true
+		}
+		if !reErlangInt.MatchString(s) {
+			return false
+		}
+		n, ok := parseNumber(s)
+		return ok && n.i >= 1
+	}
+	return false
+}
+
+// attrKey is emqx_utils:is_restricted_str (PCRE's $ also matches before a
+// final newline).
+var attrKey = regexp.MustCompile(`^[A-Za-z0-9]+[A-Za-z0-9\-_]*\n?$`)
+
+var errAttrValue = errors.New("bad client_attrs value")
+
+// clientAttrs reads the client_attrs claim (JWT-ATTR-01..03): keys that are
+// not restricted strings are dropped; a kept key's value must be a string
+// or an Erlang iolist (a list of strings, bytes and lists, joined); any
+// other value, or a claim that is not an object, is an error (BF).
+func clientAttrs(raw json.RawMessage) (map[string]string, error) {
+	if schema.Kind(raw) != "an object" {
+		return nil, fmt.Errorf("%w: client_attrs is %s, not an object", errAttrValue, schema.Kind(raw))
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, fmt.Errorf("%w: %v", errAttrValue, err)
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make(map[string]string, len(m))
+	for _, k := range keys {
+		if !attrKey.MatchString(k) {
+			continue
+		}
+		var sb strings.Builder
+		if err := appendIOList(&sb, m[k], 0); err != nil {
+			return nil, fmt.Errorf("%w: attribute %q: %v", errAttrValue, k, err)
+		}
+		out[k] = sb.String()
+	}
+	return out, nil
+}
+
+// appendIOList is iolist_to_binary over decoded JSON.
+func appendIOList(sb *strings.Builder, raw json.RawMessage, depth int) error {
+	if depth > 64 {
+		return errors.New("list nested too deeply")
+	}
+	switch schema.Kind(raw) {
+	case "a string":
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return err
+		}
+		sb.WriteString(s)
+		return nil
+	case "a list":
+		var items []json.RawMessage
+		if err := json.Unmarshal(raw, &items); err != nil {
+			return err
+		}
+		for _, item := range items {
+			if schema.Kind(item) == "a number" {
+				n, ok := parseNumber(string(item))
+				if !ok || !n.integral || n.i < 0 || n.i > 255 {
+					return fmt.Errorf("%s is not a byte", item)
+				}
+				sb.WriteByte(byte(n.i))
+				continue
+			}
+			if err := appendIOList(sb, item, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("%s is not a string", schema.Kind(raw))
+}
+
+// clientIDOverride is a non-empty string claim (JWT-CLAIM-08).
+func clientIDOverride(raw json.RawMessage) string {
+	var s string
+	if schema.Kind(raw) != "a string" || json.Unmarshal(raw, &s) != nil {
+		return ""
+	}
+	return s
+}

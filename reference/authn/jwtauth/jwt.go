@@ -1,0 +1,476 @@
+// Package jwtauth is EMQX's JWT authenticator (`mechanism: jwt`), broker
+// independent: HMAC secrets, one public key, or keys from a JWKS endpoint
+// (through a KeySource), EMQX's own claim rules, verify_claims, the acl and
+// client_attrs claims. Signatures are verified with golang-jwt; the claims
+// are checked here because EMQX's rules differ from any library's (numeric
+// strings for exp/nbf, no leeway, iat ignored, aud only through
+// verify_claims).
+package jwtauth
+
+import (
+	"context"
+	"crypto"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	jose "github.com/go-jose/go-jose/v4"
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/authspec/authspec/reference/authn"
+	"github.com/authspec/authspec/reference/authz"
+	"github.com/authspec/authspec/reference/config/schema"
+	"github.com/authspec/authspec/reference/faults"
+)
+
+// ID is the EMQX authenticator ID of every JWT authenticator.
+const ID = "jwt"
+
+// Check names a Result.Check can take, one per check that can decide.
+const (
+	CheckAuthMethod   = "auth-method-present"
+	CheckProtocol     = "protocol"
+	CheckMissingJWT   = "missing-jwt"
+	CheckFormat       = "format"
+	CheckAlg          = "alg"
+	CheckTyp          = "typ"
+	CheckNoKeys       = "no-keys"
+	CheckSignature    = "signature"
+	CheckPayload      = "payload"
+	CheckAud          = "aud"
+	CheckExp          = "exp"
+	CheckNbf          = "nbf"
+	CheckIat          = "iat"
+	CheckClientAttrs  = "client_attrs"
+	CheckACL          = "acl"
+	CheckVerified     = "verified"
+	checkVerifyPrefix = "verify_claims."
+)
+
+// Option configures New.
+type Option func(*options)
+
+type options struct {
+	jwks JWKSFactory
+}
+
+// WithJWKS gives the factory of JWKS key sources; without it a `use_jwks:
+// true` configuration is refused.
+func WithJWKS(f JWKSFactory) Option {
+	return func(o *options) { o.jwks = f }
+}
+
+// Authenticator is one configured JWT authenticator. It is safe for
+// concurrent use, and usable without a broker (the load generator verifies
+// tokens with it).
+type Authenticator struct {
+	cfg      Config
+	env      authn.Env
+	algs     []string
+	verifier signatureVerifier
+	keys     []any     // HMAC or public-key mode
+	source   KeySource // JWKS mode
+}
+
+var _ authn.Authenticator = (*Authenticator)(nil)
+
+// New builds an authenticator from EMQX's JSON shape. Configuration errors
+// are *schema.FieldError naming the field. The result is an *Authenticator.
+func New(raw json.RawMessage, env authn.Env, opts ...Option) (authn.Authenticator, error) {
+	cfg, err := ParseConfig(raw, env)
+	if err != nil {
+		return nil, err
+	}
+	a, err := NewFromConfig(cfg, env, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// NewFromConfig builds an authenticator from a parsed Config.
+func NewFromConfig(cfg Config, env authn.Env, opts ...Option) (*Authenticator, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	a := &Authenticator{cfg: cfg, env: env}
+	switch cfg.Mode {
+	case ModeHMAC:
+		a.algs = hmacAlgs
+		if env.Faults.On(faults.HMACOnlyHS256) {
+			a.algs = []string{"HS256"}
+		}
+		a.keys = []any{cfg.Secret}
+	case ModePublicKey, ModeJWKS:
+		a.algs = pkAlgs
+		if env.Faults.On(faults.PKDocsAlgsOnly) {
+			a.algs = pkDocsAlgs
+		}
+		if cfg.PublicKey != nil {
+			a.keys = []any{cfg.PublicKey}
+		}
+	}
+	a.verifier = newSignatureVerifier(a.algs)
+	if cfg.Mode == ModeJWKS {
+		if o.jwks == nil {
+			return nil, schema.Errorf("use_jwks", "JWKS is unavailable: the reference was built without a JWKS key source")
+		}
+		if !cfg.Enable {
+			// A disabled authenticator never runs: fetching keys for it would
+			// only show the endpoint requests nobody uses.
+			return a, nil
+		}
+		src, err := o.jwks(*cfg.JWKS, env)
+		if err != nil {
+			return nil, schema.Errorf("endpoint", "cannot start the JWKS key source: %v", err)
+		}
+		a.source = src
+	}
+	return a, nil
+}
+
+// ID is "jwt".
+func (a *Authenticator) ID() string { return ID }
+
+// Config returns the configuration the authenticator was built from.
+func (a *Authenticator) Config() Config { return a.cfg }
+
+// Close stops the JWKS key source, if any.
+func (a *Authenticator) Close() error {
+	if a.source != nil {
+		return a.source.Close()
+	}
+	return nil
+}
+
+// VerifyToken checks token as if a client had sent it in the configured
+// field, for callers without a CONNECT (load generator, CLI).
+func (a *Authenticator) VerifyToken(ctx context.Context, token string) authn.Result {
+	c := &authn.Client{Protocol: 5, ClientID: "verify", Password: []byte(token), HasPassword: true,
+		Username: token, HasUsername: true}
+	return a.Authenticate(ctx, c)
+}
+
+// Authenticate implements EMQX's emqx_authn_jwt:authenticate.
+func (a *Authenticator) Authenticate(_ context.Context, c *authn.Client) authn.Result {
+	fs := a.env.Faults
+	if c.AuthMethod != "" && !fs.On(faults.JWTHandlesAuthMethod) {
+		return a.ignore(CheckAuthMethod, "the CONNECT carries an Authentication-Method: enhanced authentication is not for the JWT authenticator")
+	}
+	if c.Protocol < 5 && fs.On(faults.JWTIgnoresMQTT3) {
+		return a.ignore(CheckProtocol, "MQTT 3.1.1 clients are not handled")
+	}
+	token, present := a.tokenOf(c)
+	if present && token == "" && fs.On(faults.EmptyPasswordIsMissing) {
+		present = false
+	}
+	if !present {
+		return a.missing()
+	}
+	return a.verify(token, c)
+}
+
+// tokenOf reads the configured field (JWT-SRC-01, -02).
+func (a *Authenticator) tokenOf(c *authn.Client) (string, bool) {
+	from := a.cfg.From
+	switch {
+	case a.env.Faults.On(faults.TokenAlwaysFromUsername):
+		from = "username"
+	case a.env.Faults.On(faults.TokenAlwaysFromPassword):
+		from = "password"
+	}
+	if from == "username" {
+		return c.Username, c.HasUsername
+	}
+	return string(c.Password), c.HasPassword
+}
+
+// missing applies on_missing_jwt (JWT-SRC-03).
+func (a *Authenticator) missing() authn.Result {
+	field := a.cfg.From
+	if a.env.Faults.On(faults.MissingJWTAccept) {
+		return authn.Result{Outcome: authn.Accept, Authenticator: ID, Check: CheckMissingJWT,
+			Detail: "no token in the " + field + " field, accepted anyway"}
+	}
+	if a.cfg.OnMissingJWT == "deny" {
+		return a.deny(CheckMissingJWT, "no token in the "+field+" field and on_missing_jwt is deny")
+	}
+	return a.ignore(CheckMissingJWT, "no token in the "+field+" field and on_missing_jwt is ignore")
+}
+
+// verify runs the checks in EMQX's order (JWT-VC-08): format, alg,
+// signature, then aud, exp, nbf and verify_claims, then the claims that
+// shape the identity.
+func (a *Authenticator) verify(token string, c *authn.Client) authn.Result {
+	fs := a.env.Faults
+	if fs.On(faults.LenientTokenFormat) {
+		token = strings.TrimSpace(strings.TrimPrefix(token, "Bearer "))
+		token = strings.ReplaceAll(token, "=", "")
+	}
+	t, err := parseCompact(token)
+	if err != nil {
+		return a.backendFailure(CheckFormat, "not a JWS compact token: "+err.Error())
+	}
+	method, res, ok := a.checkAlg(t)
+	if !ok {
+		return res
+	}
+	if typ, isStr := t.header["typ"].(string); isStr && !strings.EqualFold(typ, "JWT") && fs.On(faults.RequireTypJWT) {
+		return a.backendFailure(CheckTyp, fmt.Sprintf("typ %q is not JWT", typ))
+	}
+	if fs.On(faults.ClaimsBeforeSignature) {
+		if claims, err := t.decodePayload(); err == nil {
+			if r, failed := a.checkClaims(claims, c); failed {
+				return r
+			}
+		}
+	}
+	if r, ok := a.checkSignature(t, method); !ok {
+		return r
+	}
+	claims, err := t.decodePayload()
+	if err != nil {
+		return a.backendFailure(CheckPayload, err.Error())
+	}
+	if r, failed := a.checkClaims(claims, c); failed {
+		return r
+	}
+	return a.identity(claims)
+}
+
+// checkAlg compares the header's alg with the mode's list, case-sensitively
+// (SEC-06). method is the golang-jwt method to verify with; "" means the
+// parser decides (the normal path), "none" that no signature is checked.
+func (a *Authenticator) checkAlg(t *compactToken) (method string, res authn.Result, ok bool) {
+	fs := a.env.Faults
+	if _, isStr := t.header["alg"].(string); !isStr {
+		return "", a.backendFailure(CheckAlg, "the header has no alg string"), false
+	}
+	if slices.Contains(a.algs, t.alg) {
+		return "", authn.Result{}, true
+	}
+	if fs.On(faults.AcceptAlgNone) && strings.EqualFold(t.alg, "none") && len(t.sig) == 0 {
+		return "none", authn.Result{}, true
+	}
+	if fs.On(faults.AlgCaseInsensitive) {
+		for _, alg := range a.algs {
+			if strings.EqualFold(alg, t.alg) {
+				return alg, authn.Result{}, true
+			}
+		}
+	}
+	if fs.On(faults.PKAcceptsHMAC) && a.cfg.Mode == ModePublicKey && slices.Contains(hmacAlgs, t.alg) {
+		return t.alg, authn.Result{}, true
+	}
+	return "", a.backendFailure(CheckAlg, fmt.Sprintf("alg %q is not one of the %s mode's algorithms %v", t.alg, a.cfg.Mode, a.algs)), false
+}
+
+// checkSignature verifies with every key in order (JWKS: A8, kid ignored).
+// Keys in the header (jwk, jku, x5u, x5c) are never used (SEC-03).
+func (a *Authenticator) checkSignature(t *compactToken, method string) (authn.Result, bool) {
+	fs := a.env.Faults
+	if method == "none" || fs.On(faults.SkipSignature) {
+		return authn.Result{}, true
+	}
+	keys := a.keys
+	if a.source != nil {
+		pub := a.source.PublicKeys()
+		keys = make([]any, 0, len(pub))
+		for _, k := range pub {
+			keys = append(keys, k)
+		}
+	}
+	if fs.On(faults.TrustHeaderJWK) {
+		if k, ok := headerJWK(t.header); ok {
+			keys = append([]any{k}, keys...)
+		}
+	}
+	if len(keys) == 0 {
+		if a.source != nil {
+			return a.backendFailure(CheckNoKeys, "the JWKS endpoint has given no usable keys (yet)"), false
+		}
+		return a.backendFailure(CheckNoKeys, "no verification key is configured"), false
+	}
+	var err error
+	switch {
+	case method == "" && strictPSS[t.alg] != nil:
+		err = verifyWith(t.alg, t, keys)
+	case method == "":
+		err = a.verifier.verify(t, keys)
+	case a.cfg.Mode == ModePublicKey && slices.Contains(hmacAlgs, method):
+		// pk-accepts-hmac: the classic key confusion, the PEM text as secret.
+		err = verifyWith(method, t, []any{a.cfg.PublicKeyPEM})
+	default:
+		err = verifyWith(method, t, keys)
+	}
+	if errors.Is(err, jwt.ErrTokenMalformed) {
+		return a.backendFailure(CheckFormat, "golang-jwt cannot parse the token: "+err.Error()), false
+	}
+	if err != nil {
+		return a.backendFailure(CheckSignature, fmt.Sprintf("the %s signature does not verify with the %s key(s): %v", t.alg, a.cfg.Mode, err)), false
+	}
+	return authn.Result{}, true
+}
+
+// headerJWK is the fault trust-header-jwk: the key a token brings itself.
+func headerJWK(header map[string]any) (any, bool) {
+	raw, ok := header["jwk"]
+	if !ok {
+		return nil, false
+	}
+	data, err := json.Marshal(raw)
+	if err != nil {
+		return nil, false
+	}
+	var k jose.JSONWebKey
+	if err := k.UnmarshalJSON(data); err != nil {
+		return nil, false
+	}
+	if s, ok := k.Key.(crypto.Signer); ok {
+		return s.Public(), true
+	}
+	return k.Key, true
+}
+
+// checkClaims applies EMQX's verify_claims/2: aud first, then exp, nbf and
+// the configured claims (0x86 on failure).
+func (a *Authenticator) checkClaims(claims map[string]json.RawMessage, c *authn.Client) (authn.Result, bool) {
+	fs := a.env.Faults
+	now := a.env.Clock().Unix()
+	aud, custom := audCheck(a.cfg.VerifyClaims)
+	skipVC := fs.On(faults.IgnoreVerifyClaims)
+	if aud != nil && !skipVC {
+		want := aud.Expected.Render(c, fs)
+		raw, ok := claims["aud"]
+		if !ok {
+			return a.deny(CheckAud, fmt.Sprintf("the token has no aud claim; %q is expected", want)), true
+		}
+		if !audMatches(raw, want, fs) {
+			return a.deny(CheckAud, fmt.Sprintf("aud %s is not %q nor a list holding it", clip(raw), want)), true
+		}
+	}
+	allowStrings := !fs.On(faults.TimeClaimsNumbersOnly)
+	if raw, ok := claims["exp"]; ok && !fs.On(faults.SkipExp) {
+		exp, isNum := timeClaim(raw, allowStrings)
+		switch {
+		case !isNum:
+			return a.deny(CheckExp, fmt.Sprintf("exp %s is not a number", clip(raw))), true
+		case fs.On(faults.ExpInclusive) && exp.after(now-1):
+			// exp == now slips through
+		case !exp.after(now):
+			return a.deny(CheckExp, fmt.Sprintf("the token expired: exp %s is not after now (%d)", exp, now)), true
+		}
+	} else if !ok && fs.On(faults.RequireExp) {
+		return a.deny(CheckExp, "the token has no exp claim"), true
+	}
+	if raw, ok := claims["nbf"]; ok && !fs.On(faults.SkipNbf) {
+		nbf, isNum := timeClaim(raw, allowStrings)
+		switch {
+		case !isNum:
+			return a.deny(CheckNbf, fmt.Sprintf("nbf %s is not a number", clip(raw))), true
+		case !nbf.atMost(now):
+			return a.deny(CheckNbf, fmt.Sprintf("the token is not valid yet: nbf %s is after now (%d)", nbf, now)), true
+		}
+	}
+	if raw, ok := claims["iat"]; ok && fs.On(faults.CheckIat) {
+		if iat, isNum := timeClaim(raw, true); isNum && iat.after(now) {
+			return a.deny(CheckIat, fmt.Sprintf("iat %s is in the future", iat)), true
+		}
+	}
+	if skipVC {
+		return authn.Result{}, false
+	}
+	// EMQX takes each checked claim out of the map, so exp, nbf, and a
+	// name listed twice count as missing for a verify_claims entry.
+	consumed := map[string]bool{"exp": true, "nbf": true}
+	for _, vc := range custom {
+		check := checkVerifyPrefix + vc.Name
+		want := vc.Expected.Render(c, fs)
+		raw, ok := claims[vc.Name]
+		if !ok || consumed[vc.Name] {
+			return a.deny(check, fmt.Sprintf("the token has no %q claim; %q is expected", vc.Name, want)), true
+		}
+		consumed[vc.Name] = true
+		if !claimEquals(raw, want) {
+			return a.deny(check, fmt.Sprintf("claim %q is %s, expected the string %q", vc.Name, clip(raw), want)), true
+		}
+	}
+	return authn.Result{}, false
+}
+
+// identity turns verified claims into what an Accept grants
+// (extra_to_auth_data in EMQX).
+func (a *Authenticator) identity(claims map[string]json.RawMessage) authn.Result {
+	fs := a.env.Faults
+	var id authn.Identity
+	if raw, ok := claims["is_superuser"]; ok {
+		id.Superuser = isSuperuser(raw)
+	}
+	if raw, ok := claims["client_attrs"]; ok {
+		attrs, err := clientAttrs(raw)
+		if err != nil {
+			return a.backendFailure(CheckClientAttrs, err.Error())
+		}
+		id.ClientAttrs = attrs
+	}
+	if raw, ok := claims["exp"]; ok {
+		exp, isNum := timeClaim(raw, true)
+		if isNum {
+			if !exp.integral && a.cfg.DisconnectAfterExpire {
+				if !fs.On(faults.FractionalExpTruncated) {
+					return a.backendFailure(CheckExp, fmt.Sprintf("exp %s is fractional: the disconnect timer needs whole seconds (disconnect_after_expire is true)", exp))
+				}
+				exp = number{f: float64(int64(exp.f)), i: int64(exp.f), integral: true}
+			}
+			// ExpireAt is set in both cases: it bounds the token's ACL
+			// (JWT-ACL-08); only DisconnectOnExpire closes the connection.
+			id.ExpireAt = exp.time()
+			id.DisconnectOnExpire = a.cfg.DisconnectAfterExpire
+		}
+	}
+	if raw, ok := claims["clientid_override"]; ok && !fs.On(faults.IgnoreClientIDOverride) {
+		id.ClientIDOverride = clientIDOverride(raw)
+	}
+	if raw, ok := claims[a.cfg.ACLClaimName]; ok {
+		var v any
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return a.backendFailure(CheckACL, "acl claim: "+err.Error())
+		}
+		rules, err := authz.ParseTokenACL(v)
+		switch {
+		case errors.Is(err, authz.ErrInvalidRule):
+			return a.deny(CheckACL, fmt.Sprintf("claim %q holds an invalid rule: %v", a.cfg.ACLClaimName, err))
+		case err != nil:
+			return a.backendFailure(CheckACL, fmt.Sprintf("claim %q: %v", a.cfg.ACLClaimName, err))
+		}
+		id.ACL = rules
+	}
+	return authn.Result{Outcome: authn.Accept, Authenticator: ID, Check: CheckVerified,
+		Detail: fmt.Sprintf("token verified (%s mode)", a.cfg.Mode), Identity: id}
+}
+
+func (a *Authenticator) ignore(check, detail string) authn.Result {
+	return authn.Result{Outcome: authn.Ignore, Authenticator: ID, Check: check, Detail: detail}
+}
+
+func (a *Authenticator) deny(check, detail string) authn.Result {
+	return authn.Result{Outcome: authn.Deny, Code: authn.CodeBadUserNameOrPass, Authenticator: ID, Check: check, Detail: detail}
+}
+
+// backendFailure is EMQX's backend_failure_result: the chain turns it into
+// ignore (legacy) or 0x87 (hardened).
+func (a *Authenticator) backendFailure(check, detail string) authn.Result {
+	return authn.Result{Outcome: authn.Ignore, BackendFailure: true, Authenticator: ID, Check: check, Detail: detail}
+}
+
+// clip shortens a claim for a log line.
+func clip(raw json.RawMessage) string {
+	const max = 64
+	if len(raw) > max {
+		return string(raw[:max]) + "..."
+	}
+	return string(raw)
+}

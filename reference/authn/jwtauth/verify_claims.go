@@ -1,0 +1,205 @@
+package jwtauth
+
+import (
+	"encoding/json"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/authspec/authspec/reference/authn"
+	"github.com/authspec/authspec/reference/config/schema"
+	"github.com/authspec/authspec/reference/faults"
+)
+
+// ClaimCheck is one verify_claims entry: the token's claim Name must be a
+// string equal to Expected rendered for the connecting client (JWT-VC-01).
+type ClaimCheck struct {
+	Name     string
+	Expected Template
+}
+
+// Template is a verify_claims value: literal text with ${clientid} and
+// ${username} placeholders (JWT-VC-02, -05). Any other placeholder stays
+// literal text (JWT-VC-06), as emqx_auth_template does with disallowed
+// variables.
+type Template struct {
+	Text  string
+	parts []templatePart
+}
+
+type templatePart struct {
+	text string // literal text, or the placeholder's original text
+	// variable is "clientid" or "username" for an allowed placeholder,
+	// "?" for a disallowed one (kept literal), "" for plain text.
+	variable string
+}
+
+// placeholder is emqx_template's RE_PLACEHOLDER, plus its ${$} escape.
+var placeholder = regexp.MustCompile(`\$\{\$\}|\$\{[.]?([a-zA-Z0-9._]*)\}`)
+
+// ParseTemplate splits s into literal text and placeholders.
+func ParseTemplate(s string) Template {
+	t := Template{Text: s}
+	last := 0
+	for _, m := range placeholder.FindAllStringSubmatchIndex(s, -1) {
+		if m[0] > last {
+			t.parts = append(t.parts, templatePart{text: s[last:m[0]]})
+		}
+		whole := s[m[0]:m[1]]
+		switch {
+		case whole == "${$}":
+			t.parts = append(t.parts, templatePart{text: "$"})
+		default:
+			name := s[m[2]:m[3]]
+			variable := "?"
+			if name == "clientid" || name == "username" {
+				variable = name
+			}
+			t.parts = append(t.parts, templatePart{text: whole, variable: variable})
+		}
+		last = m[1]
+	}
+	if last < len(s) {
+		t.parts = append(t.parts, templatePart{text: s[last:]})
+	}
+	return t
+}
+
+// Render fills the placeholders for c: a Username the client did not send
+// renders as "" (JWT-VC-05).
+func (t Template) Render(c *authn.Client, fs *faults.Set) string {
+	if fs.On(faults.VerifyClaimsNoTemplates) {
+		return t.Text
+	}
+	var sb strings.Builder
+	for _, p := range t.parts {
+		switch p.variable {
+		case "":
+			sb.WriteString(p.text)
+		case "clientid":
+			sb.WriteString(c.ClientID)
+		case "username":
+			if c.HasUsername {
+				sb.WriteString(c.Username)
+			}
+		default:
+			if !fs.On(faults.UnknownPlaceholdersEmpty) {
+				sb.WriteString(p.text)
+			}
+		}
+	}
+	return sb.String()
+}
+
+// parseVerifyClaims reads verify_claims as a map {claim: value} or a list
+// of {name, value} (JWT-VC-09). Values are strings; names are not empty.
+func parseVerifyClaims(o *schema.Object, env authn.Env) ([]ClaimCheck, error) {
+	raw, ok := o.Raw("verify_claims")
+	if !ok {
+		return nil, nil
+	}
+	path := o.Field("verify_claims")
+	var checks []ClaimCheck
+	add := func(name, value, at string) error {
+		if name == "" && !env.Faults.On(faults.AllowEmptyClaimName) {
+			return schema.Errorf(at, "claim name must not be empty")
+		}
+		checks = append(checks, ClaimCheck{Name: name, Expected: ParseTemplate(value)})
+		return nil
+	}
+	switch schema.Kind(raw) {
+	case "an object":
+		obj, err := schema.Decode(raw, path)
+		if err != nil {
+			return nil, err
+		}
+		for _, name := range obj.Keys() {
+			v, err := obj.String(name, "")
+			if err != nil {
+				return nil, err
+			}
+			if err := add(name, v, obj.Field(name)); err != nil {
+				return nil, err
+			}
+		}
+	case "a list":
+		var items []json.RawMessage
+		if err := json.Unmarshal(raw, &items); err != nil {
+			return nil, schema.Errorf(path, "not valid JSON: %v", err)
+		}
+		for i, item := range items {
+			at := schema.Join(path, "["+strconv.Itoa(i)+"]")
+			obj, err := schema.Decode(item, at)
+			if err != nil {
+				return nil, err
+			}
+			name, err := obj.RequiredString("name")
+			if err != nil {
+				return nil, err
+			}
+			value, err := obj.RequiredString("value")
+			if err != nil {
+				return nil, err
+			}
+			if err := obj.Done(); err != nil {
+				return nil, err
+			}
+			if err := add(name, value, obj.Field("name")); err != nil {
+				return nil, err
+			}
+		}
+	default:
+		return nil, schema.Errorf(path, "must be an object or a list of {name, value}, got %s", schema.Kind(raw))
+	}
+	return checks, nil
+}
+
+// audCheck splits the aud entry from the others: EMQX checks it first, with
+// its own rule (JWT-VC-04).
+func audCheck(checks []ClaimCheck) (aud *ClaimCheck, rest []ClaimCheck) {
+	for i := range checks {
+		if checks[i].Name == "aud" && aud == nil {
+			aud = &checks[i]
+			continue
+		}
+		rest = append(rest, checks[i])
+	}
+	return aud, rest
+}
+
+// audMatches is EMQX's verify_aud_claim: a non-empty string equal to want,
+// or a non-empty array containing want.
+func audMatches(raw json.RawMessage, want string, fs *faults.Set) bool {
+	switch schema.Kind(raw) {
+	case "a string":
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return false
+		}
+		return s != "" && s == want
+	case "a list":
+		if fs.On(faults.AudStringOnly) {
+			return false
+		}
+		var items []json.RawMessage
+		if json.Unmarshal(raw, &items) != nil {
+			return false
+		}
+		for _, item := range items {
+			var s string
+			if schema.Kind(item) == "a string" && json.Unmarshal(item, &s) == nil && s == want {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// claimEquals: only a JSON string equal to want matches (JWT-VC-07).
+func claimEquals(raw json.RawMessage, want string) bool {
+	if schema.Kind(raw) != "a string" {
+		return false
+	}
+	var s string
+	return json.Unmarshal(raw, &s) == nil && s == want
+}

@@ -1,0 +1,67 @@
+package reference
+
+import (
+	"time"
+
+	"github.com/authspec/authspec/reference/authn"
+	"github.com/authspec/authspec/reference/authz"
+)
+
+// action is what a client asks authorization for.
+type action = authz.Action
+
+const (
+	actionPublish   = authz.Publish
+	actionSubscribe = authz.Subscribe
+)
+
+// decision is authorization's answer for one publish or filter.
+type decision struct {
+	allow  bool
+	reason string
+}
+
+// authorize asks the authorization engine about one action of a session at
+// instant at (the Will of an expired client is judged as of its expiry).
+func (b *Broker) authorize(ss *session, act action, topic string, qos byte, retain bool, at time.Time) decision {
+	ss.mu.Lock()
+	id := ss.identity
+	ss.mu.Unlock()
+	prof := authz.Legacy
+	if b.o.profile == authn.Hardened {
+		prof = authz.Hardened
+	}
+	d := authz.Authorize(authz.Request{
+		Client: authz.Client{
+			ClientID:              ss.client.ClientID,
+			Username:              ss.client.Username,
+			PeerHost:              ss.client.PeerHost,
+			Listener:              ss.client.Listener,
+			Zone:                  ss.client.Zone,
+			CertCommonName:        ss.client.CertCommonName,
+			ClientAttrs:           id.ClientAttrs,
+			Superuser:             id.Superuser,
+			Rules:                 id.ACL,
+			RulesExpireAt:         id.ExpireAt,
+			RulesExpireNotInteger: id.ExpireNotInteger,
+		},
+		Action:   act,
+		Topic:    topic,
+		QoS:      qos,
+		Retain:   retain,
+		Now:      at,
+		Settings: b.cfg.authzSettings(),
+		Profile:  prof,
+		Faults:   b.faults,
+	})
+	if !d.Allow {
+		b.log.Info("authorization", "clientid", ss.client.ClientID, "action", act.String(), "topic", topic,
+			"qos", qos, "retain", retain, "decision", "deny", "reason", d.Reason)
+	}
+	return decision{allow: d.Allow, reason: d.Reason}
+}
+
+// denyDisconnect reports authorization.deny_action = disconnect.
+func (b *Broker) denyDisconnect() bool {
+	return b.cfg.authzSettings().DenyAction == authz.DenyDisconnect
+}

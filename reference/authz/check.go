@@ -1,0 +1,157 @@
+package authz
+
+import (
+	"fmt"
+
+	"github.com/authspec/authspec/reference/faults"
+)
+
+// check is one authorization question, prepared once per Authorize call and
+// put to every rule in turn.
+type check struct {
+	client *Client
+	action Action
+	name   string   // the topic, or the subscription's real filter
+	levels []string // name split at "/"
+	qos    byte
+	retain bool
+
+	profile Profile
+	// failDeny: a rule whose placeholders cannot be rendered denies (EMQX's
+	// authz_backend_failure policy: hardened, unless
+	// authorization.ignore_backend_failures); otherwise it does not match.
+	failDeny bool
+
+	render          renderOptions
+	mf              matchFaults
+	ignoreQoSRetain bool // fault acl-qos-retain-ignored
+	ignoreWho       bool // fault acl-who-filters-ignored
+	eqIgnored       bool // fault acl-eq-prefix-ignored
+
+	// Scratch space reused by every rendered filter of the check.
+	buf     []byte
+	scratch []string
+}
+
+func newCheck(req *Request, name string) check {
+	fs := req.Faults
+	return check{
+		client:   &req.Client,
+		action:   req.Action,
+		name:     name,
+		levels:   levels(name),
+		qos:      req.QoS,
+		retain:   req.Retain,
+		profile:  req.Profile,
+		failDeny: req.Profile == Hardened && !req.Settings.IgnoreBackendFailures,
+		render: renderOptions{
+			allow:          req.Settings.TopicTemplateAllow,
+			literalBasic:   fs.On(faults.ACLPlaceholdersNotRendered),
+			literalAttrs:   fs.On(faults.ACLClientAttrsNotRendered),
+			unsafeRenderer: fs.On(faults.ACLUnsafePlaceholderValues),
+		},
+		mf: matchFaults{
+			plusMultiLevel:    fs.On(faults.ACLPlusMultiLevel),
+			plusSkipsWildcard: fs.On(faults.ACLPlusRejectsWildcardLevel),
+			dollarUnguarded:   fs.On(faults.ACLDollarTopicsUnguarded),
+		},
+		ignoreQoSRetain: fs.On(faults.ACLQoSRetainIgnored),
+		ignoreWho:       fs.On(faults.ACLWhoFiltersIgnored),
+		eqIgnored:       fs.On(faults.ACLEqPrefixIgnored),
+	}
+}
+
+// outcome is what one rule (or one rule list) says about a check.
+type outcome uint8
+
+const (
+	noMatch outcome = iota
+	matchedAllow
+	matchedDeny
+)
+
+func matched(allow bool) outcome {
+	if allow {
+		return matchedAllow
+	}
+	return matchedDeny
+}
+
+// match asks one rule, as emqx_authz_rule:match/4 does: action, then who,
+// then topics. note explains an outcome forced by a placeholder that could
+// not be rendered (JWT-ACL-16).
+func (r *Rule) match(ck *check) (o outcome, note string) {
+	if !r.action.matches(ck.action, ck.qos, ck.retain, ck.ignoreQoSRetain) {
+		return noMatch, ""
+	}
+	if !ck.ignoreWho {
+		for i := range r.who {
+			if !r.who[i].holds(ck.client, ck.profile) {
+				return noMatch, ""
+			}
+		}
+	}
+	if r.allTopics {
+		return matched(r.allow), ""
+	}
+	for i := range r.topics {
+		f := &r.topics[i]
+		if f.eq && ck.eqIgnored {
+			f = f.asWritten
+		}
+		ok, rerr := f.covers(ck)
+		switch rerr {
+		case renderUndefined:
+			// Legacy: EMQX skips this filter and tries the rule's others;
+			// hardened: the rule denies.
+			if ck.failDeny {
+				return matchedDeny, fmt.Sprintf("placeholder undefined in %q", f.text)
+			}
+			continue
+		case renderBadValue:
+			// Legacy: the whole rule does not match; hardened: it denies.
+			if ck.failDeny {
+				return matchedDeny, fmt.Sprintf("placeholder value with / + or # in %q", f.text)
+			}
+			return noMatch, ""
+		}
+		if ok {
+			return matched(r.allow), ""
+		}
+	}
+	return noMatch, ""
+}
+
+// covers reports whether the filter covers the check's topic or filter.
+func (f *topicFilter) covers(ck *check) (bool, renderError) {
+	switch {
+	case f.eq:
+		return ck.name == f.literal, renderOK
+	case f.parts != nil:
+		var rerr renderError
+		ck.buf, rerr = f.render(ck.buf[:0], ck.client, &ck.render)
+		if rerr != renderOK {
+			return false, rerr
+		}
+		ck.scratch = appendLevels(ck.scratch[:0], string(ck.buf))
+		return matchLevels(ck.levels, ck.scratch, ck.mf), renderOK
+	}
+	return matchLevels(ck.levels, f.levels, ck.mf), renderOK
+}
+
+// matchList asks rules in order; the first that matches decides. It
+// returns the index of the deciding rule, or -1.
+func matchList(rules []Rule, ck *check, lastWins bool) (o outcome, idx int, note string) {
+	idx = -1
+	for i := range rules {
+		ro, n := rules[i].match(ck)
+		if ro == noMatch {
+			continue
+		}
+		if !lastWins {
+			return ro, i, n
+		}
+		o, idx, note = ro, i, n
+	}
+	return o, idx, note
+}

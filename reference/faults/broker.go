@@ -1,0 +1,30 @@
+package faults
+
+// Faults of the broker glue (package reference): the on-wire forms of
+// authentication and authorization decisions.
+const (
+	IgnoreAuthMethodMismatch  Name = "ignore-auth-method-mismatch"
+	IgnoreAuthReasonCode      Name = "ignore-auth-reason-code"
+	NoExpiryDisconnect        Name = "no-expiry-disconnect"
+	WillAuthorizedAfterExpiry Name = "will-authorized-after-expiry"
+	MochiV3ReturnCodes        Name = "mochi-v3-return-codes"
+	V311SubackKeepsV5Code     Name = "v311-suback-keeps-v5-code"
+	DenyActionIgnored         Name = "deny-action-ignored"
+)
+
+var brokerFaults = []Def{
+	{Name: MochiV3ReturnCodes, IDs: []string{"JWT-SRC-04"},
+		Doc: "answers MQTT 3.1.1 clients with mochi's return-code table (0x86 becomes 5 instead of EMQX's 4)"},
+	{Name: NoExpiryDisconnect, IDs: []string{"JWT-EXP-01"},
+		Doc: "never disconnects a client whose authentication expired"},
+	{Name: WillAuthorizedAfterExpiry, IDs: []string{"JWT-EXP-03"},
+		Doc: "authorizes the Will of an expired client as of the disconnect, after the token's rules expired"},
+	{Name: V311SubackKeepsV5Code, IDs: []string{"JWT-ACL-18"},
+		Doc: "sends MQTT 3.1.1 clients the MQTT 5 code 0x87 for a denied subscription instead of 0x80"},
+	{Name: DenyActionIgnored, IDs: []string{"JWT-ACL-19"},
+		Doc: "keeps a client connected after a denied publish even with deny_action: disconnect"},
+	{Name: IgnoreAuthMethodMismatch, IDs: []string{"SCRAM-20"},
+		Doc: "continues an AUTH exchange whose Authentication-Method differs from the CONNECT's"},
+	{Name: IgnoreAuthReasonCode, IDs: []string{"SCRAM-22"},
+		Doc: "accepts AUTH packets with a reason code the state does not expect"},
+}

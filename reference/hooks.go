@@ -1,0 +1,330 @@
+package reference
+
+import (
+	"bytes"
+	"context"
+	"time"
+
+	mqtt "github.com/mochi-mqtt/server/v2"
+	"github.com/mochi-mqtt/server/v2/packets"
+
+	"github.com/authspec/authspec/reference/authn"
+	"github.com/authspec/authspec/reference/faults"
+)
+
+// hook connects mochi's hooks to the authentication chain and the
+// authorization engine. mochi's own OnConnectAuthenticate can only refuse
+// with 0x86, so the decision (and any AUTH exchange) is taken in OnConnect,
+// which may write its own CONNACK with any reason code.
+type hook struct {
+	mqtt.HookBase
+	b *Broker
+}
+
+func (h *hook) ID() string { return "authspec" }
+
+func (h *hook) Provides(b byte) bool {
+	return bytes.Contains([]byte{
+		mqtt.OnConnect,
+		mqtt.OnConnectAuthenticate,
+		mqtt.OnSessionEstablished,
+		mqtt.OnDisconnect,
+		mqtt.OnACLCheck,
+		mqtt.OnPacketRead,
+		mqtt.OnPacketEncode,
+		mqtt.OnPublish,
+		mqtt.OnSubscribe,
+		mqtt.OnAuthPacket,
+		mqtt.OnWill,
+		mqtt.OnSelectSubscribers,
+	}, []byte{b})
+}
+
+// OnConnect authenticates. A refusal has already been answered with a
+// CONNACK when it returns an error.
+func (h *hook) OnConnect(cl *mqtt.Client, pk packets.Packet) error {
+	ss, err := h.b.authenticate(cl, pk)
+	if err != nil {
+		return err
+	}
+	h.b.sessions.put(cl, ss)
+	return nil
+}
+
+// OnConnectAuthenticate accepts what OnConnect accepted.
+func (h *hook) OnConnectAuthenticate(cl *mqtt.Client, pk packets.Packet) bool {
+	return h.b.sessions.get(cl) != nil
+}
+
+// OnSessionEstablished starts the expiry timer (JWT-EXP-01, SCRAM-07).
+func (h *hook) OnSessionEstablished(cl *mqtt.Client, pk packets.Packet) {
+	ss := h.b.sessions.get(cl)
+	if ss == nil {
+		return
+	}
+	h.b.armExpiry(cl, ss)
+}
+
+// OnDisconnect forgets the session and stops its timer.
+func (h *hook) OnDisconnect(cl *mqtt.Client, err error, expire bool) {
+	if ss := h.b.sessions.remove(cl); ss != nil {
+		ss.mu.Lock()
+		if ss.expiry != nil {
+			ss.expiry.Stop()
+		}
+		ss.mu.Unlock()
+	}
+}
+
+// OnPacketEncode adds the enhanced-authentication properties to a success
+// CONNACK, and maps refused SUBACK codes to 0x80 for MQTT 3.1.1 clients,
+// which mochi leaves as the MQTT 5 code (JWT-ACL-18).
+func (h *hook) OnPacketEncode(cl *mqtt.Client, pk packets.Packet) packets.Packet {
+	switch pk.FixedHeader.Type {
+	case packets.Connack:
+		if pk.ReasonCode != 0 || cl.Properties.ProtocolVersion < 5 {
+			return pk
+		}
+		if ss := h.b.sessions.get(cl); ss != nil && ss.authMethod != "" {
+			pk.Properties.AuthenticationMethod = ss.authMethod
+			pk.Properties.AuthenticationData = ss.authData
+		}
+	case packets.Suback:
+		if cl.Properties.ProtocolVersion < 5 && !h.b.faults.On(faults.V311SubackKeepsV5Code) {
+			codes := append([]byte(nil), pk.ReasonCodes...)
+			for i, c := range codes {
+				if c >= 0x80 {
+					codes[i] = 0x80
+				}
+			}
+			pk.ReasonCodes = codes
+		}
+	}
+	return pk
+}
+
+// OnPacketRead authorizes a PUBLISH where its QoS and retain flag are known;
+// OnACLCheck and OnPublish, called next on the same goroutine, act on it.
+func (h *hook) OnPacketRead(cl *mqtt.Client, pk packets.Packet) (packets.Packet, error) {
+	if pk.FixedHeader.Type != packets.Publish {
+		return pk, nil
+	}
+	ss := h.b.sessions.get(cl)
+	if ss == nil {
+		return pk, nil
+	}
+	d := h.b.authorize(ss, actionPublish, pk.TopicName, pk.FixedHeader.Qos, pk.FixedHeader.Retain, h.b.now())
+	ss.mu.Lock()
+	ss.pubDecision = d
+	ss.mu.Unlock()
+	if !d.allow && h.b.denyDisconnect() && !h.b.faults.On(faults.DenyActionIgnored) {
+		// authorization.deny_action = disconnect (JWT-ACL-19).
+		_ = h.b.server.DisconnectClient(cl, packets.ErrNotAuthorized)
+		return pk, packets.ErrNotAuthorized
+	}
+	return pk, nil
+}
+
+// OnACLCheck answers mochi's check of a publish (with the decision taken in
+// OnPacketRead) or of one subscription filter (taken in OnSubscribe).
+// MQTT 3.1.1 publishes are let through here and dropped in OnPublish, because
+// mochi disconnects a 3.1.1 client whose publish is denied, where EMQX
+// acknowledges it as usual (JWT-ACL-19).
+func (h *hook) OnACLCheck(cl *mqtt.Client, topic string, write bool) bool {
+	ss := h.b.sessions.get(cl)
+	if ss == nil {
+		return false
+	}
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if write {
+		if cl.Properties.ProtocolVersion < 5 {
+			return true
+		}
+		return ss.pubDecision.allow
+	}
+	d, ok := ss.subDecisions[topic]
+	return ok && d.allow
+}
+
+// OnPublish drops a denied MQTT 3.1.1 publish after its usual acknowledgement.
+func (h *hook) OnPublish(cl *mqtt.Client, pk packets.Packet) (packets.Packet, error) {
+	ss := h.b.sessions.get(cl)
+	if ss == nil || cl.Properties.ProtocolVersion >= 5 {
+		return pk, nil
+	}
+	ss.mu.Lock()
+	allow := ss.pubDecision.allow
+	ss.mu.Unlock()
+	if !allow {
+		return pk, packets.CodeSuccessIgnore
+	}
+	return pk, nil
+}
+
+// OnSubscribe authorizes each filter with its requested QoS (JWT-ACL-11).
+func (h *hook) OnSubscribe(cl *mqtt.Client, pk packets.Packet) packets.Packet {
+	ss := h.b.sessions.get(cl)
+	if ss == nil {
+		return pk
+	}
+	now := h.b.now()
+	decisions := make(map[string]decision, len(pk.Filters))
+	for _, f := range pk.Filters {
+		decisions[f.Filter] = h.b.authorize(ss, actionSubscribe, f.Filter, f.Qos, false, now)
+	}
+	ss.mu.Lock()
+	ss.subDecisions = decisions
+	ss.mu.Unlock()
+	return pk
+}
+
+// OnAuthPacket handles AUTH packets on a connected client: re-authentication
+// (SCRAM-23) and the protocol errors of SCRAM-20..22.
+func (h *hook) OnAuthPacket(cl *mqtt.Client, pk packets.Packet) (packets.Packet, error) {
+	return pk, h.b.reauthenticate(cl, pk)
+}
+
+// OnWill authorizes the Will before mochi publishes it; a denied Will is
+// marked and emptied of subscribers in OnSelectSubscribers. After an expiry
+// disconnect the Will is authorized as of the expiry instant (JWT-EXP-03).
+func (h *hook) OnWill(cl *mqtt.Client, will mqtt.Will) (mqtt.Will, error) {
+	ss := h.b.sessions.get(cl)
+	if ss == nil {
+		return will, nil
+	}
+	at := h.b.now()
+	ss.mu.Lock()
+	expired := ss.expired
+	ss.mu.Unlock()
+	if expired && !ss.identity.ExpireAt.IsZero() && !h.b.faults.On(faults.WillAuthorizedAfterExpiry) {
+		at = ss.identity.ExpireAt
+	}
+	d := h.b.authorize(ss, actionPublish, will.TopicName, will.Qos, will.Retain, at)
+	if !d.allow {
+		ss.mu.Lock()
+		ss.dropWill = true
+		ss.mu.Unlock()
+		will.Retain = false
+	}
+	return will, nil
+}
+
+// OnSelectSubscribers delivers a denied Will to nobody.
+func (h *hook) OnSelectSubscribers(subs *mqtt.Subscribers, pk packets.Packet) *mqtt.Subscribers {
+	if pk.Origin == "" {
+		return subs
+	}
+	cl, ok := h.b.server.Clients.Get(pk.Origin)
+	if !ok {
+		return subs
+	}
+	ss := h.b.sessions.get(cl)
+	if ss == nil {
+		return subs
+	}
+	ss.mu.Lock()
+	drop := ss.dropWill
+	ss.mu.Unlock()
+	if drop {
+		return &mqtt.Subscribers{
+			Shared:         map[string]map[string]packets.Subscription{},
+			SharedSelected: map[string]packets.Subscription{},
+			Subscriptions:  map[string]packets.Subscription{},
+		}
+	}
+	return subs
+}
+
+// armExpiry schedules the disconnect at the end of the authentication's
+// validity: DISCONNECT 0x87 for MQTT 5, a closed connection for 3.1.1.
+func (b *Broker) armExpiry(cl *mqtt.Client, ss *session) {
+	id := ss.identity
+	if id.ExpireAt.IsZero() || !id.DisconnectOnExpire || b.faults.On(faults.NoExpiryDisconnect) {
+		return
+	}
+	fire := func() {
+		ss.mu.Lock()
+		ss.expired = true
+		ss.mu.Unlock()
+		b.log.Info("authentication expired", "clientid", cl.ID, "expire_at", id.ExpireAt.UTC().Format(time.RFC3339))
+		if cl.Properties.ProtocolVersion >= 5 {
+			_ = b.server.DisconnectClient(cl, packets.ErrNotAuthorized)
+			return
+		}
+		cl.Stop(packets.ErrNotAuthorized)
+	}
+	ss.mu.Lock()
+	ss.expiry = time.AfterFunc(time.Until(id.ExpireAt), fire)
+	ss.mu.Unlock()
+}
+
+// reauthenticate runs the AUTH flow of a connected client.
+func (b *Broker) reauthenticate(cl *mqtt.Client, pk packets.Packet) error {
+	ss := b.sessions.get(cl)
+	if ss == nil {
+		return packets.ErrProtocolViolation
+	}
+	method := pk.Properties.AuthenticationMethod
+	switch {
+	case method == "":
+		return packets.Code{Code: authn.CodeProtocolError, Reason: "AUTH without Authentication-Method"}
+	case method != ss.authMethod && !b.faults.On(faults.IgnoreAuthMethodMismatch):
+		return packets.Code{Code: authn.CodeBadAuthMethod, Reason: "AUTH method differs from CONNECT's"}
+	}
+	ss.mu.Lock()
+	pending := ss.reauth
+	ss.mu.Unlock()
+
+	ctx, cancel := context.WithTimeout(context.Background(), b.o.authTimeout)
+	defer cancel()
+	var res authn.Result
+	switch {
+	case pk.ReasonCode == authn.CodeReauthenticate && pending == nil:
+		re, ok := ss.enhanced.(authn.Reauthenticator)
+		if !ok {
+			return packets.Code{Code: authn.CodeProtocolError, Reason: "re-authentication not supported for this client"}
+		}
+		c := ss.client
+		c.AuthMethod, c.AuthData = method, pk.Properties.AuthenticationData
+		res = re.Reauthenticate(ctx, &c)
+	case pk.ReasonCode == authn.CodeContinue && pending != nil:
+		res = pending.Step(ctx, pk.Properties.AuthenticationData)
+	default:
+		if !b.faults.On(faults.IgnoreAuthReasonCode) {
+			return packets.Code{Code: authn.CodeProtocolError, Reason: "unexpected AUTH reason code"}
+		}
+		return nil
+	}
+	b.logDecision(&ss.client, res, 0)
+	switch res.Outcome {
+	case authn.Continue:
+		ss.mu.Lock()
+		ss.reauth = res.Next
+		ss.mu.Unlock()
+		return cl.WritePacket(packets.Packet{
+			FixedHeader: packets.FixedHeader{Type: packets.Auth},
+			ReasonCode:  authn.CodeContinue,
+			Properties:  packets.Properties{AuthenticationMethod: method, AuthenticationData: res.AuthData},
+		})
+	case authn.Accept:
+		ss.mu.Lock()
+		ss.reauth = nil
+		ss.identity = res.Identity
+		if ss.expiry != nil {
+			ss.expiry.Stop()
+		}
+		ss.mu.Unlock()
+		b.armExpiry(cl, ss)
+		return cl.WritePacket(packets.Packet{
+			FixedHeader: packets.FixedHeader{Type: packets.Auth},
+			ReasonCode:  authn.CodeSuccess,
+			Properties:  packets.Properties{AuthenticationMethod: method, AuthenticationData: res.AuthData},
+		})
+	default:
+		ss.mu.Lock()
+		ss.reauth = nil
+		ss.mu.Unlock()
+		return packets.Code{Code: authn.CodeNotAuthorized, Reason: "re-authentication failed"}
+	}
+}

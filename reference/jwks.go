@@ -1,0 +1,36 @@
+package reference
+
+import (
+	"github.com/authspec/authspec/reference/authn"
+	"github.com/authspec/authspec/reference/authn/jwtauth"
+	"github.com/authspec/authspec/reference/jwks"
+)
+
+// jwksFactory connects the JWT authenticator's use_jwks mode to the
+// fetcher in reference/jwks. The two packages stay independent: jwtauth
+// validates EMQX's configuration, jwks fetches and refreshes.
+func jwksFactory(o options) jwtauth.JWKSFactory {
+	return func(c jwtauth.JWKSConfig, env authn.Env) (jwtauth.KeySource, error) {
+		cfg := jwks.Config{
+			Endpoint:        c.Endpoint,
+			RefreshInterval: c.RefreshInterval,
+			Headers:         c.Headers,
+			MaxFailCount:    c.MaxFailCount,
+			SSL: jwks.SSL{
+				Enable:               c.SSL.Enable,
+				Verify:               jwks.Verify(c.SSL.Verify),
+				CACertFile:           c.SSL.CACertFile,
+				CertFile:             c.SSL.CertFile,
+				KeyFile:              c.SSL.KeyFile,
+				ServerNameIndication: c.SSL.ServerNameIndication,
+			},
+			VerifyDefault: jwks.VerifyDefaultFor(env.Profile == authn.Hardened),
+			Faults:        env.Faults,
+		}
+		opts := []jwks.Option{jwks.WithLogger(env.Logger())}
+		if o.jwksMinRefresh > 0 {
+			opts = append(opts, jwks.WithMinRefresh(o.jwksMinRefresh))
+		}
+		return jwks.New(cfg, opts...)
+	}
+}

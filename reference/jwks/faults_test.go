@@ -1,0 +1,230 @@
+package jwks
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/authspec/authspec/fixtures/jwksserver"
+	"github.com/authspec/authspec/reference/faults"
+)
+
+func writeFile(path, content string) error { return os.WriteFile(path, []byte(content), 0o600) }
+
+// faultChecks show that each fault changes what the fetcher does in the way
+// its Doc says; the scenarios of its IDs are what must notice (make
+// selftest).
+var faultChecks = map[faults.Name]func(t *testing.T){
+	faults.JWKSNoRefresh: func(t *testing.T) {
+		srv := startServer(t)
+		srv.SetKeys(mustKey(t, "ES256", "a"))
+		src := newSource(t, Config{Endpoint: srv.URL(), RefreshInterval: 10 * time.Millisecond, Faults: mustFaults(t, faults.JWKSNoRefresh)},
+			WithMinRefresh(time.Millisecond))
+		waitFetch(t, src, 0)
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond) // 20 intervals
+		defer cancel()
+		if r, err := src.WaitFetch(ctx, 1); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("refreshed anyway: %+v", r)
+		}
+	},
+	faults.JWKSMergeSets: func(t *testing.T) {
+		srv := startServer(t)
+		a, b := mustKey(t, "ES256", "a"), mustKey(t, "ES256", "b")
+		srv.SetKeys(a)
+		src := manualSource(t, srv, Config{Faults: mustFaults(t, faults.JWKSMergeSets)})
+		srv.SetKeys(b)
+		fetchNow(t, src)
+		assertKeys(t, src.PublicKeys(), b, a)
+		srv.ServeEmptySet()
+		fetchNow(t, src)
+		assertKeys(t, src.PublicKeys(), b, a)
+	},
+	faults.JWKSFirstKeyOnly: func(t *testing.T) {
+		srv := startServer(t)
+		a, b := mustKey(t, "ES256", "a"), mustKey(t, "ES256", "b")
+		srv.SetKeys(a, b)
+		src := manualSource(t, srv, Config{Faults: mustFaults(t, faults.JWKSFirstKeyOnly)})
+		assertKeys(t, src.PublicKeys(), a)
+	},
+	faults.JWKSStrictAlg: func(t *testing.T) {
+		srv := startServer(t)
+		keys, err := jwksserver.RecipeKeys(2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv.SetKeys(keys...)
+		src := manualSource(t, srv, Config{Faults: mustFaults(t, faults.JWKSStrictAlg)})
+		if r := src.LastFetch(); r.Held != 0 || r.Skipped != 2 {
+			t.Fatalf("recipe keys kept: %+v", r)
+		}
+	},
+	faults.JWKSDropHeaders: func(t *testing.T) {
+		srv := startServer(t)
+		manualSource(t, srv, Config{Headers: map[string]string{"X-Tenant": "t"}, Faults: mustFaults(t, faults.JWKSDropHeaders)})
+		h := srv.Requests()[0].Header
+		if h.Get("X-Tenant") != "" || h.Get("Te") != "" || h.Get("Accept") != "" {
+			t.Fatalf("headers sent: %v", h)
+		}
+	},
+	faults.JWKSDropOnFirstFailure: func(t *testing.T) {
+		src, srv := keyedManualSource(t, faults.JWKSDropOnFirstFailure)
+		srv.ServeGarbage()
+		if r := fetchNow(t, src); !r.Dropped {
+			t.Fatalf("first failure kept the keys: %+v", r)
+		}
+	},
+	faults.JWKSNeverDrop: func(t *testing.T) {
+		src, srv := keyedManualSource(t, faults.JWKSNeverDrop)
+		srv.ServeGarbage()
+		for range 10 {
+			fetchNow(t, src)
+		}
+		if len(src.PublicKeys()) != 1 {
+			t.Fatal("keys dropped")
+		}
+	},
+	faults.JWKSFailCountNotReset: func(t *testing.T) {
+		src, srv := keyedManualSource(t, faults.JWKSFailCountNotReset)
+		srv.ServeGarbage()
+		for range DefaultMaxFailCount - 1 {
+			fetchNow(t, src)
+		}
+		srv.ServeKeys()
+		fetchNow(t, src)
+		srv.ServeGarbage()
+		if r := fetchNow(t, src); !r.Dropped {
+			t.Fatalf("one failure after a success kept the keys: %+v", r)
+		}
+	},
+	faults.JWKSCheckStatus: func(t *testing.T) {
+		src, srv := keyedManualSource(t, faults.JWKSCheckStatus)
+		srv.ServeKeysWithStatus(404)
+		if r := fetchNow(t, src); r.Err == nil {
+			t.Fatal("404 with a set accepted")
+		}
+	},
+	faults.JWKSAcceptSingleJWK: func(t *testing.T) {
+		src, srv := keyedManualSource(t, faults.JWKSAcceptSingleJWK)
+		srv.ServeSingleJWK()
+		if r := fetchNow(t, src); r.Err != nil || r.Held != 1 {
+			t.Fatalf("single JWK: %+v", r)
+		}
+		srv.ServeGarbage()
+		if r := fetchNow(t, src); r.Err == nil {
+			t.Fatal("garbage accepted")
+		}
+	},
+	faults.JWKSEmptySetIsFailure: func(t *testing.T) {
+		src, srv := keyedManualSource(t, faults.JWKSEmptySetIsFailure)
+		srv.ServeEmptySet()
+		if r := fetchNow(t, src); r.Err == nil || r.Held != 1 {
+			t.Fatalf("empty set: %+v", r)
+		}
+	},
+	faults.JWKSSyncFirstFetch: func(t *testing.T) {
+		srv := startServer(t)
+		srv.Hang()
+		src := newSource(t, Config{Endpoint: srv.URL(), RefreshInterval: manual, Faults: mustFaults(t, faults.JWKSSyncFirstFetch)},
+			WithRequestTimeout(100*time.Millisecond))
+		if r := src.LastFetch(); r.Seq != 1 || r.Err == nil {
+			t.Fatalf("New returned before the first fetch ended: %+v", r)
+		}
+	},
+	faults.JWKSFetchOnMiss: func(t *testing.T) {
+		srv := startServer(t)
+		k := mustKey(t, "ES256", "k")
+		srv.SetKeys(k)
+		srv.ServeGarbage()
+		src := manualSource(t, srv, Config{Faults: mustFaults(t, faults.JWKSFetchOnMiss)})
+		srv.ServeKeys()
+		assertKeys(t, src.PublicKeys(), k)
+		if n := srv.RequestCount(); n != 2 {
+			t.Fatalf("%d requests, want creation's and PublicKeys'", n)
+		}
+	},
+	faults.JWKSNoIntervalClamp: func(t *testing.T) {
+		srv := startServer(t)
+		src := newSource(t, Config{Endpoint: srv.URL(), RefreshInterval: time.Second, Faults: mustFaults(t, faults.JWKSNoIntervalClamp)})
+		if src.Interval() != time.Second {
+			t.Fatalf("interval %v", src.Interval())
+		}
+	},
+	faults.JWKSTLSSkipVerify: func(t *testing.T) {
+		r := tlsFetch(t, Config{SSL: SSL{Enable: true, Verify: VerifyPeer}, Faults: mustFaults(t, faults.JWKSTLSSkipVerify)})
+		if r.Err != nil {
+			t.Fatalf("verify_peer checked the certificate: %v", r.Err)
+		}
+	},
+	faults.JWKSTLSAlwaysVerify: func(t *testing.T) {
+		wantCertError(t, tlsFetch(t, Config{SSL: SSL{Enable: true}, VerifyDefault: VerifyNone, Faults: mustFaults(t, faults.JWKSTLSAlwaysVerify)}))
+	},
+}
+
+func TestFaults(t *testing.T) {
+	for _, d := range faults.All() {
+		if !strings.HasPrefix(string(d.Name), "jwks-") {
+			continue
+		}
+		check, ok := faultChecks[d.Name]
+		if !ok {
+			t.Errorf("fault %s has no check in faultChecks", d.Name)
+			continue
+		}
+		t.Run(string(d.Name), check)
+	}
+}
+
+// keyedManualSource is a manual Source holding one key, with fault on.
+func keyedManualSource(t *testing.T, fault faults.Name) (*Source, *jwksserver.Server) {
+	t.Helper()
+	srv := startServer(t)
+	srv.SetKeys(mustKey(t, "ES256", "k"))
+	src := manualSource(t, srv, Config{Faults: mustFaults(t, fault)})
+	if len(src.PublicKeys()) != 1 {
+		t.Fatal("no key to start with")
+	}
+	return src, srv
+}
+
+// Every jwks fault names only JWT-JWKS IDs that the catalogue has.
+func TestFaultDeclarations(t *testing.T) {
+	catalogue := catalogueIDs(t)
+	for _, d := range faults.All() {
+		if !strings.HasPrefix(string(d.Name), "jwks-") {
+			continue
+		}
+		if len(d.IDs) == 0 {
+			t.Errorf("fault %s breaks no ID", d.Name)
+		}
+		for _, id := range d.IDs {
+			if !strings.HasPrefix(id, "JWT-JWKS-") || (catalogue != nil && !catalogue[id]) {
+				t.Errorf("fault %s names %s, not a catalogued JWT-JWKS ID", d.Name, id)
+			}
+		}
+	}
+}
+
+// catalogueIDs reads the IDs of ../shared/spec/behaviors.md (relative to the
+// repository); nil when the catalogue is not there.
+func catalogueIDs(t *testing.T) map[string]bool {
+	f, err := os.Open("../../../shared/spec/behaviors.md")
+	if err != nil {
+		t.Logf("catalogue not found (%v): IDs not checked against it", err)
+		return nil
+	}
+	defer f.Close()
+	ids := map[string]bool{}
+	re := regexp.MustCompile(`\*\*([A-Z]+(?:-[A-Z]+)*-\d+)\*\*`)
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		for _, m := range re.FindAllStringSubmatch(sc.Text(), -1) {
+			ids[m[1]] = true
+		}
+	}
+	return ids
+}

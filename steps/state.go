@@ -1,0 +1,113 @@
+package steps
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/authspec/authspec/fixtures/mqttwire"
+	"github.com/authspec/authspec/fixtures/tokens"
+	"github.com/authspec/authspec/reports"
+	"github.com/authspec/authspec/steps/client"
+	"github.com/authspec/authspec/steps/target"
+)
+
+// scenario is the state of one running scenario. It lives in the
+// context.Context; steps change it through the pointer.
+type scenario struct {
+	suite *Suite
+	name  string
+	tags  []string
+	ids   []string
+
+	setup      target.Setup
+	chainGiven bool
+	inst       target.Instance
+	keys       *tokens.Keyring
+	trace      *mqttwire.Trace
+
+	token  *tokenSpec
+	client clientSpec
+
+	answer   *client.Answer
+	sessions []client.Session
+
+	created    bool  // an authenticator creation was attempted
+	createdErr error // its result
+}
+
+type scenarioKey struct{}
+
+func withScenario(ctx context.Context, st *scenario) context.Context {
+	return context.WithValue(ctx, scenarioKey{}, st)
+}
+
+func lookupScenario(ctx context.Context) (*scenario, bool) {
+	st, ok := ctx.Value(scenarioKey{}).(*scenario)
+	return st, ok
+}
+
+// state returns the scenario of a step's context. The Before hook always
+// sets it, so its absence is a harness defect.
+func state(ctx context.Context) (*scenario, error) {
+	st, ok := lookupScenario(ctx)
+	if !ok {
+		return nil, reports.HarnessError(errors.New("no scenario state in the step's context"))
+	}
+	return st, nil
+}
+
+// withTimeout bounds one step's network waits.
+func (st *scenario) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, st.suite.timeout())
+}
+
+// instance provisions the broker on first use: the configuration steps
+// only record the Setup, so the order of Given steps does not matter.
+// A Setup the target cannot meet ends the step as not applicable.
+func (st *scenario) instance(ctx context.Context) (target.Instance, error) {
+	if st.inst != nil {
+		return st.inst, nil
+	}
+	ctx, cancel := st.withTimeout(ctx)
+	defer cancel()
+	inst, err := st.suite.Target.Provision(ctx, st.setup)
+	if err != nil {
+		return nil, err
+	}
+	st.inst = inst
+	return inst, nil
+}
+
+// stepError turns a provisioning or harness error into what the step
+// returns: not applicable (with its reason attached) or a harness error.
+func stepError(ctx context.Context, err error) (context.Context, error) {
+	if reason, ok := target.AsNotApplicable(err); ok {
+		return reports.NotApplicable(ctx, reason)
+	}
+	return ctx, reports.HarnessError(err)
+}
+
+// jwtAuthenticator is the chain's JWT authenticator as the broker has it,
+// with its position in the chain.
+func (st *scenario) jwtAuthenticator() (target.Applied, int, error) {
+	for i, a := range st.inst.Authenticators() {
+		if target.Mechanism(a.Config) == "jwt" {
+			return a, i, nil
+		}
+	}
+	return target.Applied{}, -1, fmt.Errorf("the scenario describes a token, but the chain has no JWT authenticator")
+}
+
+func (st *scenario) close() error {
+	var errs []error
+	for _, s := range st.sessions {
+		_ = s.Close() // the broker may have closed it already
+	}
+	st.sessions = nil
+	if st.inst != nil {
+		errs = append(errs, st.inst.Close())
+		st.inst = nil
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,101 @@
+// Package steps holds the step definitions of the conformance scenarios
+// (features/*.feature). Steps are thin: they record what a scenario
+// describes in its state (kept in the context.Context, never in package
+// globals) and call small shared verifiers whose errors all read "expected
+// X, got Y". The broker under test is reached only through a target.Target,
+// so the same scenario text runs on any broker.
+//
+// A scenario describes its token relative to the configuration: by default a
+// token is signed correctly for the configured JWT authenticator (its secret,
+// or the private key matching its public key), expires in an hour, and
+// carries every verify_claims claim rendered for the connecting client. Each
+// scenario then breaks exactly one aspect of it.
+package steps
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/cucumber/godog"
+
+	"github.com/authspec/authspec/fixtures/mqttwire"
+	"github.com/authspec/authspec/fixtures/tokens"
+	"github.com/authspec/authspec/reports"
+	"github.com/authspec/authspec/steps/target"
+)
+
+// DefaultStepTimeout bounds every network wait of a step.
+const DefaultStepTimeout = 5 * time.Second
+
+// Suite binds the step definitions to one target.
+type Suite struct {
+	Target target.Target
+	// StepTimeout bounds each step's network waits (DefaultStepTimeout
+	// when zero).
+	StepTimeout time.Duration
+}
+
+// InitializeScenario registers every step and the scenario hooks; pass it
+// as godog.TestSuite.ScenarioInitializer.
+func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
+	sc.Before(s.before)
+	sc.After(after)
+	registerSetupSteps(sc)
+	registerTokenSteps(sc)
+	registerClientSteps(sc)
+	registerOutcomeSteps(sc)
+	registerAdminSteps(sc)
+}
+
+func (s *Suite) timeout() time.Duration {
+	if s.StepTimeout > 0 {
+		return s.StepTimeout
+	}
+	return DefaultStepTimeout
+}
+
+var idTag = regexp.MustCompile(`^@([A-Z]+(?:-[A-Z]+)*-\d\d)$`)
+
+// before creates the scenario's state.
+func (s *Suite) before(ctx context.Context, sc *godog.Scenario) (context.Context, error) {
+	st := &scenario{
+		suite:  s,
+		name:   sc.Name,
+		keys:   tokens.NewKeyring(),
+		trace:  mqttwire.NewTrace(),
+		client: newClientSpec(),
+	}
+	for _, t := range sc.Tags {
+		st.tags = append(st.tags, t.Name)
+		if m := idTag.FindStringSubmatch(t.Name); m != nil {
+			st.ids = append(st.ids, m[1])
+		}
+		if t.Name == "@exact-config" {
+			st.setup.ExactConfig = true
+		}
+	}
+	st.setup.Keys = st.keys
+	st.setup.IDs = st.ids
+	st.trace.Note("scenario %q against %s", sc.Name, s.Target.Name())
+	return withScenario(ctx, st), nil
+}
+
+// after releases the scenario's connections and broker, and attaches the
+// packet trace when the scenario failed.
+func after(ctx context.Context, _ *godog.Scenario, err error) (context.Context, error) {
+	st, ok := lookupScenario(ctx)
+	if !ok {
+		return ctx, nil
+	}
+	closeErr := st.close()
+	if err != nil && !errors.Is(err, godog.ErrSkip) {
+		ctx = reports.AttachPacketTrace(ctx, st.trace.String())
+	}
+	if closeErr != nil {
+		return ctx, reports.HarnessError(fmt.Errorf("cleaning up: %w", closeErr))
+	}
+	return ctx, nil
+}

@@ -1,0 +1,50 @@
+package steps_test
+
+import (
+	"context"
+	"flag"
+	"testing"
+	"time"
+
+	"github.com/authspec/authspec/reports"
+	"github.com/authspec/authspec/steps/runner"
+	"github.com/authspec/authspec/steps/target/inproc"
+)
+
+var (
+	ids         = flag.String("authspec.ids", "", "run only these IDs or groups (comma list)")
+	stepTimeout = flag.Duration("authspec.step-timeout", 5*time.Second, "bound of each step's network waits")
+)
+
+// TestFeatures runs every scenario against the in-process reference, each
+// as a Go subtest (go test ./steps -run 'TestFeatures/JWT-CLAIM-01').
+// The reference follows the catalogue, so every ID must pass: none may be
+// failed, in error, or not applicable.
+func TestFeatures(t *testing.T) {
+	var selection []string
+	if *ids != "" {
+		selection = []string{*ids}
+	}
+	res, err := runner.Run(context.Background(), runner.Options{
+		Target:      inproc.Reference{},
+		IDs:         selection,
+		StepTimeout: *stepTimeout,
+		ReportsDir:  t.TempDir(),
+		TestingT:    t,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range res.Summary.SortedIDs() {
+		r := res.Summary.IDs[id]
+		if r.Verdict != reports.VerdictPass {
+			t.Errorf("%s: expected pass against the reference, got %s: %s", id, r.Verdict, r.Message)
+		}
+	}
+	if len(res.Summary.Unidentified) > 0 {
+		t.Errorf("scenarios without a catalogue ID: %+v", res.Summary.Unidentified)
+	}
+	if res.ExitCode != reports.ExitConformant {
+		t.Errorf("expected exit code %d, got %d: %v", reports.ExitConformant, res.ExitCode, res.Reasons)
+	}
+}

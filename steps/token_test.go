@@ -1,0 +1,130 @@
+package steps
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/authspec/authspec/fixtures/tokens"
+	"github.com/authspec/authspec/steps/target"
+)
+
+func hmacAuth(extra map[string]any) target.Applied {
+	cfg := map[string]any{"mechanism": "jwt", "algorithm": "hmac-based", "secret": "emqxsecret"}
+	for k, v := range extra {
+		cfg[k] = v
+	}
+	return target.Applied{Config: cfg}
+}
+
+func decodeClaims(t *testing.T, tok string) map[string]any {
+	t.Helper()
+	_, p, _, err := tokens.Split(tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func TestDefaultTokenVerifiesAndCarriesRenderedClaims(t *testing.T) {
+	vc := map[string]any{"who": "${username}-${clientid}", "k": "${foo}", "n": json.Number("5")}
+	m := &mint{auth: hmacAuth(map[string]any{"verify_claims": vc}), keys: tokens.NewKeyring(),
+		now: time.Unix(1719830400, 0), clientID: "c1", username: "alice", spec: newTokenSpec()}
+	tok, err := m.build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := jwt.NewParser(jwt.WithValidMethods([]string{"HS256"}), jwt.WithTimeFunc(func() time.Time { return m.now })).
+		Parse(tok, func(*jwt.Token) (any, error) { return []byte("emqxsecret"), nil }); err != nil {
+		t.Fatalf("expected the default token to verify with the configured secret, got %v", err)
+	}
+	c := decodeClaims(t, tok)
+	want := map[string]any{"who": "alice-c1", "k": "${foo}", "n": "5", "exp": float64(1719834000), "sub": "authspec"}
+	for k, v := range want {
+		if c[k] != v {
+			t.Errorf("claim %s: expected %v, got %v", k, v, c[k])
+		}
+	}
+}
+
+func TestVerifyClaimsListForm(t *testing.T) {
+	got, err := verifyClaims(map[string]any{"verify_claims": []any{map[string]any{"name": "sub", "value": "x"}}})
+	if err != nil || got["sub"] != "x" {
+		t.Fatalf("expected sub=x, got %v (%v)", got, err)
+	}
+	if _, err := verifyClaims(map[string]any{"verify_claims": []any{"bad"}}); err == nil {
+		t.Error("expected an error for a list entry that is not {name, value}")
+	}
+}
+
+func TestOverridesAndDrops(t *testing.T) {
+	spec := newTokenSpec()
+	spec.claims["exp"] = `"NOW+60"`
+	spec.claims["aud"] = `["a", "b"]`
+	spec.dropped["sub"] = true
+	m := &mint{auth: hmacAuth(nil), keys: tokens.NewKeyring(), now: time.Unix(100, 0), spec: spec}
+	tok, err := m.build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := decodeClaims(t, tok)
+	if c["exp"] != "160" {
+		t.Errorf(`expected exp "160" (a numeric string), got %#v`, c["exp"])
+	}
+	if _, ok := c["sub"]; ok {
+		t.Error("expected sub dropped")
+	}
+	spec.claims["bad"] = `not json`
+	if _, err := m.build(); err == nil {
+		t.Error("expected an error for a claim value that is not JSON")
+	}
+}
+
+func TestPublicKeyTokenUsesTheConfiguredKey(t *testing.T) {
+	ring := tokens.NewKeyring()
+	k, err := ring.Key(tokens.ECP256, target.ConfiguredKeyName(tokens.ECP256))
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth := target.Applied{Config: map[string]any{"mechanism": "jwt", "algorithm": "public-key", "public_key": k.PublicPEM()}, PrivateKey: k}
+	m := &mint{auth: auth, keys: ring, now: time.Now(), spec: newTokenSpec()}
+	tok, err := m.build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := jwt.NewParser(jwt.WithValidMethods([]string{"ES256"})).Parse(tok, func(*jwt.Token) (any, error) { return k.Public(), nil }); err != nil {
+		t.Fatalf("expected an ES256 token verified by the configured key, got %v", err)
+	}
+	// An algorithm that does not fit the key is not applicable, not a token.
+	m.spec.alg = "RS256"
+	if _, err := m.build(); err == nil {
+		t.Fatal("expected RS256 against an EC key to be refused")
+	} else if _, ok := target.AsNotApplicable(err); !ok {
+		t.Fatalf("expected not applicable, got %v", err)
+	}
+	// Without the private key the target cannot serve this scenario.
+	m.spec.alg = ""
+	m.auth.PrivateKey = nil
+	if _, err := m.build(); err == nil || !strings.Contains(err.Error(), "private key") {
+		t.Fatalf("expected a not-applicable error about the private key, got %v", err)
+	}
+}
+
+func TestRenderTemplateLeavesOtherPlaceholders(t *testing.T) {
+	got := renderTemplate("${username}-${clientid}/${password}/${foo}", "c", "")
+	if got != "-c/${password}/${foo}" {
+		t.Fatalf("expected -c/${password}/${foo}, got %s", got)
+	}
+}

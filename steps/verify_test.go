@@ -1,0 +1,88 @@
+package steps
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/cucumber/godog"
+
+	"github.com/authspec/authspec/reports"
+	"github.com/authspec/authspec/steps/client"
+	"github.com/authspec/authspec/steps/target"
+)
+
+func TestVerifyConnack(t *testing.T) {
+	ctx := context.Background()
+	v5 := func(code byte) *client.Answer {
+		return &client.Answer{Version: target.MQTT5, Connack: true, Code: code}
+	}
+	v3 := func(code byte) *client.Answer {
+		return &client.Answer{Version: target.MQTT311, Connack: true, Code: code}
+	}
+	cases := []struct {
+		name    string
+		ans     *client.Answer
+		want    expectation
+		policy  target.ReasonCodePolicy
+		ok      bool
+		harness bool
+		strictN bool
+	}{
+		{"v5 match", v5(0x86), expectation{0x86, target.MQTT5}, target.ExactCodes, true, false, false},
+		{"v5 other code", v5(0x87), expectation{0x86, target.MQTT5}, target.ExactCodes, false, false, false},
+		{"v5 accepted when refusal expected", v5(0), expectation{0x87, target.MQTT5}, target.RefusalOnly, false, false, false},
+		{"v5 other code, refusal policy", v5(0x87), expectation{0x86, target.MQTT5}, target.RefusalOnly, true, false, true},
+		{"v3 maps 0x86 to 4", v3(4), expectation{0x86, target.MQTT311}, target.ExactCodes, true, false, false},
+		{"v3 maps 0x87 to 5", v3(5), expectation{0x87, target.MQTT311}, target.ExactCodes, true, false, false},
+		{"v3 5 is not 4", v3(5), expectation{0x86, target.MQTT311}, target.ExactCodes, false, false, false},
+		{"closed, refusal policy", &client.Answer{Version: target.MQTT5, Closed: true}, expectation{0x87, target.MQTT5}, target.RefusalOnly, true, false, true},
+		{"closed, exact", &client.Answer{Version: target.MQTT5, Closed: true}, expectation{0x87, target.MQTT5}, target.ExactCodes, false, false, false},
+		{"timeout is a harness error", &client.Answer{Version: target.MQTT5, TimedOut: true}, expectation{0, target.MQTT5}, target.ExactCodes, false, true, false},
+	}
+	for _, c := range cases {
+		got, err := verifyConnack(ctx, c.ans, c.want, c.policy)
+		if (err == nil) != c.ok {
+			t.Errorf("%s: expected ok=%v, got %v", c.name, c.ok, err)
+			continue
+		}
+		if err != nil && !strings.HasPrefix(strings.TrimPrefix(err.Error(), reports.HarnessErrorPrefix), "expected ") {
+			t.Errorf("%s: expected an 'expected X, got Y' message, got %q", c.name, err)
+		}
+		if c.harness != (err != nil && strings.Contains(err.Error(), reports.HarnessErrorPrefix)) {
+			t.Errorf("%s: harness marker: expected %v, got %v", c.name, c.harness, err)
+		}
+		nonStrict := false
+		for _, a := range godog.Attachments(got) {
+			if a.MediaType == reports.MediaNonStrict {
+				nonStrict = true
+			}
+		}
+		if nonStrict != c.strictN {
+			t.Errorf("%s: non-strict attachment: expected %v, got %v", c.name, c.strictN, nonStrict)
+		}
+	}
+}
+
+func TestV311Codes(t *testing.T) {
+	for v5, v3 := range map[byte]byte{0x00: 0, 0x86: 4, 0x87: 5, 0x8C: 5, 0x80: 1, 0x84: 1, 0x85: 2, 0x88: 3} {
+		if got := v311Code(v5); got != v3 {
+			t.Errorf("v311Code(0x%02X): expected %d, got %d", v5, v3, got)
+		}
+	}
+}
+
+func TestParseConfigShapes(t *testing.T) {
+	chain, _, _, err := parseConfig([]byte(`[{"mechanism": "jwt", "n": 1.50}]`))
+	if err != nil || len(chain) != 1 || chain[0]["n"].(interface{ String() string }).String() != "1.50" {
+		t.Fatalf("expected one authenticator with n kept as written, got %v (%v)", chain, err)
+	}
+	chain, authz, settings, err := parseConfig([]byte(`{"authentication": [], "authorization": {"no_match": "deny"},
+		"authentication_settings": {"ignore_backend_failures": true}}`))
+	if err != nil || len(chain) != 0 || authz["no_match"] != "deny" || settings["ignore_backend_failures"] != true {
+		t.Fatalf("unexpected parse: %v %v %v %v", chain, authz, settings, err)
+	}
+	if _, _, _, err := parseConfig([]byte(`[{}] trailing`)); err == nil {
+		t.Error("expected an error for trailing data")
+	}
+}
