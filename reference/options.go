@@ -44,12 +44,30 @@ func defaultOptions() options {
 	}
 }
 
+// CloudDefaultConfig is EMQX Cloud's documented default authentication: JWT
+// from the password, HMAC secret "emqxsecret" (JWT-HMAC-05; ambiguity A13:
+// EMQX 5/6 has no default secret, so the reference spells it out).
+const CloudDefaultConfig = `[{"mechanism": "jwt", "from": "password", "use_jwks": false,
+  "algorithm": "hmac-based", "secret": "emqxsecret", "secret_base64_encoded": false}]`
+
 // Default management API credentials: EMQX's API keys are created by the
 // operator; the reference runs on loopback and documents its defaults.
 const (
 	DefaultAPIKey    = "authspec"
 	DefaultAPISecret = "authspec-secret"
 )
+
+// WithConnectTimeout bounds the wait for the CONNECT after a TCP accept
+// (default 15 s, EMQX's mqtt.idle_timeout).
+func WithConnectTimeout(d time.Duration) Option {
+	return func(o *options) error {
+		if d <= 0 {
+			return errors.New("connect timeout must be positive")
+		}
+		o.connectTimeout = d
+		return nil
+	}
+}
 
 // WithAuthStepTimeout bounds the wait for each client step of an enhanced
 // authentication exchange (default 1 minute, well above EMQX's 15 s idle

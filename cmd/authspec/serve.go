@@ -16,11 +16,6 @@ import (
 	"github.com/authspec/authspec/reference/faults"
 )
 
-// cloudDefaultConfig is EMQX Cloud's documented default: JWT from the
-// password, HMAC secret "emqxsecret" (JWT-HMAC-05, ambiguity A13).
-const cloudDefaultConfig = `[{"mechanism": "jwt", "from": "password", "use_jwks": false,
-  "algorithm": "hmac-based", "secret": "emqxsecret", "secret_base64_encoded": false}]`
-
 func newServeCmd() *cobra.Command {
 	var (
 		listen, apiListen, apiKey, apiSecret string
@@ -46,7 +41,7 @@ Faults (deliberate defects, to see what a failing report looks like):
 			if !ok {
 				return usageError("--security-profile must be legacy or hardened, not %q", profile)
 			}
-			cfg := []byte(cloudDefaultConfig)
+			cfg := []byte(reference.CloudDefaultConfig)
 			if configFile != "" {
 				data, err := os.ReadFile(configFile)
 				if err != nil {

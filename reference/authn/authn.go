@@ -161,15 +161,15 @@ type Result struct {
 // Identity is what a successful authentication tells authorization and the
 // session about the client.
 type Identity struct {
-	Superuser        bool
-	ClientAttrs      map[string]string
-	ACL              *authz.Rules // nil: the authenticator brought no rules
-	ExpireAt         time.Time    // zero: authentication never expires
+	Superuser   bool
+	ClientAttrs map[string]string
+	ACL         *authz.Rules // nil: the authenticator brought no rules
+	ExpireAt    time.Time    // zero: authentication never expires
 	// ExpireNotInteger: the token's exp had a fraction (ambiguity A14): the
 	// client is accepted (disconnect_after_expire false) but its rules deny
 	// every action, as EMQX's ACL expiry check wants an integer.
 	ExpireNotInteger bool
-	ClientIDOverride string       // non-empty: register the client under this ID
+	ClientIDOverride string // non-empty: register the client under this ID
 	// DisconnectOnExpire: send DISCONNECT 0x87 at ExpireAt (JWT
 	// disconnect_after_expire, SCRAM expire_at).
 	DisconnectOnExpire bool

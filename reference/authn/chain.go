@@ -63,10 +63,10 @@ func (c *Chain) Authenticator(id string) (Authenticator, bool) {
 
 // Check values the chain itself decides with.
 const (
-	CheckAllIgnored     = "chain: every authenticator ignored"
+	CheckAllIgnored      = "chain: every authenticator ignored"
 	CheckNoAuthenticator = "chain: no authenticator"
-	CheckPrecondition   = "precondition"
-	CheckPanic          = "panic"
+	CheckPrecondition    = "precondition"
+	CheckPanic           = "panic"
 )
 
 // Authenticate asks the enabled authenticators in order (CHAIN-01..05). The

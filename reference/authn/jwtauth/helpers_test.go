@@ -27,9 +27,9 @@ import (
 var now = time.Unix(1_700_000_000, 0)
 
 type testKeys struct {
-	rsa, rsa2                *rsa.PrivateKey
-	p256, p384, p521, p256b  *ecdsa.PrivateKey
-	ed, ed2                  ed25519.PrivateKey
+	rsa, rsa2               *rsa.PrivateKey
+	p256, p384, p521, p256b *ecdsa.PrivateKey
+	ed, ed2                 ed25519.PrivateKey
 }
 
 var (

@@ -137,18 +137,18 @@ func TestJWKSConfig(t *testing.T) {
 	})
 	factory := WithJWKS(func(JWKSConfig, authn.Env) (KeySource, error) { return &fakeSource{}, nil })
 	for cfg, want := range map[string]string{
-		`{"mechanism":"jwt","use_jwks":true}`:                                                     "endpoint: is required",
-		`{"mechanism":"jwt","use_jwks":true,"endpoint":"ftp://h/j"}`:                              "endpoint: must be an http:// or https:// URL",
-		`{"mechanism":"jwt","use_jwks":true,"endpoint":"http://h/j","refresh_interval":0}`:        "refresh_interval: must be a positive integer",
-		`{"mechanism":"jwt","use_jwks":true,"endpoint":"http://h/j","refresh_interval":-5}`:       "refresh_interval: must be a positive integer",
-		`{"mechanism":"jwt","use_jwks":true,"endpoint":"http://h/j","refresh_interval":"soon"}`:   "refresh_interval: must be an integer",
-		`{"mechanism":"jwt","use_jwks":true,"endpoint":"http://h/j","headers":{"a:b":"c"}}`:       "JWT-JWKS-12",
-		`{"mechanism":"jwt","use_jwks":true,"endpoint":"http://h/j","headers":{"a":1}}`:           "headers.a: must be a string",
-		`{"mechanism":"jwt","use_jwks":true,"endpoint":"http://h/j","algorithm":"public-key"}`:    "algorithm: unknown field",
-		`{"mechanism":"jwt","use_jwks":true,"endpoint":"http://h/j","ssl":{"verify":"yes"}}`:      "ssl.verify: must be one of verify_peer, verify_none",
-		`{"mechanism":"jwt","use_jwks":true,"endpoint":"http://h/j","ssl":{"bogus":1}}`:           "ssl.bogus: unknown field",
-		`{"mechanism":"jwt","use_jwks":true,"endpoint":"http://h/j","max_fail_count":0}`:          "max_fail_count: must be a positive integer",
-		`{"mechanism":"jwt","use_jwks":"perhaps","endpoint":"http://h/j"}`:                        "use_jwks: must be a boolean",
+		`{"mechanism":"jwt","use_jwks":true}`:                                                   "endpoint: is required",
+		`{"mechanism":"jwt","use_jwks":true,"endpoint":"ftp://h/j"}`:                            "endpoint: must be an http:// or https:// URL",
+		`{"mechanism":"jwt","use_jwks":true,"endpoint":"http://h/j","refresh_interval":0}`:      "refresh_interval: must be a positive integer",
+		`{"mechanism":"jwt","use_jwks":true,"endpoint":"http://h/j","refresh_interval":-5}`:     "refresh_interval: must be a positive integer",
+		`{"mechanism":"jwt","use_jwks":true,"endpoint":"http://h/j","refresh_interval":"soon"}`: "refresh_interval: must be an integer",
+		`{"mechanism":"jwt","use_jwks":true,"endpoint":"http://h/j","headers":{"a:b":"c"}}`:     "JWT-JWKS-12",
+		`{"mechanism":"jwt","use_jwks":true,"endpoint":"http://h/j","headers":{"a":1}}`:         "headers.a: must be a string",
+		`{"mechanism":"jwt","use_jwks":true,"endpoint":"http://h/j","algorithm":"public-key"}`:  "algorithm: unknown field",
+		`{"mechanism":"jwt","use_jwks":true,"endpoint":"http://h/j","ssl":{"verify":"yes"}}`:    "ssl.verify: must be one of verify_peer, verify_none",
+		`{"mechanism":"jwt","use_jwks":true,"endpoint":"http://h/j","ssl":{"bogus":1}}`:         "ssl.bogus: unknown field",
+		`{"mechanism":"jwt","use_jwks":true,"endpoint":"http://h/j","max_fail_count":0}`:        "max_fail_count: must be a positive integer",
+		`{"mechanism":"jwt","use_jwks":"perhaps","endpoint":"http://h/j"}`:                      "use_jwks: must be a boolean",
 	} {
 		_, err := New(json.RawMessage(cfg), testEnv(t), factory)
 		if want == "JWT-JWKS-12" {
