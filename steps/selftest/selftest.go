@@ -43,8 +43,13 @@ type Result struct {
 	// covers yet (they cannot fail, so the fault is not caught).
 	Uncovered map[string][]string
 	// Missed maps a fault to the IDs that have scenarios and still did
-	// not fail: the suite's defects.
+	// not fail, or that fail without the fault too (then failing proves
+	// nothing about the fault): the suite's defects.
 	Missed map[string][]string
+	// NotPassingClean maps the IDs that do not pass against the reference
+	// without faults to their verdict and message. The reference follows
+	// the catalogue, so each one is a defect of the suite or the reference.
+	NotPassingClean map[string]string
 }
 
 // Run checks every fault and writes the summary.
@@ -66,7 +71,22 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		covered[id] = true
 	}
 
-	res := Result{Uncovered: map[string][]string{}, Missed: map[string][]string{}}
+	res := Result{Uncovered: map[string][]string{}, Missed: map[string][]string{}, NotPassingClean: map[string]string{}}
+	// The clean run: a fault can only be said to break an ID that passes
+	// without it.
+	clean, err := runner.Run(ctx, runner.Options{
+		Target:      inproc.Reference{},
+		Concurrency: opts.Concurrency,
+		StepTimeout: opts.StepTimeout,
+	})
+	if err != nil {
+		return res, fmt.Errorf("clean run: %w", err)
+	}
+	for id, r := range clean.Summary.IDs {
+		if r.Verdict != reports.VerdictPass {
+			res.NotPassingClean[id] = string(r.Verdict) + ": " + r.Message
+		}
+	}
 	results := make([]reports.FaultResult, len(defs))
 	errs := make([]error, len(defs))
 	parallel := opts.Parallel
@@ -117,8 +137,11 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 			}
 			var missed []string
 			for _, id := range run {
-				if !failed[id] {
+				switch {
+				case !failed[id]:
 					missed = append(missed, id+" ("+string(r.Summary.IDs[id].Verdict)+")")
+				case res.NotPassingClean[id] != "":
+					missed = append(missed, id+" (fails without the fault too)")
 				}
 			}
 			mu.Lock()

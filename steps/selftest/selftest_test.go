@@ -27,6 +27,9 @@ func TestEveryFaultIsCaught(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for id, why := range res.NotPassingClean {
+		t.Errorf("%s does not pass against the reference without faults: %s", id, why)
+	}
 	for name, missed := range res.Missed {
 		t.Errorf("fault %s: expected its IDs to fail, but these did not: %v", name, missed)
 	}

@@ -41,7 +41,7 @@ func parseCompact(s string) (*compactToken, error) {
 		return nil, fmt.Errorf("a JWS compact token has 3 dot-separated segments, this one has %d", n+1)
 	}
 	for i := 0; i < len(s); i++ {
-		if !isB64URL(s[i]) && s[i] != '.' {
+		if !compactByte[s[i]] {
 			return nil, fmt.Errorf("byte %d (%q) is not base64url", i, s[i])
 		}
 	}
@@ -62,9 +62,13 @@ func parseCompact(s string) (*compactToken, error) {
 	return t, nil
 }
 
-func isB64URL(c byte) bool {
-	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_'
-}
+// compactByte marks the bytes a compact JWS may hold: base64url and '.'.
+var compactByte = func() (t [256]bool) {
+	for _, c := range []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") {
+		t[c] = true
+	}
+	return t
+}()
 
 // decodePayload decodes the claims set: a JSON object, each claim kept as
 // raw JSON so that number forms (integer vs fraction) stay visible.
