@@ -215,7 +215,7 @@ func (a *Authenticator) verify(token string, c *authn.Client) authn.Result {
 	if !ok {
 		return res
 	}
-	if typ, isStr := t.header["typ"].(string); isStr && !strings.EqualFold(typ, "JWT") && fs.On(faults.RequireTypJWT) {
+	if typ, isStr := t.headerString("typ"); isStr && !strings.EqualFold(typ, "JWT") && fs.On(faults.RequireTypJWT) {
 		return a.backendFailure(CheckTyp, fmt.Sprintf("typ %q is not JWT", typ))
 	}
 	if fs.On(faults.ClaimsBeforeSignature) {
@@ -243,7 +243,7 @@ func (a *Authenticator) verify(token string, c *authn.Client) authn.Result {
 // parser decides (the normal path), "none" that no signature is checked.
 func (a *Authenticator) checkAlg(t *compactToken) (method string, res authn.Result, ok bool) {
 	fs := a.env.Faults
-	if _, isStr := t.header["alg"].(string); !isStr {
+	if !t.hasAlg {
 		return "", a.backendFailure(CheckAlg, "the header has no alg string"), false
 	}
 	if slices.Contains(a.algs, t.alg) {
@@ -308,17 +308,13 @@ func (a *Authenticator) checkSignature(t *compactToken, method string) (authn.Re
 }
 
 // headerJWK is the fault trust-header-jwk: the key a token brings itself.
-func headerJWK(header map[string]any) (any, bool) {
+func headerJWK(header map[string]json.RawMessage) (any, bool) {
 	raw, ok := header["jwk"]
 	if !ok {
 		return nil, false
 	}
-	data, err := json.Marshal(raw)
-	if err != nil {
-		return nil, false
-	}
 	var k jose.JSONWebKey
-	if err := k.UnmarshalJSON(data); err != nil {
+	if err := k.UnmarshalJSON(raw); err != nil {
 		return nil, false
 	}
 	if s, ok := k.Key.(crypto.Signer); ok {

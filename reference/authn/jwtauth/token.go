@@ -19,8 +19,11 @@ type compactToken struct {
 	raw          string
 	signingInput string // header "." payload, what the signature covers
 	payload      string // base64url payload segment
-	header       map[string]any
-	alg          string // "" when the header's alg is missing or not a string
+	// header keeps each header parameter as raw JSON: nested values in a
+	// hostile header are scanned, not built into Go values (SEC-04).
+	header map[string]json.RawMessage
+	alg    string // "" when the header's alg is missing or not a string
+	hasAlg bool   // the header's alg is a string
 	sig          []byte
 }
 
@@ -55,7 +58,7 @@ func parseCompact(s string) (*compactToken, error) {
 	if err := json.Unmarshal(headerJSON, &t.header); err != nil || t.header == nil {
 		return nil, fmt.Errorf("header is not a JSON object")
 	}
-	t.alg, _ = t.header["alg"].(string)
+	t.alg, t.hasAlg = t.headerString("alg")
 	if t.sig, err = b64.DecodeString(s[second+1:]); err != nil {
 		return nil, fmt.Errorf("signature is not base64url: %v", err)
 	}
@@ -69,6 +72,19 @@ var compactByte = func() (t [256]bool) {
 	}
 	return t
 }()
+
+// headerString reads a string header parameter.
+func (t *compactToken) headerString(name string) (string, bool) {
+	raw, ok := t.header[name]
+	if !ok || len(raw) == 0 || raw[0] != '"' {
+		return "", false
+	}
+	var v string
+	if json.Unmarshal(raw, &v) != nil {
+		return "", false
+	}
+	return v, true
+}
 
 // decodePayload decodes the claims set: a JSON object, each claim kept as
 // raw JSON so that number forms (integer vs fraction) stay visible.
