@@ -183,3 +183,18 @@ func allocPerAuth(a *Authenticator, tok string) uint64 {
 	runtime.ReadMemStats(&after)
 	return (after.TotalAlloc - before.TotalAlloc) / runs
 }
+
+func TestNestedDeeperThan(t *testing.T) {
+	for in, want := range map[string]bool{
+		`{"a":[1,{"b":2}]}`:                   false,
+		`[[[[[`:                               true,
+		`{"s":"[[[[[[[[[[[["}`:                false,
+		`{"s":"\"[[[[[[[[[[[["}`:              false,
+		`{"s":"\\"}` + strings.Repeat("[", 5): true,
+		strings.Repeat("[", 4) + strings.Repeat("]", 4) + strings.Repeat("{", 5): true,
+	} {
+		if got := nestedDeeperThan([]byte(in), 4); got != want {
+			t.Errorf("%s: got %v", in, got)
+		}
+	}
+}

@@ -24,7 +24,7 @@ type compactToken struct {
 	header map[string]json.RawMessage
 	alg    string // "" when the header's alg is missing or not a string
 	hasAlg bool   // the header's alg is a string
-	sig          []byte
+	sig    []byte
 }
 
 // b64 is the strict base64url decoding JWS requires: no padding, no
@@ -55,6 +55,9 @@ func parseCompact(s string) (*compactToken, error) {
 	if err != nil {
 		return nil, fmt.Errorf("header is not base64url: %v", err)
 	}
+	if nestedDeeperThan(headerJSON, maxHeaderDepth) {
+		return nil, fmt.Errorf("header JSON is nested more than %d levels", maxHeaderDepth)
+	}
 	if err := json.Unmarshal(headerJSON, &t.header); err != nil || t.header == nil {
 		return nil, fmt.Errorf("header is not a JSON object")
 	}
@@ -63,6 +66,39 @@ func parseCompact(s string) (*compactToken, error) {
 		return nil, fmt.Errorf("signature is not base64url: %v", err)
 	}
 	return t, nil
+}
+
+// maxHeaderDepth bounds the nesting of the (unauthenticated) header: real
+// headers (jwk, x5c) nest two or three levels, and a hostile one should
+// not cost a deep JSON parse (SEC-04).
+const maxHeaderDepth = 16
+
+// nestedDeeperThan reports whether JSON text nests arrays and objects more
+// than limit levels, outside strings. It does not validate the JSON.
+func nestedDeeperThan(data []byte, limit int) bool {
+	depth, inString, escaped := 0, false, false
+	for _, c := range data {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '[' || c == '{':
+			if depth++; depth > limit {
+				return true
+			}
+		case c == ']' || c == '}':
+			depth--
+		}
+	}
+	return false
 }
 
 // compactByte marks the bytes a compact JWS may hold: base64url and '.'.
