@@ -8,7 +8,9 @@ Feature: JWT-PK Tokens signed with a private key (algorithm: public-key)
   Scenario Outline: JWT-PK-01 an <alg> token signed with the matching <kind> private key is accepted
     Requirement: "Tokens signed with the private key matching the configured public key (a
     PEM string, or a path to a PEM file) are accepted: RS256/384/512 and PS256/384/512 with
-    an RSA key, ES256/384/512 with a P-256/P-384/P-521 key, EdDSA with an Ed25519 key."
+    an RSA key, ES256/384/512 with a P-256/P-384/P-521 key, EdDSA with an Ed25519 key. The
+    docs list only RS* and ES* (ambiguity A9)."
+    Ambiguity A9 concerns the second Examples block only (tagged @ambiguity there).
 
     Given the authentication chain:
       """json

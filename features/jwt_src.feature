@@ -143,9 +143,9 @@ Feature: JWT-SRC Where the token comes from
     Then the connection is <outcome>
 
     Examples:
-      | version | case                                   | outcome           |
-      | 5       | the token's "sub" claim is "device-1"  | accepted          |
-      | 5       | the token's "exp" claim is NOW-60      | refused with 0x86 |
+      | version | case                                    | outcome           |
+      | 5       | the token's "sub" claim is "device-1"   | accepted          |
+      | 5       | the token's "exp" claim is NOW-60       | refused with 0x86 |
       | 5       | the token is signed with another secret | refused with 0x87 |
 
     @v311

@@ -7,6 +7,7 @@ package reference
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -46,8 +47,11 @@ type Broker struct {
 	mqttLn   net.Listener
 	apiLn    net.Listener
 	apiSrv   *http.Server
-	closeMu  sync.Mutex
-	closed   bool
+	// emptyPasswordMark marks a CONNECT that had the password flag and a
+	// zero-length password (see keepEmptyPassword).
+	emptyPasswordMark string
+	closeMu           sync.Mutex
+	closed            bool
 }
 
 // maxPacketSize is EMQX's default max_packet_size (1 MB): a larger CONNECT
@@ -70,7 +74,7 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	b := &Broker{o: o, log: log, faults: fs, sessions: newSessions()}
+	b := &Broker{o: o, log: log, faults: fs, sessions: newSessions(), emptyPasswordMark: "authspec-empty-password-" + rand.Text()}
 	env := authn.Env{Profile: o.profile, Faults: fs, Log: log, Now: o.now}
 	b.cfg, err = newConfigState(env, o)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"time"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
@@ -42,11 +43,40 @@ func clientFromConnect(cl *mqtt.Client, pk packets.Packet) authn.Client {
 	return c
 }
 
+// keepEmptyPassword lets a CONNECT with the password flag set and a
+// zero-length password through: MQTT allows it, and EMQX hands it to the
+// authenticators as a present, empty password (JWT-SRC-06: a malformed
+// token, not a missing one). mochi's validation refuses it as a protocol
+// error, so the flag is lowered for validation and the fact carried on the
+// packet itself, as a user property whose key holds a per-broker random
+// marker a client cannot guess; nothing outlives the packet.
+func (b *Broker) keepEmptyPassword(cl *mqtt.Client, pk packets.Packet) packets.Packet {
+	if pk.Connect.PasswordFlag && len(pk.Connect.Password) == 0 {
+		pk.Connect.PasswordFlag = false
+		pk.Properties.User = append(slices.Clone(pk.Properties.User), packets.UserProperty{Key: b.emptyPasswordMark})
+	}
+	return pk
+}
+
+// hadEmptyPassword reports the mark of keepEmptyPassword and removes it
+// from what the client keeps.
+func (b *Broker) hadEmptyPassword(cl *mqtt.Client, pk packets.Packet) bool {
+	mark := func(u packets.UserProperty) bool { return u.Key == b.emptyPasswordMark }
+	if !slices.ContainsFunc(pk.Properties.User, mark) {
+		return false
+	}
+	cl.Properties.Props.User = slices.DeleteFunc(slices.Clone(cl.Properties.Props.User), mark)
+	return true
+}
+
 // authenticate runs the chain for a CONNECT, including an enhanced
 // authentication exchange of AUTH packets before the CONNACK, and writes the
 // CONNACK itself when it refuses. It returns the session on success.
 func (b *Broker) authenticate(cl *mqtt.Client, pk packets.Packet) (*session, error) {
 	c := clientFromConnect(cl, pk)
+	if b.hadEmptyPassword(cl, pk) {
+		c.HasPassword, c.Password = true, []byte{}
+	}
 	started := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), b.o.authTimeout)
 	defer cancel()

@@ -106,6 +106,9 @@ func (h *hook) OnPacketEncode(cl *mqtt.Client, pk packets.Packet) packets.Packet
 // OnPacketRead authorizes a PUBLISH where its QoS and retain flag are known;
 // OnACLCheck and OnPublish, called next on the same goroutine, act on it.
 func (h *hook) OnPacketRead(cl *mqtt.Client, pk packets.Packet) (packets.Packet, error) {
+	if pk.FixedHeader.Type == packets.Connect {
+		return h.b.keepEmptyPassword(cl, pk), nil
+	}
 	if pk.FixedHeader.Type != packets.Publish {
 		return pk, nil
 	}

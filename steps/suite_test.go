@@ -41,6 +41,13 @@ func TestFeatures(t *testing.T) {
 			t.Errorf("%s: expected pass against the reference, got %s: %s", id, r.Verdict, r.Message)
 		}
 	}
+	// Every scenario, not only every ID, must pass: a scenario the
+	// reference cannot run (not applicable) is one that cannot fail either.
+	for _, sc := range res.Summary.Scenarios {
+		if sc.Verdict != reports.VerdictPass && sc.Verdict != reports.VerdictFail {
+			t.Errorf("%s: expected pass against the reference, got %s: %s", sc.Name, sc.Verdict, sc.Message)
+		}
+	}
 	if len(res.Summary.Unidentified) > 0 {
 		t.Errorf("scenarios without a catalogue ID: %+v", res.Summary.Unidentified)
 	}

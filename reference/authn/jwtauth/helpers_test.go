@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	jose "github.com/go-jose/go-jose/v4"
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/authspec/authspec/reference/authn"
@@ -220,4 +221,9 @@ func tamper(tok string, segment int) string {
 	}
 	parts[segment] = string(p)
 	return strings.Join(parts, ".")
+}
+
+// joseKey wraps a public key as a JWK.
+func joseKey(k crypto.PublicKey) jose.JSONWebKey {
+	return jose.JSONWebKey{Key: k, Algorithm: "RS256", Use: "sig"}
 }
