@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/authspec/authspec/reference/faults"
+	"github.com/authspec/authspec/steps/catalogue"
 	"github.com/authspec/authspec/steps/selftest"
 )
 
@@ -56,19 +57,31 @@ clean reference, or when a scenario names no catalogue ID.`,
 			if err != nil {
 				return err
 			}
+			// A fault whose IDs have no scenario yet cannot be caught; that
+			// is tolerated only for IDs the catalogue package lists as not
+			// yet covered (a list that must shrink), and reported.
+			pending := map[string]bool{}
+			for _, id := range catalogue.NotYetCovered {
+				pending[id] = true
+			}
 			var problems []string
-			for _, f := range res.Summary.Faults {
-				if !f.Caught {
-					problems = append(problems, fmt.Sprintf("fault %s not caught (declared %s, failed %s)",
-						f.Name, strings.Join(f.IDs, ","), strings.Join(f.FailedIDs, ",")))
+			for _, name := range sortedKeysOf(res.Uncovered) {
+				for _, id := range res.Uncovered[name] {
+					if !pending[id] {
+						problems = append(problems, fmt.Sprintf("fault %s declares %s, which has no scenario", name, id))
+					}
 				}
+			}
+			for _, name := range sortedKeysOf(res.Missed) {
+				problems = append(problems, fmt.Sprintf("fault %s not caught: %s did not fail with it on",
+					name, strings.Join(res.Missed[name], ",")))
 			}
 			for _, id := range sortedKeys(res.NotPassingClean) {
 				problems = append(problems, fmt.Sprintf("%s does not pass against the clean reference: %s", id, res.NotPassingClean[id]))
 			}
 			caught := len(res.Summary.Faults) - countUncaught(res)
-			fmt.Fprintf(cmd.ErrOrStderr(), "selftest: %d/%d faults caught; summary in %s/selftest/summary.json\n",
-				caught, len(res.Summary.Faults), dir)
+			fmt.Fprintf(cmd.ErrOrStderr(), "selftest: %d/%d faults caught, %d pending (their IDs have no scenario yet); summary in %s/selftest/summary.json\n",
+				caught, len(res.Summary.Faults), len(res.Uncovered), dir)
 			if len(problems) > 0 {
 				return &exitError{code: exitFailures, err: fmt.Errorf("selftest failed:\n  %s", strings.Join(problems, "\n  "))}
 			}
@@ -91,6 +104,15 @@ func countUncaught(res selftest.Result) int {
 		}
 	}
 	return n
+}
+
+func sortedKeysOf[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func sortedKeys(m map[string]string) []string {
