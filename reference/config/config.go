@@ -9,8 +9,10 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"strings"
 
 	"github.com/authspec/authspec/reference/authn"
+	"github.com/authspec/authspec/reference/authz"
 	"github.com/authspec/authspec/reference/config/schema"
 )
 
@@ -23,9 +25,10 @@ type FieldError = schema.FieldError
 type File struct {
 	// Authentication is the chain, in order.
 	Authentication []Authenticator
-	// Authorization is the raw `authorization` block (nil when absent),
-	// handed to authz.
+	// Authorization is the raw `authorization` block (nil when absent);
+	// AuthzSettings is what authz.ParseSettings made of it.
 	Authorization json.RawMessage
+	AuthzSettings authz.Settings
 	Settings      Settings
 }
 
@@ -86,10 +89,23 @@ func Parse(data []byte) (*File, error) {
 		}
 		f.Authorization = append(json.RawMessage(nil), raw...)
 	}
+	if f.AuthzSettings, err = authz.ParseSettings(f.Authorization); err != nil {
+		return nil, authzError(err)
+	}
 	if f.Settings, err = parseSettings(o); err != nil {
 		return nil, err
 	}
 	return f, o.Done()
+}
+
+// authzError turns authz's "authorization.no_match: ..." errors into a
+// FieldError with that path.
+func authzError(err error) error {
+	msg := err.Error()
+	if path, rest, ok := strings.Cut(msg, ": "); ok && strings.HasPrefix(path, "authorization") && !strings.Contains(path, " ") {
+		return &FieldError{Path: path, Msg: rest}
+	}
+	return &FieldError{Path: "authorization", Msg: msg}
 }
 
 func parseSettings(o *schema.Object) (Settings, error) {

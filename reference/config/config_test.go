@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/authspec/authspec/reference/authz"
 )
 
 func TestParseShapes(t *testing.T) {
@@ -26,7 +28,8 @@ func TestParseShapes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(f.Authentication) != 1 || !f.Settings.IgnoreBackendFailures || !strings.Contains(string(f.Authorization), `"no_match"`) {
+		if len(f.Authentication) != 1 || !f.Settings.IgnoreBackendFailures || !strings.Contains(string(f.Authorization), `"no_match"`) ||
+			f.AuthzSettings.NoMatch != authz.Deny {
 			t.Fatalf("%+v", f)
 		}
 	})

@@ -16,7 +16,7 @@ const (
 	HMACIgnoreSecretBase64   Name = "hmac-ignore-secret-base64"
 	HMACAcceptInvalidBase64  Name = "hmac-accept-invalid-base64"
 	AcceptAlgNone            Name = "accept-alg-none"
-	RequireTypJWT            Name = "require-typ-jwt"
+	StrictKidTyp             Name = "reject-kid-and-typ"
 	PKDocsAlgsOnly           Name = "pk-docs-algs-only"
 	PKAcceptsHMAC            Name = "pk-accepts-hmac"
 	PKLazyKeyParse           Name = "pk-lazy-key-parse"
@@ -58,14 +58,14 @@ var jwtFaults = []Def{
 		"The HMAC authenticator accepts only HS256: HS384 and HS512 tokens give a backend failure."},
 	{SkipSignature, []string{"JWT-HMAC-02", "JWT-PK-02", "JWT-PK-05", "JWT-VC-08"},
 		"The token's signature is not checked (its alg still is): any secret or key, or an altered token, is accepted."},
-	{HMACIgnoreSecretBase64, []string{"JWT-HMAC-03"},
-		"secret_base64_encoded is ignored: the secret's literal text is the HMAC key."},
+	{HMACIgnoreSecretBase64, []string{"JWT-HMAC-03", "JWT-HMAC-04"},
+		"secret_base64_encoded is ignored: the secret's literal text is the HMAC key, and a secret that is not base64 is accepted."},
 	{HMACAcceptInvalidBase64, []string{"JWT-HMAC-04"},
 		"A secret that is not valid base64 with secret_base64_encoded: true is used as raw text instead of being refused."},
 	{AcceptAlgNone, []string{"JWT-HMAC-06", "JWT-PK-03", "SEC-01"},
 		"A token with alg `none` (any capitalisation) and an empty signature is accepted in every mode."},
-	{RequireTypJWT, []string{"JWT-HMAC-08"},
-		"A token whose header has a `typ` other than JWT gives a backend failure."},
+	{StrictKidTyp, []string{"JWT-HMAC-08"},
+		"In HMAC and public-key modes a token whose header names a `kid`, or has a `typ` other than JWT, gives a backend failure."},
 	{PKDocsAlgsOnly, []string{"JWT-PK-01"},
 		"The public-key authenticator accepts only the documented RS* and ES* algorithms, not PS* or EdDSA."},
 	{PKAcceptsHMAC, []string{"JWT-PK-03"},

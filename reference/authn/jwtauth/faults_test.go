@@ -3,6 +3,7 @@ package jwtauth
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -80,6 +81,7 @@ func TestFaults(t *testing.T) {
 		faults.HMACIgnoreSecretBase64: func(t *testing.T, f faults.Name) {
 			a := hmacWith(t, f, `{"mechanism":"jwt","algorithm":"hmac-based","secret":"YWJjZGVm","secret_base64_encoded":true}`)
 			wantBF(t, auth(a, passwordClient(hs256(t, "abcdef", claims{}))), CheckSignature)
+			hmacWith(t, f, `{"mechanism":"jwt","algorithm":"hmac-based","secret":"emqxsecret","secret_base64_encoded":true}`)
 		},
 		faults.HMACAcceptInvalidBase64: func(t *testing.T, f faults.Name) {
 			hmacWith(t, f, `{"mechanism":"jwt","algorithm":"hmac-based","secret":"emqxsecret","secret_base64_encoded":true}`)
@@ -87,12 +89,16 @@ func TestFaults(t *testing.T) {
 		faults.AcceptAlgNone: func(t *testing.T, f faults.Name) {
 			for _, cfg := range []string{hmacCfg, pkCfg(t, k.rsa)} {
 				for _, alg := range []string{"none", "NONE"} {
-					wantAccept(t, auth(hmacWith(t, f, cfg), passwordClient(rawToken(`{"alg":"`+alg+`"}`, `{}`, nil))))
+					tok := rawToken(`{"alg":"`+alg+`"}`, `{}`, nil)
+					wantAccept(t, auth(hmacWith(t, f, cfg), passwordClient(tok)))
+					wantAccept(t, auth(hmacWith(t, f, cfg), passwordClient(strings.TrimSuffix(tok, "."))))
 				}
 			}
 		},
-		faults.RequireTypJWT: func(t *testing.T, f faults.Name) {
+		faults.StrictKidTyp: func(t *testing.T, f faults.Name) {
 			wantBF(t, auth(hm(t, f), passwordClient(sign(t, jwt.SigningMethodHS256, []byte("emqxsecret"), claims{}, map[string]any{"typ": "at+jwt"}))), CheckTyp)
+			wantBF(t, auth(hm(t, f), passwordClient(sign(t, jwt.SigningMethodHS256, []byte("emqxsecret"), claims{}, map[string]any{"kid": "k1"}))), CheckKid)
+			wantAccept(t, auth(hm(t, f), passwordClient(good)))
 		},
 		faults.PKDocsAlgsOnly: func(t *testing.T, f faults.Name) {
 			wantBF(t, auth(hmacWith(t, f, pkCfg(t, k.rsa)), passwordClient(sign(t, jwt.SigningMethodPS256, k.rsa, claims{}))), CheckAlg)

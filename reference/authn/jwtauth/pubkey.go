@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/golang-jwt/jwt/v5"
 
@@ -50,7 +51,10 @@ func parsePublicKeyField(o *schema.Object, enable bool, env authn.Env) ([]byte, 
 		if env.Faults.On(faults.PKLazyKeyParse) {
 			return pemText, nil, nil
 		}
-		where := "neither a file nor PEM text"
+		where := "not PEM text, and no file exists at that path"
+		if strings.Contains(value, "-----BEGIN") {
+			where = "PEM text"
+		}
 		if fromFile {
 			where = "file " + value
 		}

@@ -100,3 +100,11 @@ func TestTokenSource(t *testing.T) {
 		}
 	})
 }
+
+func TestVerifyToken(t *testing.T) {
+	a := build(t, testEnv(t), hmacCfg)
+	wantAccept(t, a.VerifyToken(t.Context(), seedToken))
+	wantBF(t, a.VerifyToken(t.Context(), hs256(t, "nope", claims{})), CheckSignature)
+	u := build(t, testEnv(t), `{"mechanism":"jwt","algorithm":"hmac-based","secret":"emqxsecret","from":"username"}`)
+	wantAccept(t, u.VerifyToken(t.Context(), seedToken))
+}
