@@ -230,3 +230,47 @@ Feature: CHAIN The authentication chain
       | profile  | ignore | version | outcome           |
       | legacy   | false  | 3.1.1   | accepted          |
       | hardened | false  | 3.1.1   | refused with 0x87 |
+
+  @CHAIN-06
+  Scenario Outline: CHAIN-06 a JWT client is accepted by a chain of <order>
+    Requirement: "Password-style authenticators (JWT, HTTP) ignore CONNECTs carrying an
+    Authentication-Method and SCRAM ignores those without one, so one chain of JWT and SCRAM
+    accepts both a JWT client and a SCRAM client."
+    The JWT client is an MQTT 5 client with its token in the Password and no
+    Authentication-Method: with SCRAM first, SCRAM must pass it on to the JWT authenticator.
+
+    Given the authentication chain:
+      """json
+      [<first>, <second>]
+      """
+    And a valid token
+    When the client connects
+    Then the connection is accepted
+
+    Examples:
+      | order          | first                                                                                                             | second                                                                                                            |
+      | JWT then SCRAM | {"mechanism": "jwt", "use_jwks": false, "algorithm": "hmac-based", "secret": "emqxsecret"}                        | {"mechanism": "scram", "backend": "http", "method": "get", "url": "<scram backend url>/auth?username=${username}"} |
+      | SCRAM then JWT | {"mechanism": "scram", "backend": "http", "method": "get", "url": "<scram backend url>/auth?username=${username}"} | {"mechanism": "jwt", "use_jwks": false, "algorithm": "hmac-based", "secret": "emqxsecret"}                        |
+
+  @CHAIN-06
+  Scenario Outline: CHAIN-06 a SCRAM client is accepted by a chain of <order>
+    Requirement: "Password-style authenticators (JWT, HTTP) ignore CONNECTs carrying an
+    Authentication-Method and SCRAM ignores those without one, so one chain of JWT and SCRAM
+    accepts both a JWT client and a SCRAM client."
+    With the JWT authenticator first, it must pass the SCRAM client on without reading a token
+    from its Password.
+
+    Given the authentication chain:
+      """json
+      [<first>, <second>]
+      """
+    And the SCRAM backend has user "u" with password "p"
+    When the SCRAM client connects as "u" with password "p"
+    Then the broker sent AUTH 0x18 with Authentication-Method "SCRAM-SHA-256"
+    And the connection is accepted
+    And the CONNACK's server signature verifies
+
+    Examples:
+      | order          | first                                                                                                             | second                                                                                                            |
+      | JWT then SCRAM | {"mechanism": "jwt", "use_jwks": false, "algorithm": "hmac-based", "secret": "emqxsecret"}                        | {"mechanism": "scram", "backend": "http", "method": "get", "url": "<scram backend url>/auth?username=${username}"} |
+      | SCRAM then JWT | {"mechanism": "scram", "backend": "http", "method": "get", "url": "<scram backend url>/auth?username=${username}"} | {"mechanism": "jwt", "use_jwks": false, "algorithm": "hmac-based", "secret": "emqxsecret"}                        |

@@ -153,8 +153,13 @@ func (b *Broker) exchangeStep(cl *mqtt.Client, method string, data []byte) ([]by
 	// SCRAM-24: the exchange has no timeout of its own in EMQX, but a
 	// stalled client must not hold a connection forever: the step timeout
 	// is far above EMQX's idle_timeout (15 s), so a client that merely
-	// pauses still completes.
-	_ = cl.Net.Conn.SetReadDeadline(time.Now().Add(b.o.authStepTimeout))
+	// pauses still completes. This deadline replaces the connect idle
+	// timeout the listener set at accept (idleListener).
+	stepTimeout := b.o.authStepTimeout
+	if b.faults.On(faults.AuthStepIdleTimeout) {
+		stepTimeout = b.o.connectTimeout
+	}
+	_ = cl.Net.Conn.SetReadDeadline(time.Now().Add(stepTimeout))
 	defer func() { _ = cl.Net.Conn.SetReadDeadline(time.Time{}) }()
 
 	fh := new(packets.FixedHeader)
@@ -165,13 +170,17 @@ func (b *Broker) exchangeStep(cl *mqtt.Client, method string, data []byte) ([]by
 	if err != nil {
 		return nil, authn.CodeMalformedPacket, "read AUTH: " + err.Error()
 	}
+	got := in.Properties.AuthenticationMethod
+	if got == "" && b.faults.On(faults.AcceptAuthWithoutMethod) {
+		got = method
+	}
 	switch {
 	case in.FixedHeader.Type != packets.Auth:
 		return nil, authn.CodeProtocolError, fmt.Sprintf("expected AUTH, got %s", packets.PacketNames[in.FixedHeader.Type])
-	case in.Properties.AuthenticationMethod == "":
+	case got == "":
 		return nil, authn.CodeProtocolError, "AUTH without Authentication-Method"
-	case in.Properties.AuthenticationMethod != method && !b.faults.On(faults.IgnoreAuthMethodMismatch):
-		return nil, authn.CodeBadAuthMethod, fmt.Sprintf("AUTH method %q differs from CONNECT's %q", in.Properties.AuthenticationMethod, method)
+	case got != method && !b.faults.On(faults.IgnoreAuthMethodMismatch):
+		return nil, authn.CodeBadAuthMethod, fmt.Sprintf("AUTH method %q differs from CONNECT's %q", got, method)
 	case in.ReasonCode != authn.CodeContinue && !b.faults.On(faults.IgnoreAuthReasonCode):
 		return nil, authn.CodeProtocolError, fmt.Sprintf("AUTH reason code 0x%02X while connecting (expected 0x18)", in.ReasonCode)
 	}

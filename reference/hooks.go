@@ -269,6 +269,9 @@ func (b *Broker) reauthenticate(cl *mqtt.Client, pk packets.Packet) error {
 		return packets.ErrProtocolViolation
 	}
 	method := pk.Properties.AuthenticationMethod
+	if method == "" && b.faults.On(faults.AcceptAuthWithoutMethod) {
+		method = ss.authMethod
+	}
 	switch {
 	case method == "":
 		return packets.Code{Code: authn.CodeProtocolError, Reason: "AUTH without Authentication-Method"}

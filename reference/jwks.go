@@ -31,6 +31,23 @@ func jwksFactory(o options) jwtauth.JWKSFactory {
 		if o.jwksMinRefresh > 0 {
 			opts = append(opts, jwks.WithMinRefresh(o.jwksMinRefresh))
 		}
-		return jwks.New(cfg, opts...)
+		src, err := jwks.New(cfg, opts...)
+		if err != nil {
+			return nil, err
+		}
+		return keySource{src}, nil
 	}
+}
+
+// keySource adapts a jwks.Source to the authenticator's KeyIDSource: the
+// kids are only read by the fault jwks-use-kid (ambiguity A8).
+type keySource struct{ *jwks.Source }
+
+func (s keySource) KeysWithIDs() []jwtauth.IdentifiedKey {
+	keys := s.Keys()
+	out := make([]jwtauth.IdentifiedKey, len(keys))
+	for i, k := range keys {
+		out[i] = jwtauth.IdentifiedKey{KID: k.KeyID, Key: k.Public}
+	}
+	return out
 }

@@ -154,10 +154,21 @@ func theClientConnects(ctx context.Context) (context.Context, error) {
 	return reports.AttachObserved(ctx, answer.Observed()), nil
 }
 
-// request builds the CONNECT: defaults, then the token in its field, then
-// whatever the scenario set explicitly.
+// request builds the scenario client's CONNECT (requestFor), shaped by
+// what the session steps need (a Will, the raw client; ext_state.go).
 func (st *scenario) request() (client.Request, error) {
-	c := st.client
+	req, claims, err := st.requestFor(st.client, st.token)
+	if err != nil {
+		return req, err
+	}
+	st.extOf().shapeRequest(&req, claims)
+	return req, nil
+}
+
+// requestFor builds the CONNECT of client c carrying token (nil: none):
+// defaults, then the token in its field, then whatever the scenario set
+// explicitly. claims are the minted token's (nil without a token).
+func (st *scenario) requestFor(c clientSpec, token *tokenSpec) (client.Request, map[string]any, error) {
 	req := client.Request{
 		Version:     c.version,
 		ClientID:    c.clientID,
@@ -176,12 +187,12 @@ func (st *scenario) request() (client.Request, error) {
 	req.Username = string(user)
 	apply(c.password, &req.Password, &req.HasPassword)
 
-	if st.token == nil {
-		return req, nil
+	if token == nil {
+		return req, nil, nil
 	}
 	auth, _, err := st.jwtAuthenticator()
 	if err != nil {
-		return req, err
+		return req, nil, err
 	}
 	where := c.tokenField
 	if where == "" {
@@ -194,14 +205,14 @@ func (st *scenario) request() (client.Request, error) {
 	if req.HasUsername && where != "username" {
 		username = req.Username
 	}
-	m := &mint{auth: auth, keys: st.keys, clientID: req.ClientID, username: username, spec: st.token}
-	if st.token.usesClock() {
+	m := &mint{auth: auth, keys: st.keys, clientID: req.ClientID, username: username, spec: token, jwks: st.extOf().jwks}
+	if token.usesClock() {
 		waitForFreshSecond()
 	}
 	m.now = time.Now()
 	tok, err := m.build()
 	if err != nil {
-		return req, fmt.Errorf("minting the token: %w", err)
+		return req, nil, fmt.Errorf("minting the token: %w", err)
 	}
 	st.trace.Note("token (%d bytes) in the %s: %.120s", len(tok), where, tok)
 	switch where {
@@ -214,7 +225,7 @@ func (st *scenario) request() (client.Request, error) {
 			req.Password, req.HasPassword = []byte(tok), true
 		}
 	}
-	return req, nil
+	return req, m.claims, nil
 }
 
 // waitForFreshSecond returns early in a second of the clock. Claims at the

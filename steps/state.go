@@ -34,6 +34,9 @@ type scenario struct {
 
 	created    bool  // an authenticator creation was attempted
 	createdErr error // its result
+
+	scram *scramScenario // the SCRAM backend and exchanges (scram_state.go)
+	ext   *extState      // JWKS endpoint, session, watchers (ext_state.go)
 }
 
 type scenarioKey struct{}

@@ -48,6 +48,8 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 	registerClientSteps(sc)
 	registerOutcomeSteps(sc)
 	registerAdminSteps(sc)
+	registerScramSteps(sc)
+	registerExtSteps(sc)
 }
 
 func (s *Suite) timeout() time.Duration {

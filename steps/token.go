@@ -2,7 +2,6 @@ package steps
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -61,6 +60,12 @@ type mint struct {
 	username string // "" when the client sends none
 	spec     *tokenSpec
 	claims   map[string]any // filled by build before replace runs
+	// jwks is the JWKS endpoint the suite serves: in JWKS mode a valid
+	// token is signed with a key of its set (jwks_mint.go).
+	jwks *jwksFixture
+	// signedBy is the JWKS key the token was signed with, if any: its kid
+	// goes into the header.
+	signedBy *jwksKey
 }
 
 // mode is the authenticator's verification mode.
@@ -109,6 +114,8 @@ func (m *mint) defaultAlg() (string, error) {
 			return "", err
 		}
 		return tokens.DefaultAlgFor(k.Kind), nil
+	case "jwks":
+		return m.jwksDefaultAlg()
 	}
 	return "", fmt.Errorf("no default algorithm for JWT mode %q", m.mode())
 }
@@ -133,6 +140,8 @@ func (m *mint) configuredSigner(alg string) (string, any, error) {
 			return "", nil, target.NotApplicable("an %s token does not fit the configured %s key", alg, k.Kind)
 		}
 		return alg, k, nil
+	case "jwks":
+		return m.jwksSigner(alg)
 	}
 	return "", nil, fmt.Errorf("cannot sign for JWT mode %q", m.mode())
 }
@@ -155,8 +164,10 @@ func (m *mint) buildClaims() (map[string]any, error) {
 		if err != nil {
 			return nil, err
 		}
+		// Numbers stay as written (json.Number): 1.0 must reach the broker
+		// as 1.0, not 1 (JWT-CLAIM-07).
 		var v any
-		if err := json.Unmarshal([]byte(text), &v); err != nil {
+		if err := decodeJSON([]byte(text), &v); err != nil {
 			return nil, fmt.Errorf("claim %q: %s is not a JSON value: %w", name, expr, err)
 		}
 		claims[name] = v
@@ -233,7 +244,7 @@ func (m *mint) build() (string, error) {
 		if m.spec.headerAlg != "" {
 			headerAlg = m.spec.headerAlg
 		}
-		if header, err = tokens.Header(headerAlg, m.spec.header); err != nil {
+		if header, err = tokens.Header(headerAlg, m.withKid(m.spec.header)); err != nil {
 			return "", err
 		}
 	}

@@ -12,8 +12,8 @@ import (
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 )
 
-// Tag is the interval-log tag of a phase's histogram kind ("latency" or
-// "service"), e.g. "jwt-HS256.latency". Characters the log format forbids
+// Tag is the interval-log tag of a phase's histogram kind ("latency",
+// "service" or "lag"), e.g. "jwt-HS256.latency". Characters the log format forbids
 // in tags (commas, spaces, line breaks) are replaced by '_'.
 func Tag(phase, kind string) string {
 	return tagUnsafe.ReplaceAllString(phase, "_") + "." + kind
@@ -47,7 +47,7 @@ func NewHlog(start time.Time) *Hlog {
 	l := &Hlog{}
 	l.w = hdr.NewHistogramLogWriter(&l.buf)
 	_ = l.w.OutputLogFormatVersion()
-	_ = l.w.OutputComment("[authspec load: values in nanoseconds; tags are <phase>.latency (from the scheduled start) and <phase>.service (from the actual start)]")
+	_ = l.w.OutputComment("[authspec load: values in nanoseconds; tags are <phase>.latency (scheduled start to CONNACK), <phase>.service (actual start to CONNACK), <phase>.lag (scheduled to actual start)]")
 	_ = l.w.OutputStartTime(start.UnixMilli())
 	_ = l.w.OutputLegend()
 	return l

@@ -25,6 +25,7 @@ type Recorder struct {
 	closedTo  int64 // windows with an index below this are closed
 	latency   *hdr.Histogram
 	service   *hdr.Histogram
+	lag       *hdr.Histogram
 	counts    Counts
 	intervals []Interval
 	hlogErr   error
@@ -38,7 +39,7 @@ type Recorder struct {
 }
 
 type window struct {
-	lat, svc                        *hdr.Histogram
+	lat, svc, lag                   *hdr.Histogram
 	asked, attempts, succeeded, bad int64
 }
 
@@ -74,15 +75,18 @@ type Interval struct {
 
 // Totals is a closed phase.
 type Totals struct {
-	Latency   *hdr.Histogram
-	Service   *hdr.Histogram
+	Latency *hdr.Histogram
+	Service *hdr.Histogram
+	// Lag is how late attempts started against their schedule (all
+	// attempts): the generator's own delay, part of every latency.
+	Lag       *hdr.Histogram
 	Counts    Counts
 	Intervals []Interval
 }
 
 // NewRecorder starts recording phase from start, in intervals of interval,
 // writing interval histograms to hlog (nil: none) with the tags
-// Tag(phase, "latency") and Tag(phase, "service").
+// Tag(phase, "latency"), Tag(phase, "service") and Tag(phase, "lag").
 func NewRecorder(phase string, start time.Time, interval time.Duration, hlog *Hlog) *Recorder {
 	if interval <= 0 {
 		interval = time.Second
@@ -90,7 +94,7 @@ func NewRecorder(phase string, start time.Time, interval time.Duration, hlog *Hl
 	return &Recorder{
 		phase: phase, start: start, interval: interval, hlog: hlog,
 		windows: map[int64]*window{},
-		latency: NewHistogram(), service: NewHistogram(),
+		latency: NewHistogram(), service: NewHistogram(), lag: NewHistogram(),
 		counts: Counts{Codes: map[byte]int64{}, Causes: map[Cause]int64{}, Examples: map[string]string{}},
 	}
 }
@@ -112,10 +116,14 @@ func (r *Recorder) win(t time.Time) *window {
 	i := max(r.index(t), r.closedTo)
 	w := r.windows[i]
 	if w == nil {
-		w = &window{lat: NewHistogram(), svc: NewHistogram()}
+		w = newWindow()
 		r.windows[i] = w
 	}
 	return w
+}
+
+func newWindow() *window {
+	return &window{lat: NewHistogram(), svc: NewHistogram(), lag: NewHistogram()}
 }
 
 // Scheduled records an arrival due at due (open loop), or an attempt
@@ -133,7 +141,8 @@ func (r *Recorder) Begin() { r.inFlight.Add(1) }
 // Done records an attempt that was due at due, started at started and
 // ended (CONNACK received, or failed) at done. Latency (done - due) and
 // service time (done - started) are recorded for accepted connections
-// only; refusals and failures are counted.
+// only; refusals and failures are counted. The lag (started - due) is
+// recorded for every attempt.
 func (r *Recorder) Done(o Outcome, due, started, done time.Time) {
 	r.inFlight.Add(-1)
 	r.completed.Add(1)
@@ -146,6 +155,7 @@ func (r *Recorder) Done(o Outcome, due, started, done time.Time) {
 	defer r.mu.Unlock()
 	w := r.win(done)
 	w.attempts++
+	record(w.lag, started.Sub(due))
 	c := &r.counts
 	c.Attempts++
 	if o.Connack {
@@ -195,7 +205,7 @@ func (r *Recorder) Close(end time.Time) (Totals, error) {
 		r.closeWindow(r.closedTo, end)
 	}
 	c := r.counts
-	return Totals{Latency: r.latency, Service: r.service, Counts: c, Intervals: r.intervals}, r.hlogErr
+	return Totals{Latency: r.latency, Service: r.service, Lag: r.lag, Counts: c, Intervals: r.intervals}, r.hlogErr
 }
 
 // closeWindow closes window i; a non-zero end cuts the interval short.
@@ -204,7 +214,7 @@ func (r *Recorder) closeWindow(i int64, end time.Time) {
 	delete(r.windows, i)
 	r.closedTo = i + 1
 	if w == nil {
-		w = &window{lat: NewHistogram(), svc: NewHistogram()}
+		w = newWindow()
 	}
 	from := r.start.Add(time.Duration(i) * r.interval)
 	to := from.Add(r.interval)
@@ -215,7 +225,7 @@ func (r *Recorder) closeWindow(i int64, end time.Time) {
 		for _, h := range []struct {
 			kind string
 			h    *hdr.Histogram
-		}{{"latency", w.lat}, {"service", w.svc}} {
+		}{{"latency", w.lat}, {"service", w.svc}, {"lag", w.lag}} {
 			if err := r.hlog.Add(Tag(r.phase, h.kind), h.h, from, to); err != nil && r.hlogErr == nil {
 				r.hlogErr = err
 			}
@@ -223,6 +233,7 @@ func (r *Recorder) closeWindow(i int64, end time.Time) {
 	}
 	r.latency.Merge(w.lat)
 	r.service.Merge(w.svc)
+	r.lag.Merge(w.lag)
 	s := Summarize(w.lat)
 	iv := Interval{
 		Start: from, OffsetS: from.Sub(r.start).Seconds(), LengthS: to.Sub(from).Seconds(),

@@ -10,6 +10,8 @@ const (
 	MochiV3ReturnCodes        Name = "mochi-v3-return-codes"
 	V311SubackKeepsV5Code     Name = "v311-suback-keeps-v5-code"
 	DenyActionIgnored         Name = "deny-action-ignored"
+	AcceptAuthWithoutMethod   Name = "accept-auth-without-method"
+	AuthStepIdleTimeout       Name = "auth-step-idle-timeout"
 )
 
 var brokerFaults = []Def{
@@ -27,4 +29,8 @@ var brokerFaults = []Def{
 		Doc: "continues an AUTH exchange whose Authentication-Method differs from the CONNECT's"},
 	{Name: IgnoreAuthReasonCode, IDs: []string{"SCRAM-22"},
 		Doc: "accepts AUTH packets with a reason code the state does not expect"},
+	{Name: AcceptAuthWithoutMethod, IDs: []string{"SCRAM-21"},
+		Doc: "takes an AUTH without Authentication-Method as carrying the CONNECT's method instead of refusing it (0x82)"},
+	{Name: AuthStepIdleTimeout, IDs: []string{"SCRAM-24"},
+		Doc: "bounds each step of an AUTH exchange by the connect idle timeout (mqtt.idle_timeout), so a client that pauses longer between steps is dropped"},
 }

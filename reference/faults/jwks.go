@@ -46,6 +46,18 @@ const (
 	// JWKSTLSAlwaysVerify ignores ssl.verify = verify_none (explicit or the
 	// legacy default) and always checks the certificate.
 	JWKSTLSAlwaysVerify Name = "jwks-tls-always-verify"
+	// JWKSUseKid picks the verification key by the token's kid (the JWKS
+	// article's reading of A8): a token whose kid names no key of the set
+	// is refused. Applied by the JWT authenticator (reference/authn/jwtauth).
+	JWKSUseKid Name = "jwks-use-kid"
+	// JWKSAcceptsHMAC keeps the set's oct keys and lets JWKS mode verify
+	// HS256/384/512 with them (EMQX before its per-mode alg lists, A15).
+	JWKSAcceptsHMAC Name = "jwks-accepts-hmac"
+	// JWKSHeaderNamesUnchecked accepts any header name in headers.
+	JWKSHeaderNamesUnchecked Name = "jwks-header-names-unchecked"
+	// JWKSZeroIntervalDefault takes a refresh_interval of 0 or below as
+	// "unset" (300 s) instead of refusing it.
+	JWKSZeroIntervalDefault Name = "jwks-zero-interval-default"
 )
 
 // jwksFaults are the faults of the jwks area.
@@ -82,4 +94,12 @@ var jwksFaults = []Def{
 		Doc: "JWKS: the endpoint's TLS certificate is never verified, even with verify_peer or under hardened"},
 	{Name: JWKSTLSAlwaysVerify, IDs: []string{"JWT-JWKS-13"},
 		Doc: "JWKS: ssl.verify verify_none is ignored and the certificate always checked, so a self-signed endpoint fails under legacy"},
+	{Name: JWKSUseKid, IDs: []string{"JWT-JWKS-04"},
+		Doc: "JWKS: the key is picked by the token's kid, so a token whose kid names another key of the set, or none, gives a backend failure"},
+	{Name: JWKSAcceptsHMAC, IDs: []string{"JWT-JWKS-09"},
+		Doc: "JWKS: oct keys of the set are kept and verify HS256/384/512 tokens"},
+	{Name: JWKSHeaderNamesUnchecked, IDs: []string{"JWT-JWKS-12"},
+		Doc: "JWKS: header names outside [-0-9a-zA-Z_ ] are accepted at configuration"},
+	{Name: JWKSZeroIntervalDefault, IDs: []string{"JWT-JWKS-10"},
+		Doc: "JWKS: a refresh_interval of 0 or below is taken as the 300 s default instead of being refused"},
 }

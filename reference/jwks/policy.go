@@ -22,6 +22,7 @@ type policy struct {
 	noIntervalClamp    bool // keep intervals under the floor
 	tlsSkipVerify      bool // never verify the certificate
 	tlsAlwaysVerify    bool // treat verify_none as verify_peer
+	keepOctKeys        bool // oct keys are kept as []byte keys
 }
 
 func policyFrom(s *faults.Set) policy {
@@ -42,6 +43,7 @@ func policyFrom(s *faults.Set) policy {
 		noIntervalClamp:    s.On(faults.JWKSNoIntervalClamp),
 		tlsSkipVerify:      s.On(faults.JWKSTLSSkipVerify),
 		tlsAlwaysVerify:    s.On(faults.JWKSTLSAlwaysVerify),
+		keepOctKeys:        s.On(faults.JWKSAcceptsHMAC),
 	}
 }
 

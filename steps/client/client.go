@@ -2,7 +2,9 @@
 // what the broker answered, in one shape whichever MQTT client was used:
 // paho.golang for ordinary MQTT 5 connections, mqttwire (a raw client) for
 // MQTT 3.1.1 and for CONNECTs paho cannot make plainly (an
-// Authentication-Method without an enhanced-authentication handler).
+// Authentication-Method without an enhanced-authentication handler), and
+// for sessions that publish, subscribe or wait for the broker's DISCONNECT
+// packet by packet (Request.Wire).
 // Every connection is recorded in the scenario's packet trace.
 package client
 
@@ -12,6 +14,8 @@ import (
 	"fmt"
 	"net"
 	"time"
+
+	"github.com/mochi-mqtt/server/v2/packets"
 
 	"github.com/authspec/authspec/fixtures/mqttwire"
 	"github.com/authspec/authspec/steps/target"
@@ -27,6 +31,15 @@ type Request struct {
 	HasPassword bool
 	// AuthMethod is the MQTT 5 Authentication-Method ("" = absent).
 	AuthMethod string
+	// Will is the CONNECT's Will message (nil: none).
+	Will *mqttwire.Will
+	// UserProperties are MQTT 5 CONNECT user properties (SEC-04 pads a
+	// CONNECT past the broker's maximum packet size with them).
+	UserProperties []packets.UserProperty
+	// Wire makes the connection with the raw client, whose session can
+	// publish, subscribe and see the broker's DISCONNECT packet by packet
+	// (see WireSession). A Will or user properties imply it.
+	Wire bool
 	// Label names the connection in the packet trace.
 	Label string
 }
@@ -114,7 +127,7 @@ func Connect(ctx context.Context, dial Dialer, req Request, trace *mqttwire.Trac
 		return Answer{}, nil, &DialError{Err: err}
 	}
 	nc = trace.Wrap(req.Label, nc)
-	if req.Version == target.MQTT5 && req.AuthMethod == "" {
+	if req.Version == target.MQTT5 && req.AuthMethod == "" && !req.wire() {
 		return connectPaho(ctx, nc, req)
 	}
 	return connectWire(ctx, nc, req)
@@ -137,6 +150,8 @@ func connectWire(ctx context.Context, nc net.Conn, req Request) (Answer, Session
 		Clean:           true,
 		Keepalive:       60,
 		AuthMethod:      req.AuthMethod,
+		Will:            req.Will,
+		UserProperties:  req.UserProperties,
 	})
 	answer := Answer{Version: req.Version}
 	if err != nil {
@@ -162,7 +177,20 @@ func connectWire(ctx context.Context, nc net.Conn, req Request) (Answer, Session
 	return answer, wireSession{conn}, nil
 }
 
+// wire reports whether the request needs the raw client.
+func (r Request) wire() bool { return r.Wire || r.Will != nil || len(r.UserProperties) > 0 }
+
 type wireSession struct{ c *mqttwire.Conn }
+
+// WireSession is a session made with the raw client (Request.Wire): its
+// connection can be driven packet by packet.
+type WireSession interface {
+	Session
+	Wire() *mqttwire.Conn
+}
+
+// Wire returns the session's raw connection.
+func (s wireSession) Wire() *mqttwire.Conn { return s.c }
 
 func (s wireSession) Alive(ctx context.Context) error { return s.c.Ping(ctx) }
 

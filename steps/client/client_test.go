@@ -206,3 +206,33 @@ func TestObserved(t *testing.T) {
 		}
 	}
 }
+
+// A Will, user properties or Wire make an MQTT 5 CONNECT with the raw
+// client, whose session hands out its connection.
+func TestWireRequestsCarryWillAndUserProperties(t *testing.T) {
+	f := startFake(t, func(mqttwire.Packet) []byte { return connack(5, 0, "") }, false)
+	req := Request{Version: target.MQTT5, ClientID: "a",
+		Will:           &mqttwire.Will{Topic: "w/t", Payload: []byte("gone"), QoS: 1},
+		UserProperties: []packets.UserProperty{{Key: "k", Val: "v"}}}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	ans, session, err := Connect(ctx, dialer(f.ln.Addr().String()), req, mqttwire.NewTrace())
+	if err != nil || !ans.Accepted() {
+		t.Fatalf("expected an accepted CONNECT, got %+v %v", ans, err)
+	}
+	defer session.Close()
+	ws, ok := session.(WireSession)
+	if !ok || ws.Wire() == nil {
+		t.Fatalf("expected a raw-client session, got %T", session)
+	}
+	pk := <-f.connect
+	if !pk.Connect.WillFlag || pk.Connect.WillTopic != "w/t" || string(pk.Connect.WillPayload) != "gone" {
+		t.Errorf("expected the Will in the CONNECT, got flag %v topic %q payload %q", pk.Connect.WillFlag, pk.Connect.WillTopic, pk.Connect.WillPayload)
+	}
+	if len(pk.Properties.User) != 1 || pk.Properties.User[0].Key != "k" {
+		t.Errorf("expected the user property in the CONNECT, got %+v", pk.Properties.User)
+	}
+	if !(Request{Wire: true}).wire() || (Request{}).wire() {
+		t.Error("wire() does not follow Request.Wire")
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 
 	"github.com/authspec/authspec/fixtures/tokens"
 )
@@ -21,13 +22,29 @@ import (
 //
 // The key behind "<KIND public key>" is the scenario keyring's key named
 // ConfiguredKeyName(KIND); its private half signs the scenario's tokens.
+//
+// One placeholder is a prefix rather than a whole value, because a SCRAM
+// authenticator's url goes on with a path and a query that the scenario
+// writes out ("<scram backend url>/auth?username=${username}"):
+//
+//	"<scram backend url>..."   the scenario's SCRAM credential backend
+//	                           (Resolver.ScramBackendURL)
+//
+// The JWKS endpoint the scenario serves has its own: see JWKSEndpoint.
 var placeholderPattern = regexp.MustCompile(`^<([a-z0-9-]+) public key( file)?>$|^<missing file>$|^<file without a key>$`)
 
 // ConfiguredKeyName is the keyring name of the key a configuration names.
 func ConfiguredKeyName(kind tokens.Kind) string { return "configured " + string(kind) }
 
-// IsPlaceholder reports whether s is a key placeholder.
-func IsPlaceholder(s string) bool { return placeholderPattern.MatchString(s) }
+// ScramBackendPlaceholder starts a string value that names the scenario's
+// SCRAM credential backend.
+const ScramBackendPlaceholder = "<scram backend url>"
+
+// IsPlaceholder reports whether s is a key placeholder or starts with the
+// SCRAM backend's.
+func IsPlaceholder(s string) bool {
+	return placeholderPattern.MatchString(s) || strings.HasPrefix(s, ScramBackendPlaceholder) || isJWKSPlaceholder(s)
+}
 
 // Resolver turns placeholders into values for one instance.
 type Resolver struct {
@@ -36,6 +53,11 @@ type Resolver struct {
 	// files the suite writes (a remote broker): file placeholders are then
 	// not applicable.
 	Dir string
+	// ScramBackendURL replaces "<scram backend url>" ("" when the scenario
+	// runs no SCRAM backend: the placeholder is then an error).
+	ScramBackendURL string
+	// JWKS is what the JWKS placeholders stand for (see JWKSEndpoint).
+	JWKS JWKSEndpoint
 }
 
 // Resolve returns the chain with placeholders replaced, each authenticator
@@ -87,6 +109,15 @@ func (r Resolver) value(v any, applied *Applied) (any, error) {
 }
 
 func (r Resolver) placeholder(p string, applied *Applied) (string, error) {
+	if v, ok, err := r.jwksValue(p); ok {
+		return v, err
+	}
+	if rest, ok := strings.CutPrefix(p, ScramBackendPlaceholder); ok {
+		if r.ScramBackendURL == "" {
+			return "", fmt.Errorf("placeholder %s: the scenario runs no SCRAM backend", ScramBackendPlaceholder)
+		}
+		return r.ScramBackendURL + rest, nil
+	}
 	switch p {
 	case "<missing file>":
 		if r.Dir == "" {

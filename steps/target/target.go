@@ -62,6 +62,16 @@ type Setup struct {
 	// only on their kind, so a by-hand target whose secret differs cannot
 	// run it.
 	ExactConfig bool
+	// ScramBackendURL is the base URL of the scenario's SCRAM credential
+	// backend (http://host:port), which "<scram backend url>" stands for;
+	// "" when the scenario runs none.
+	ScramBackendURL string
+	// JWKS is the JWKS endpoint the scenario serves (zero when none).
+	JWKS JWKSEndpoint
+	// KeepJWKSRefreshFloor: the scenario observes EMQX's 10 s floor of the
+	// JWKS refresh_interval (JWT-JWKS-10), so a target that lowers the floor
+	// to make refreshes quick (the in-process reference) must keep it.
+	KeepJWKSRefreshFloor bool
 }
 
 // User is one user of EMQX's built-in database authenticator.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/authspec/authspec/reference/authn"
 	"github.com/authspec/authspec/reference/config/schema"
+	"github.com/authspec/authspec/reference/faults"
 )
 
 // JWKSConfig is the validated JWKS part of a `use_jwks: true` configuration.
@@ -67,6 +68,19 @@ type KeySource interface {
 	Close() error
 }
 
+// KeyIDSource is a KeySource that also tells each key's kid. The reference
+// never picks keys by kid (ambiguity A8); only the fault jwks-use-kid does.
+type KeyIDSource interface {
+	KeySource
+	KeysWithIDs() []IdentifiedKey
+}
+
+// IdentifiedKey is a key of the set with its kid ("" when it has none).
+type IdentifiedKey struct {
+	KID string
+	Key crypto.PublicKey
+}
+
 // JWKSFactory builds the KeySource of a JWKS authenticator.
 type JWKSFactory func(JWKSConfig, authn.Env) (KeySource, error)
 
@@ -85,7 +99,7 @@ func parseJWKSConfig(o *schema.Object, env authn.Env) (*JWKSConfig, error) {
 	}
 	c.Endpoint = endpoint
 
-	secs, err := o.PositiveInt("refresh_interval", 300)
+	secs, err := refreshInterval(o, env)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +123,7 @@ func parseJWKSConfig(o *schema.Object, env authn.Env) (*JWKSConfig, error) {
 			return nil, err
 		}
 		for name := range h {
-			if !headerName.MatchString(name) {
+			if !headerName.MatchString(name) && !env.Faults.On(faults.JWKSHeaderNamesUnchecked) {
 				return nil, schema.Errorf(o.Field("headers"), "header names must match [-0-9a-zA-Z_ ]+; bad header: %q", name)
 			}
 		}
@@ -124,6 +138,20 @@ func parseJWKSConfig(o *schema.Object, env authn.Env) (*JWKSConfig, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// refreshInterval reads refresh_interval in seconds: positive, default 300
+// (JWT-JWKS-10: 0 and negative values are refused; values under 10 are
+// raised by the fetcher).
+func refreshInterval(o *schema.Object, env authn.Env) (int64, error) {
+	if !env.Faults.On(faults.JWKSZeroIntervalDefault) {
+		return o.PositiveInt("refresh_interval", 300)
+	}
+	secs, err := o.Int("refresh_interval", 300)
+	if err == nil && secs <= 0 {
+		secs = 300 // the fault: 0 or below taken as "unset"
+	}
+	return secs, err
 }
 
 func parseSSL(o *schema.Object, env authn.Env) (SSLConfig, error) {

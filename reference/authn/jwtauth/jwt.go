@@ -271,6 +271,9 @@ func (a *Authenticator) checkAlg(t *compactToken) (method string, res authn.Resu
 	if fs.On(faults.PKAcceptsHMAC) && a.cfg.Mode == ModePublicKey && slices.Contains(hmacAlgs, t.alg) {
 		return t.alg, authn.Result{}, true
 	}
+	if fs.On(faults.JWKSAcceptsHMAC) && a.cfg.Mode == ModeJWKS && slices.Contains(hmacAlgs, t.alg) {
+		return t.alg, authn.Result{}, true
+	}
 	return "", a.backendFailure(CheckAlg, fmt.Sprintf("alg %q is not one of the %s mode's algorithms %v", t.alg, a.cfg.Mode, a.algs)), false
 }
 
@@ -287,6 +290,11 @@ func (a *Authenticator) checkSignature(t *compactToken, method string) (authn.Re
 		keys = make([]any, 0, len(pub))
 		for _, k := range pub {
 			keys = append(keys, k)
+		}
+	}
+	if kid, ok := t.headerString("kid"); ok && fs.On(faults.JWKSUseKid) {
+		if src, ok := a.source.(KeyIDSource); ok {
+			keys = keysWithID(src, kid)
 		}
 	}
 	if fs.On(faults.TrustHeaderJWK) {
@@ -314,6 +322,18 @@ func (a *Authenticator) checkSignature(t *compactToken, method string) (authn.Re
 		return a.backendFailure(CheckSignature, fmt.Sprintf("the %s signature does not verify with the %s key(s): %v", t.alg, a.cfg.Mode, err)), false
 	}
 	return authn.Result{}, true
+}
+
+// keysWithID is the fault jwks-use-kid: only the keys whose kid is the
+// token's.
+func keysWithID(src KeyIDSource, kid string) []any {
+	var keys []any
+	for _, k := range src.KeysWithIDs() {
+		if k.KID == kid {
+			keys = append(keys, k.Key)
+		}
+	}
+	return keys
 }
 
 // headerJWK is the fault trust-header-jwk: the key a token brings itself.

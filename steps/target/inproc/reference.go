@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"time"
 
 	"github.com/authspec/authspec/reference"
 	"github.com/authspec/authspec/reference/authn"
@@ -24,6 +25,26 @@ type Reference struct {
 	Faults []string
 	// Options are added to every Start (a logger, a clock).
 	Options []reference.Option
+	// IdleTimeout is the brokers' connect idle timeout (EMQX's
+	// mqtt.idle_timeout; DefaultIdleTimeout when zero).
+	IdleTimeout time.Duration
+}
+
+// DefaultIdleTimeout is the in-process reference's connect idle timeout,
+// far below EMQX's 15 s (the reference's own default), so that the SCRAM-24
+// scenario, whose client pauses in the middle of an AUTH exchange for
+// longer than the idle timeout (target.IdleTimeout), takes about a second
+// instead of fifteen. The timeout only bounds the wait for the CONNECT
+// after a TCP accept (the reference's AUTH steps have their own, far longer
+// bound, reference.WithAuthStepTimeout); scenario clients send their
+// CONNECT as soon as the connection opens.
+const DefaultIdleTimeout = time.Second
+
+func (r Reference) idleTimeout() time.Duration {
+	if r.IdleTimeout > 0 {
+		return r.IdleTimeout
+	}
+	return DefaultIdleTimeout
 }
 
 // Name is "reference", or "reference+FAULT..." with faults on, so a faulty
@@ -50,7 +71,8 @@ func (r Reference) Provision(ctx context.Context, s target.Setup) (target.Instan
 	if err != nil {
 		return nil, err
 	}
-	inst := &instance{dir: dir, resolver: target.Resolver{Keys: s.Keys, Dir: dir}}
+	inst := &instance{dir: dir, idle: r.idleTimeout(),
+		resolver: target.Resolver{Keys: s.Keys, Dir: dir, ScramBackendURL: s.ScramBackendURL, JWKS: s.JWKS}}
 	applied, err := inst.resolver.Resolve(s.Authentication)
 	if err != nil {
 		inst.Close()
@@ -68,7 +90,11 @@ func (r Reference) Provision(ctx context.Context, s target.Setup) (target.Instan
 		reference.WithConfig(cfg),
 		reference.WithSecurityProfile(profile),
 		reference.WithFault(r.Faults...),
+		reference.WithConnectTimeout(inst.idle),
 	}, r.Options...)
+	if !s.KeepJWKSRefreshFloor {
+		opts = append(opts, reference.WithJWKSMinRefresh(JWKSMinRefresh))
+	}
 	b, err := reference.Start(ctx, opts...)
 	if err != nil {
 		inst.Close()
@@ -109,6 +135,7 @@ type instance struct {
 	api      *emqxapi.Client
 	applied  []target.Applied
 	dir      string
+	idle     time.Duration
 }
 
 func (i *instance) Dial(ctx context.Context) (net.Conn, error) {
@@ -121,6 +148,9 @@ func (i *instance) Versions() []target.Version {
 }
 
 func (i *instance) Authenticators() []target.Applied { return i.applied }
+
+// IdleTimeout is the broker's connect idle timeout (target.IdleTimeouter).
+func (i *instance) IdleTimeout() time.Duration { return i.idle }
 
 // Client reads the broker's own view of the client, which is what the
 // clients REST API would return.
@@ -146,7 +176,12 @@ func (i *instance) CreateAuthenticator(ctx context.Context, config map[string]an
 	if err != nil {
 		return err
 	}
-	return i.api.CreateAuthenticator(ctx, body)
+	if err := i.api.CreateAuthenticator(ctx, body); err != nil {
+		return err
+	}
+	// The broker appends it to its chain; so does what the suite signs for.
+	i.applied = append(i.applied, applied[0])
+	return nil
 }
 
 func (i *instance) AuthenticatorIDs(ctx context.Context) ([]string, error) {

@@ -1,0 +1,147 @@
+package steps
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/cucumber/godog"
+	"github.com/mochi-mqtt/server/v2/packets"
+
+	"github.com/authspec/authspec/fixtures/mqttwire"
+	"github.com/authspec/authspec/reports"
+	"github.com/authspec/authspec/steps/client"
+)
+
+// extState is the state of the steps that go past one CONNECT: the JWKS
+// endpoint the suite serves (jwks_*.go), the scenario client's session once
+// connected (publish, subscribe, its Will, its token's expiry;
+// session_steps.go), the watchers that observe deliveries, and what the
+// last publish and subscribe got back.
+type extState struct {
+	// uid marks this scenario's payloads, so a watcher on a broker shared
+	// with other runs counts only its own messages.
+	uid string
+
+	jwks *jwksFixture
+
+	// packetLevel: the scenario drives its client's session packet by
+	// packet, so the client connects with the raw client (client.Request.Wire).
+	packetLevel bool
+	will        *mqttwire.Will
+	userProps   []packets.UserProperty
+	// minted are the claims of the scenario client's last token.
+	minted map[string]any
+
+	watchers map[string]*watcher
+	probe    *watcher // the implicit observer of publishes whose ack says nothing
+
+	lastPublish *publishResult
+	lastSuback  []byte
+	published   int // numbers the payloads
+}
+
+// extOf returns the scenario's extState, creating it on first use.
+func (st *scenario) extOf() *extState {
+	if st.ext == nil {
+		b := make([]byte, 6)
+		_, _ = rand.Read(b)
+		st.ext = &extState{uid: hex.EncodeToString(b), watchers: map[string]*watcher{}}
+	}
+	return st.ext
+}
+
+// shapeRequest applies what the session steps need to the scenario
+// client's CONNECT and remembers the minted claims (the expiry steps read
+// exp from them).
+func (x *extState) shapeRequest(req *client.Request, claims map[string]any) {
+	req.Wire = req.Wire || x.packetLevel
+	req.Will = x.will
+	req.UserProperties = x.userProps
+	x.minted = claims
+}
+
+// jwksRefreshFloorTag marks the scenario that observes EMQX's 10 s floor of
+// refresh_interval (JWT-JWKS-10): the target must not lower it.
+const jwksRefreshFloorTag = "@jwks-refresh-floor"
+
+// sessionStepPattern lists the steps that act on the scenario client's
+// session after its CONNECT. A scenario with any of them connects its client
+// with the raw client, whose session can publish, subscribe and see the
+// broker's DISCONNECT; paho's session cannot show those packet by packet.
+var sessionStepPattern = regexp.MustCompile(`^(?:the client (?:may|publishes|subscribes|is still connected)|the broker (?:disconnects the client|closes the client's connection))`)
+
+// extBefore prepares the scenario before its first step: tags that change
+// the Setup, the raw client when the scenario drives the session, and the
+// JWKS endpoint when the scenario names it, so that the order of the Given
+// steps does not matter.
+func extBefore(ctx context.Context, sc *godog.Scenario) (context.Context, error) {
+	st, ok := lookupScenario(ctx)
+	if !ok {
+		return ctx, nil
+	}
+	x := st.extOf()
+	for _, t := range sc.Tags {
+		if t.Name == jwksRefreshFloorTag {
+			st.setup.KeepJWKSRefreshFloor = true
+		}
+	}
+	servesJWKS := false
+	for _, step := range sc.Steps {
+		if sessionStepPattern.MatchString(step.Text) {
+			x.packetLevel = true
+		}
+		if strings.Contains(step.Text, "JWKS endpoint") {
+			servesJWKS = true
+		}
+		if step.Argument != nil && step.Argument.DocString != nil && strings.Contains(step.Argument.DocString.Content, "<jwks ") {
+			servesJWKS = true
+		}
+	}
+	if servesJWKS {
+		f, err := startJWKSFixture(st)
+		if err != nil {
+			return ctx, reports.HarnessError(fmt.Errorf("starting the JWKS endpoint: %w", err))
+		}
+		x.jwks = f
+		st.setup.JWKS = f.endpoint()
+	}
+	return ctx, nil
+}
+
+// extAfter closes the watchers and the JWKS endpoint. It runs after the
+// broker is closed (godog runs After hooks in registration order).
+func extAfter(ctx context.Context, _ *godog.Scenario, _ error) (context.Context, error) {
+	st, ok := lookupScenario(ctx)
+	if !ok || st.ext == nil {
+		return ctx, nil
+	}
+	x := st.ext
+	for _, w := range x.watchers {
+		w.close()
+	}
+	if x.probe != nil {
+		x.probe.close()
+	}
+	if x.jwks != nil {
+		if err := x.jwks.close(); err != nil && !errors.Is(err, context.Canceled) {
+			return ctx, reports.HarnessError(fmt.Errorf("closing the JWKS endpoint: %w", err))
+		}
+	}
+	return ctx, nil
+}
+
+// registerExtSteps registers the JWKS, session, authorization and security
+// steps and their hooks.
+func registerExtSteps(sc *godog.ScenarioContext) {
+	sc.Before(extBefore)
+	sc.After(extAfter)
+	registerJWKSSteps(sc)
+	registerSessionSteps(sc)
+	registerAuthzSteps(sc)
+	registerSecSteps(sc)
+}

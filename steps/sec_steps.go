@@ -1,0 +1,273 @@
+package steps
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"strings"
+
+	"github.com/cucumber/godog"
+
+	"github.com/authspec/authspec/fixtures/tokens"
+)
+
+func registerSecSteps(sc *godog.ScenarioContext) {
+	sc.Given(`^the token's ECDSA signature has (r|s|r and s) set to 0$`, ecdsaSignatureZeroed)
+	sc.Given(`^the token's signature has the defect "([^"]+)"$`, signatureWithDefect)
+	sc.Given(`^the token's signature is corrupted$`, signatureCorrupted)
+	sc.Given(`^the token is signed by an attacker's key named in its "(jwk|jku|x5u|x5c)" header$`, signedByHeaderKey)
+	sc.Given(`^the token is padded to (\d+) bytes$`, tokenPaddedTo)
+	sc.Given(`^the token's payload is JSON nested (\d+) levels deep$`, payloadNested)
+	sc.Given(`^the token's header is JSON nested (\d+) levels deep$`, headerNested)
+}
+
+// reshapeSignature changes the decoded signature of the signed token.
+func reshapeSignature(change func([]byte) ([]byte, error)) func(string) (string, error) {
+	return func(tok string) (string, error) {
+		h, p, s, err := tokens.Split(tok)
+		if err != nil {
+			return "", err
+		}
+		sig, err := base64.RawURLEncoding.DecodeString(s)
+		if err != nil {
+			return "", fmt.Errorf("signature: %w", err)
+		}
+		if sig, err = change(sig); err != nil {
+			return "", err
+		}
+		return h + "." + p + "." + tokens.B64(sig), nil
+	}
+}
+
+func ecdsaSignatureZeroed(ctx context.Context, which string) error {
+	t, err := theToken(ctx)
+	if err != nil {
+		return err
+	}
+	t.reshape = append(t.reshape, reshapeSignature(func(sig []byte) ([]byte, error) {
+		if len(sig) != 64 && len(sig) != 96 && len(sig) != 132 {
+			return nil, fmt.Errorf("a %d-byte signature is not an ES256/384/512 signature", len(sig))
+		}
+		return zeroECDSA(sig, which), nil
+	}))
+	return nil
+}
+
+// signatureCorrupted flips bits in the middle of the signature; its length
+// stays the same, so only the check of the signature can refuse it.
+func signatureCorrupted(ctx context.Context) error {
+	t, err := theToken(ctx)
+	if err != nil {
+		return err
+	}
+	t.reshape = append(t.reshape, reshapeSignature(func(sig []byte) ([]byte, error) {
+		if len(sig) == 0 {
+			return nil, fmt.Errorf("the token has no signature to corrupt")
+		}
+		out := append([]byte(nil), sig...)
+		out[len(out)/2] ^= 0x5a
+		return out, nil
+	}))
+	return nil
+}
+
+// signingAlg is the algorithm the token is signed with: the scenario's,
+// or the authenticator's default.
+func (m *mint) signingAlg() (string, error) {
+	if m.spec.alg != "" {
+		return m.spec.alg, nil
+	}
+	return m.defaultAlg()
+}
+
+// signer returns the method and key the token is signed with.
+func (m *mint) signer(alg string) (string, any, error) {
+	if m.spec.signer != nil {
+		return m.spec.signer(m, alg)
+	}
+	return m.configuredSigner(alg)
+}
+
+// signatureWithDefect signs the token's header and payload with a
+// signature of one of Wycheproof's invalid families (SEC-05).
+func signatureWithDefect(ctx context.Context, defect string) error {
+	t, err := theToken(ctx)
+	if err != nil {
+		return err
+	}
+	t.replace = func(m *mint) (string, error) {
+		alg, err := m.signingAlg()
+		if err != nil {
+			return "", err
+		}
+		method, key, err := m.signer(alg)
+		if err != nil {
+			return "", err
+		}
+		if k, ok := key.(*tokens.Key); ok {
+			key = k.Private
+		}
+		header, err := tokens.Header(method, m.withKid(m.spec.header))
+		if err != nil {
+			return "", err
+		}
+		payload, err := tokens.Payload(m.claims)
+		if err != nil {
+			return "", err
+		}
+		input := tokens.B64(header) + "." + tokens.B64(payload)
+		sig, err := defectiveSignature(method, defect, key, input)
+		if err != nil {
+			return "", err
+		}
+		return input + "." + tokens.B64(sig), nil
+	}
+	return nil
+}
+
+// signedByHeaderKey is SEC-03: the attacker signs with its own key (of the
+// kind the authenticator verifies, so only trust in the header could make
+// it verify) and names that key in the header. jku and x5u point at a port
+// nothing listens on: a verifier must not fetch them.
+func signedByHeaderKey(ctx context.Context, field string) error {
+	t, err := theToken(ctx)
+	if err != nil {
+		return err
+	}
+	t.replace = func(m *mint) (string, error) {
+		kind := tokens.RSA
+		switch m.mode() {
+		case "public-key":
+			k, err := m.configuredKey()
+			if err != nil {
+				return "", err
+			}
+			kind = k.Kind
+		case "jwks":
+			f, err := m.jwksFixture()
+			if err != nil {
+				return "", err
+			}
+			k, err := f.signingKey()
+			if err != nil {
+				return "", err
+			}
+			kind = k.key.Kind
+		}
+		attacker, err := m.keys.Key(kind, "attacker "+string(kind))
+		if err != nil {
+			return "", err
+		}
+		return tokens.WithHeaderKey(tokens.HeaderKey(field), attacker, "http://127.0.0.1:9/attacker/"+field, m.claims)
+	}
+	return nil
+}
+
+// maxTokenLen is the MQTT limit of a Password or Username field.
+const maxTokenLen = 65535
+
+// tokenPaddedTo grows the token to n bytes (give or take two: base64url
+// grows in steps) with a "filler" claim, signed as the token would be;
+// later shapes (a corrupted signature) still apply.
+func tokenPaddedTo(ctx context.Context, n int) error {
+	t, err := theToken(ctx)
+	if err != nil {
+		return err
+	}
+	if n < 200 || n > maxTokenLen {
+		return fmt.Errorf("pad to between 200 and %d bytes, not %d", maxTokenLen, n)
+	}
+	t.replace = func(m *mint) (string, error) {
+		alg, err := m.signingAlg()
+		if err != nil {
+			return "", err
+		}
+		method, key, err := m.signer(alg)
+		if err != nil {
+			return "", err
+		}
+		header, err := tokens.Header(method, m.withKid(m.spec.header))
+		if err != nil {
+			return "", err
+		}
+		sign := func(filler int) (string, error) {
+			claims := make(map[string]any, len(m.claims)+1)
+			for k, v := range m.claims {
+				claims[k] = v
+			}
+			claims["filler"] = strings.Repeat("x", max(filler, 0))
+			payload, err := tokens.Payload(claims)
+			if err != nil {
+				return "", err
+			}
+			return tokens.Sign(method, key, header, payload)
+		}
+		filler := 0
+		tok, err := sign(filler)
+		for i := 0; err == nil && i < 16 && (len(tok) > n || len(tok) < n-2); i++ {
+			filler += (n - len(tok)) * 3 / 4
+			if len(tok) > n {
+				filler--
+			}
+			tok, err = sign(filler)
+		}
+		if err != nil {
+			return "", err
+		}
+		if len(tok) > n || len(tok) < n-2 {
+			return "", fmt.Errorf("could not pad the token to %d bytes (got %d)", n, len(tok))
+		}
+		for _, f := range m.spec.reshape {
+			if tok, err = f(tok); err != nil {
+				return "", err
+			}
+		}
+		return tok, nil
+	}
+	return nil
+}
+
+// payloadNested makes the payload {"sub":"authspec","n":[[[...]]]}: a
+// parser without a depth limit recurses that deep (SEC-04).
+func payloadNested(ctx context.Context, depth int) error {
+	t, err := theToken(ctx)
+	if err != nil {
+		return err
+	}
+	t.rawPayload = tokens.NestedJSON(depth)
+	return nil
+}
+
+// headerNested adds a field nested depth levels deep to the header.
+func headerNested(ctx context.Context, depth int) error {
+	t, err := theToken(ctx)
+	if err != nil {
+		return err
+	}
+	t.replace = func(m *mint) (string, error) {
+		alg, err := m.signingAlg()
+		if err != nil {
+			return "", err
+		}
+		method, key, err := m.signer(alg)
+		if err != nil {
+			return "", err
+		}
+		header := []byte(fmt.Sprintf(`{"alg":%q,"typ":"JWT","n":%s%s}`, method, strings.Repeat("[", depth), strings.Repeat("]", depth)))
+		payload, err := tokens.Payload(m.claims)
+		if err != nil {
+			return "", err
+		}
+		tok, err := tokens.Sign(method, key, header, payload)
+		if err != nil {
+			return "", err
+		}
+		for _, f := range m.spec.reshape {
+			if tok, err = f(tok); err != nil {
+				return "", err
+			}
+		}
+		return tok, nil
+	}
+	return nil
+}
