@@ -185,6 +185,46 @@ Feature: JWT-CLAIM Standard claims
     When the client connects
     Then the connection is refused with 0x86
 
+  @JWT-CLAIM-07
+  Scenario Outline: JWT-CLAIM-07 is_superuser <value> makes <who>
+    Requirement: "`is_superuser` counts as true when it is `true`, `"true"`, `"1"`, an integer
+    >= 1 or a string holding an integer >= 1 (`"2"`); any other value (`false`, `0`, `"yes"`,
+    `1.0`, `null`) makes an ordinary client, and the connection is accepted either way."
+    The token carries no acl and no_match is deny, so only a superuser may subscribe.
+
+    Given the authentication chain:
+      """json
+      [{"mechanism": "jwt", "from": "password", "use_jwks": false,
+        "algorithm": "hmac-based", "secret": "emqxsecret"}]
+      """
+    And the authorization settings are:
+      """json
+      {"no_match": "deny", "deny_action": "ignore", "cache": {"enable": false}}
+      """
+    And a valid token
+    And the token's "is_superuser" claim is <value>
+    When the client connects
+    Then the connection is accepted
+    And the client <may> subscribe to "any/#"
+
+    Examples: values that count as true
+      | value  | who           | may |
+      | true   | a superuser   | may |
+      | "true" | a superuser   | may |
+      | "1"    | a superuser   | may |
+      | 1      | a superuser   | may |
+      | 2      | a superuser   | may |
+      | "2"    | a superuser   | may |
+
+    Examples: values that do not
+      | value  | who               | may     |
+      | false  | an ordinary client | may not |
+      | 0      | an ordinary client | may not |
+      | "0"    | an ordinary client | may not |
+      | "yes"  | an ordinary client | may not |
+      | 1.0    | an ordinary client | may not |
+      | null   | an ordinary client | may not |
+
   @JWT-CLAIM-08
   Scenario: JWT-CLAIM-08 clientid_override registers the client under the new Client ID
     Requirement: "A non-empty string claim `clientid_override` replaces the client's Client

@@ -216,6 +216,77 @@ Feature: JWT-HMAC HMAC-signed tokens (algorithm: hmac-based)
       | an RSA public key's PEM text |
       | the configured secret        |
 
+  @JWT-HMAC-07
+  Scenario Outline: JWT-HMAC-07 a superuser (<mode> mode) may publish and subscribe where its own acl denies
+    Requirement: "`is_superuser` true (JWT-CLAIM-07) in a verified token, in any mode, makes
+    the client a superuser: every publish and subscribe is allowed, including topics its
+    own `acl` claim denies."
+    The token's old-format acl is {} (denies everything) and no_match is deny.
+
+    Given the authentication chain:
+      """json
+      [{"mechanism": "jwt", "from": "password", "use_jwks": false, <mode_config>}]
+      """
+    And the authorization settings are:
+      """json
+      {"no_match": "deny", "deny_action": "ignore", "cache": {"enable": false}}
+      """
+    And a valid token
+    And the token's "is_superuser" claim is true
+    And the token's "acl" claim is {}
+    When the client connects
+    Then the client may publish to "any/topic"
+    And the client may subscribe to "any/#"
+
+    Examples:
+      | mode       | mode_config                                                     |
+      | HMAC       | "algorithm": "hmac-based", "secret": "emqxsecret"               |
+      | public-key | "algorithm": "public-key", "public_key": "<rsa public key>"     |
+      | public-key | "algorithm": "public-key", "public_key": "<ed25519 public key>" |
+
+  @JWT-HMAC-07
+  Scenario: JWT-HMAC-07 a superuser (JWKS mode) may publish and subscribe where its own acl denies
+    Requirement: "`is_superuser` true (JWT-CLAIM-07) in a verified token, in any mode, makes
+    the client a superuser: every publish and subscribe is allowed, including topics its
+    own `acl` claim denies."
+
+    Given the JWKS endpoint serves an ES256 key "k1"
+    And the authentication chain:
+      """json
+      [{"mechanism": "jwt", "from": "password", "use_jwks": true, "endpoint": "<jwks endpoint>"}]
+      """
+    And the authorization settings are:
+      """json
+      {"no_match": "deny", "deny_action": "ignore", "cache": {"enable": false}}
+      """
+    And the broker has fetched the key set
+    And a valid token
+    And the token's "is_superuser" claim is true
+    And the token's "acl" claim is [{"permission": "deny", "action": "all", "topic": "#"}]
+    When the client connects
+    Then the client may publish to "any/topic"
+    And the client may subscribe to "any/#"
+
+  @JWT-HMAC-07
+  Scenario: JWT-HMAC-07 the same token without is_superuser is held to its acl (control)
+    Requirement: "`is_superuser` true (JWT-CLAIM-07) in a verified token, in any mode, makes
+    the client a superuser ..."
+
+    Given the authentication chain:
+      """json
+      [{"mechanism": "jwt", "from": "password", "use_jwks": false,
+        "algorithm": "hmac-based", "secret": "emqxsecret"}]
+      """
+    And the authorization settings are:
+      """json
+      {"no_match": "deny", "deny_action": "ignore", "cache": {"enable": false}}
+      """
+    And a valid token
+    And the token's "acl" claim is {}
+    When the client connects
+    Then the client may not publish to "any/topic"
+    And the client may not subscribe to "any/#"
+
   @JWT-HMAC-08
   Scenario Outline: JWT-HMAC-08 an HMAC token with header <field> <value> is accepted
     Requirement: "In HMAC and public-key modes the header's `kid` and `typ` are ignored: a

@@ -15,7 +15,13 @@ func preciseSleep(d time.Duration) {
 }
 
 // tightenTimerSlack asks the kernel to wake the calling thread within 1 ns
-// of its sleeps' deadlines instead of the default 50 µs slack. Call it on
-// a goroutine locked to its thread that never unlocks, so the setting dies
-// with the thread.
-func tightenTimerSlack() { _ = unix.Prctl(unix.PR_SET_TIMERSLACK, 1, 0, 0, 0) }
+// of its sleeps' deadlines instead of the default 50 µs slack, and returns
+// the function that puts the thread's slack back. Call both on a goroutine
+// locked to its thread.
+func tightenTimerSlack() (restore func()) {
+	old, err := unix.PrctlRetInt(unix.PR_GET_TIMERSLACK, 0, 0, 0, 0)
+	if err != nil || unix.Prctl(unix.PR_SET_TIMERSLACK, 1, 0, 0, 0) != nil {
+		return func() {}
+	}
+	return func() { _ = unix.Prctl(unix.PR_SET_TIMERSLACK, uintptr(old), 0, 0, 0) }
+}

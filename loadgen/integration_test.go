@@ -328,3 +328,16 @@ func TestResultJSONShape(t *testing.T) {
 		}
 	}
 }
+
+// A public-key algorithm against a broker configured by hand needs the
+// key the broker knows; a key generated for the run would be refused on
+// every CONNECT.
+func TestByHandPublicKeyNeedsKey(t *testing.T) {
+	tgt, _ := target.NewAddress("127.0.0.1:1883")
+	c := quick()
+	c.Algs = []string{"RS256"}
+	_, err := Run(context.Background(), c, tgt)
+	if err == nil || !strings.Contains(err.Error(), "--jwt-private-key") {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -82,11 +82,16 @@ func (l openLoop) run(ctx context.Context, start time.Time, b bounds, rec *stats
 	defer wg.Wait()
 	dispatched := make(chan struct{})
 	// The dispatcher has a thread of its own with a tight timer slack, so
-	// arrivals start on time; the thread ends with it (never unlocked).
+	// arrivals start on time. The slack is put back before the thread is
+	// released: no thread of this process may exit, or a reference child
+	// started from it would get its parent-death signal (see
+	// target.dieWithParent).
 	go func() {
 		defer close(dispatched)
 		runtime.LockOSThread()
-		tightenTimerSlack()
+		defer runtime.UnlockOSThread()
+		restore := tightenTimerSlack()
+		defer restore()
 		l.dispatch(ctx, start, b, rec, j, sem, &wg)
 	}()
 	<-dispatched

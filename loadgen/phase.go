@@ -38,14 +38,14 @@ func (j stormJob) after(s workload.Session) {
 type phaseClock struct {
 	selfCPU  time.Duration
 	broker   target.Sample
-	hasProbe bool
+	hasBroker bool
 }
 
 func (r *runner) sample() phaseClock {
 	pc := phaseClock{selfCPU: target.SelfCPU()}
 	if p := r.tgt.Process(); p != nil {
 		if s, err := p.Sample(); err == nil {
-			pc.broker, pc.hasProbe = s, true
+			pc.broker, pc.hasBroker = s, true
 		}
 	}
 	return pc
@@ -120,7 +120,7 @@ func (r *runner) phase(ctx context.Context, s phaseSpec) (results.Phase, error) 
 	if elapsed > 0 {
 		p.Generator.Utilization = cpu / elapsed
 	}
-	if before.hasProbe && afterConnect.hasProbe {
+	if before.hasBroker && afterConnect.hasBroker {
 		bcpu := (afterConnect.broker.CPU - before.broker.CPU).Seconds()
 		p.Broker = &results.Broker{
 			PID: r.tgt.Process().PID, CPUSeconds: bcpu,

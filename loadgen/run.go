@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/authspec/authspec/fixtures/scrambackend"
+	"github.com/authspec/authspec/fixtures/tokens"
 	"github.com/authspec/authspec/loadgen/results"
 	"github.com/authspec/authspec/loadgen/stats"
 	"github.com/authspec/authspec/loadgen/target"
@@ -54,6 +55,13 @@ func Run(ctx context.Context, cfg Config, tgt target.Target) (*Result, error) {
 	}
 	if cfg.Shard.Split() && tgt.Provisioner() != nil {
 		return nil, fmt.Errorf("a sharded run cannot provision the broker (each shard would reconfigure it under the others): configure it by hand, and give every shard the same --jwt-secret or --jwt-private-key")
+	}
+	if tgt.Provisioner() == nil && cfg.JWTKey == nil && cfg.needs(WorkloadJWT) {
+		for _, alg := range cfg.Algs {
+			if !tokens.IsHMAC(alg) {
+				return nil, fmt.Errorf("%s against a broker configured by hand: give the private key whose public half the broker was configured with (--jwt-private-key)", alg)
+			}
+		}
 	}
 	if err := checkOpenFiles(cfg, tgt); err != nil {
 		return nil, err

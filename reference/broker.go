@@ -82,7 +82,9 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 	}
 
 	caps := mqtt.NewDefaultServerCapabilities()
-	caps.MaximumPacketSize = maxPacketSize
+	if !fs.On(faults.NoMaxPacketSize) {
+		caps.MaximumPacketSize = maxPacketSize
+	}
 	b.server = mqtt.New(&mqtt.Options{
 		InlineClient: false,
 		Capabilities: caps,

@@ -3,6 +3,7 @@ package reference
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"time"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
@@ -90,6 +91,13 @@ func (h *hook) OnPacketEncode(cl *mqtt.Client, pk packets.Packet) packets.Packet
 			pk.Properties.AuthenticationData = ss.authData
 		}
 	case packets.Suback:
+		// The SUBSCRIBE is answered: its decisions must not be read as
+		// those of a later delivery whose topic spells one of its filters.
+		if ss := h.b.sessions.get(cl); ss != nil {
+			ss.mu.Lock()
+			ss.subDecisions = nil
+			ss.mu.Unlock()
+		}
 		if cl.Properties.ProtocolVersion < 5 && !h.b.faults.On(faults.V311SubackKeepsV5Code) {
 			codes := append([]byte(nil), pk.ReasonCodes...)
 			for i, c := range codes {
@@ -146,8 +154,13 @@ func (h *hook) OnACLCheck(cl *mqtt.Client, topic string, write bool) bool {
 		}
 		return ss.pubDecision.allow
 	}
-	d, ok := ss.subDecisions[topic]
-	return ok && d.allow
+	if d, ok := ss.subDecisions[topic]; ok {
+		return d.allow // a filter of the SUBSCRIBE being processed
+	}
+	// mochi also asks before it delivers a message to a subscriber. EMQX
+	// authorizes a subscription when it is made, not at each delivery, so
+	// a message matching a granted subscription is delivered.
+	return true
 }
 
 // OnPublish drops a denied MQTT 3.1.1 publish after its usual acknowledgement.
@@ -188,9 +201,14 @@ func (h *hook) OnAuthPacket(cl *mqtt.Client, pk packets.Packet) (packets.Packet,
 	return pk, h.b.reauthenticate(cl, pk)
 }
 
-// OnWill authorizes the Will before mochi publishes it; a denied Will is
-// marked and emptied of subscribers in OnSelectSubscribers. After an expiry
+// OnWill authorizes the Will before mochi publishes it. After an expiry
 // disconnect the Will is authorized as of the expiry instant (JWT-EXP-03).
+//
+// A denied Will must reach nobody. mochi cannot cancel a Will from here,
+// and it calls OnSelectSubscribers only for topics with shared
+// subscriptions, so a denied Will is also sent to a topic no client can
+// subscribe to: "$"-topics are never matched by wildcard filters, and the
+// random suffix cannot be guessed.
 func (h *hook) OnWill(cl *mqtt.Client, will mqtt.Will) (mqtt.Will, error) {
 	ss := h.b.sessions.get(cl)
 	if ss == nil {
@@ -200,8 +218,13 @@ func (h *hook) OnWill(cl *mqtt.Client, will mqtt.Will) (mqtt.Will, error) {
 	ss.mu.Lock()
 	expired := ss.expired
 	ss.mu.Unlock()
-	if expired && !ss.identity.ExpireAt.IsZero() && !h.b.faults.On(faults.WillAuthorizedAfterExpiry) {
+	if expired && !ss.identity.ExpireAt.IsZero() {
 		at = ss.identity.ExpireAt
+		if h.b.faults.On(faults.WillAuthorizedAfterExpiry) {
+			// Judged once the rules have expired (they apply while exp >=
+			// now in whole seconds, A15).
+			at = ss.identity.ExpireAt.Add(time.Second)
+		}
 	}
 	d := h.b.authorize(ss, actionPublish, will.TopicName, will.Qos, will.Retain, at)
 	if !d.allow {
@@ -209,6 +232,7 @@ func (h *hook) OnWill(cl *mqtt.Client, will mqtt.Will) (mqtt.Will, error) {
 		ss.dropWill = true
 		ss.mu.Unlock()
 		will.Retain = false
+		will.TopicName = "$authspec-denied-will/" + rand.Text()
 	}
 	return will, nil
 }

@@ -357,16 +357,24 @@ func scramClientAttrs(ctx context.Context) (map[string]string, context.Context, 
 		ctx, err := reports.NotApplicable(ctx, "the target cannot show a client's attributes")
 		return nil, ctx, err
 	}
+	// Registration may trail the CONNACK by a moment: ask again until the
+	// step's deadline.
 	cctx, cancel := st.withTimeout(ctx)
 	defer cancel()
-	info, found, err := inspector.Client(cctx, st.client.clientID)
-	switch {
-	case err != nil:
-		return nil, ctx, reports.HarnessError(err)
-	case !found:
-		return nil, ctx, mismatch(fmt.Sprintf("a client %q", st.client.clientID), "none")
+	for {
+		info, found, err := inspector.Client(cctx, st.client.clientID)
+		switch {
+		case err != nil:
+			return nil, ctx, reports.HarnessError(err)
+		case found && info.Connected:
+			return info.ClientAttrs, ctx, nil
+		}
+		select {
+		case <-cctx.Done():
+			return nil, ctx, mismatch(fmt.Sprintf("a connected client %q", st.client.clientID), "none")
+		case <-time.After(50 * time.Millisecond):
+		}
 	}
-	return info.ClientAttrs, ctx, nil
 }
 
 func scramClientAttribute(ctx context.Context, name, value string) (context.Context, error) {

@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -379,6 +380,12 @@ func (st *scenario) tokenExp() (time.Time, error) {
 		secs = float64(v)
 	case int:
 		secs = float64(v)
+	case json.Number:
+		f, err := v.Float64()
+		if err != nil {
+			return time.Time{}, fmt.Errorf("the client's token has no numeric exp (%v)", v)
+		}
+		secs = f
 	default:
 		return time.Time{}, fmt.Errorf("the client's token has no numeric exp (%v)", v)
 	}

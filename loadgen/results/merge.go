@@ -45,7 +45,7 @@ func Merge(shards []*Loaded) (*Run, *stats.Hlog, error) {
 		Files: Files{JSON: JSONFile, Hlog: HlogFile},
 	}
 	out.Target.PID = 0
-	out.Settings.Rate, out.Settings.Concurrency = 0, 0
+	out.Settings.Rate, out.Settings.Concurrency, out.Settings.Clients = 0, 0, 0
 	var end time.Time
 	for _, s := range shards {
 		r := s.Run
@@ -53,6 +53,7 @@ func Merge(shards []*Loaded) (*Run, *stats.Hlog, error) {
 		out.Interrupted = out.Interrupted || r.Interrupted
 		out.Settings.Rate += r.Settings.Rate
 		out.Settings.Concurrency += r.Settings.Concurrency
+		out.Settings.Clients += r.Settings.Clients
 		if e := r.Started.Add(time.Duration(r.DurationS * float64(time.Second))); e.After(end) {
 			end = e
 		}

@@ -51,6 +51,7 @@ func StartReferenceProcess(ctx context.Context, binary string, extra ...string) 
 	args := append([]string{"serve", "--listen", "127.0.0.1:0", "--api-listen", "127.0.0.1:0",
 		"--api-key", reference.DefaultAPIKey, "--api-secret", reference.DefaultAPISecret, "--config", cfgFile}, extra...)
 	cmd := exec.Command(binary, args...)
+	dieWithParent(cmd)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		_ = os.RemoveAll(dir)

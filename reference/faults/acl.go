@@ -23,6 +23,8 @@ const (
 	ACLUnsafePlaceholderValues  Name = "acl-unsafe-placeholder-values"
 	ACLSharePrefixKept          Name = "acl-share-prefix-kept"
 	ACLSuperuserIgnored         Name = "acl-superuser-ignored"
+	ACLWrongTypeIgnored         Name = "acl-wrong-type-ignored"
+	ACLClaimNameIgnored         Name = "acl-claim-name-ignored"
 )
 
 // aclFaults are the faults of the acl area.
@@ -63,4 +65,8 @@ var aclFaults = []Def{
 		Doc: "checks a shared subscription $share/g/t against the rules as written instead of its real filter t"},
 	{Name: ACLSuperuserIgnored, IDs: []string{"JWT-HMAC-07", "SCRAM-15"},
 		Doc: "ignores is_superuser, so a superuser is held to its acl, the sources and no_match"},
+	{Name: ACLWrongTypeIgnored, IDs: []string{"JWT-ACL-09"},
+		Doc: "ignores a token acl claim that is neither an object nor a list and accepts the client without rules, instead of a backend failure"},
+	{Name: ACLClaimNameIgnored, IDs: []string{"JWT-ACL-07"},
+		Doc: "reads the token's rules from the acl claim whatever acl_claim_name says"},
 }

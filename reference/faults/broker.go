@@ -12,15 +12,18 @@ const (
 	DenyActionIgnored         Name = "deny-action-ignored"
 	AcceptAuthWithoutMethod   Name = "accept-auth-without-method"
 	AuthStepIdleTimeout       Name = "auth-step-idle-timeout"
+	NoMaxPacketSize           Name = "no-max-packet-size"
 )
 
 var brokerFaults = []Def{
+	{Name: NoMaxPacketSize, IDs: []string{"SEC-04"},
+		Doc: "sets no maximum packet size, so a CONNECT of any size is read and authenticated"},
 	{Name: MochiV3ReturnCodes, IDs: []string{"JWT-SRC-04"},
 		Doc: "answers MQTT 3.1.1 clients with mochi's return-code table (0x86 becomes 5 instead of EMQX's 4)"},
 	{Name: NoExpiryDisconnect, IDs: []string{"JWT-EXP-01"},
 		Doc: "never disconnects a client whose authentication expired"},
 	{Name: WillAuthorizedAfterExpiry, IDs: []string{"JWT-EXP-03"},
-		Doc: "authorizes the Will of an expired client as of the disconnect, after the token's rules expired"},
+		Doc: "authorizes the Will of an expired client after the token's rules expired (in the second after exp) instead of as of the expiry instant, so a Will the rules allow is dropped"},
 	{Name: V311SubackKeepsV5Code, IDs: []string{"JWT-ACL-18"},
 		Doc: "sends MQTT 3.1.1 clients the MQTT 5 code 0x87 for a denied subscription instead of 0x80"},
 	{Name: DenyActionIgnored, IDs: []string{"JWT-ACL-19"},

@@ -36,6 +36,14 @@ const (
 	AllowEmptyClaimName      Name = "allow-empty-claim-name"
 	AlgCaseInsensitive       Name = "alg-case-insensitive"
 	TrustHeaderJWK           Name = "trust-header-jwk"
+	SuperuserBoolOnly        Name = "superuser-bool-only"
+	SuperuserTruthy          Name = "superuser-truthy"
+	ClientAttrsIgnored       Name = "client-attrs-ignored"
+	ClientAttrsKeepBadKeys   Name = "client-attrs-keep-invalid-keys"
+	ClientAttrsStringified   Name = "client-attrs-stringified"
+	DisconnectSettingIgnored Name = "disconnect-after-expire-ignored"
+	ECDSAPsychicSignatures   Name = "ecdsa-psychic-signatures"
+	PSSSaltLengthAuto        Name = "pss-salt-length-auto"
 )
 
 // jwtFaults are the faults of the jwt area.
@@ -56,7 +64,7 @@ var jwtFaults = []Def{
 		"A `Bearer ` prefix and `=` padding are stripped before the token is parsed."},
 	{HMACOnlyHS256, []string{"JWT-HMAC-01"},
 		"The HMAC authenticator accepts only HS256: HS384 and HS512 tokens give a backend failure."},
-	{SkipSignature, []string{"JWT-HMAC-02", "JWT-PK-02", "JWT-PK-05", "JWT-VC-08"},
+	{SkipSignature, []string{"JWT-HMAC-02", "JWT-PK-02", "JWT-PK-05", "JWT-VC-08", "JWT-JWKS-04", "SEC-02", "SEC-04", "SEC-05"},
 		"The token's signature is not checked (its alg still is): any secret or key, or an altered token, is accepted."},
 	{HMACIgnoreSecretBase64, []string{"JWT-HMAC-03", "JWT-HMAC-04"},
 		"secret_base64_encoded is ignored: the secret's literal text is the HMAC key, and a secret that is not base64 is accepted."},
@@ -104,4 +112,20 @@ var jwtFaults = []Def{
 		"The token's alg is compared case-insensitively, so hs256 or Rs256 is accepted."},
 	{TrustHeaderJWK, []string{"SEC-03"},
 		"A public key embedded in the token header (jwk) is trusted to verify the token."},
+	{SuperuserBoolOnly, []string{"JWT-CLAIM-07"},
+		"Only a JSON true in is_superuser makes a superuser: \"true\", \"1\" and integers >= 1 do not."},
+	{SuperuserTruthy, []string{"JWT-CLAIM-07"},
+		"Any is_superuser value but false, 0, \"0\", \"false\", \"\" and null makes a superuser (\"yes\" and 1.0 included)."},
+	{ClientAttrsIgnored, []string{"JWT-ATTR-01"},
+		"The client_attrs claim is ignored: the client gets no attributes."},
+	{ClientAttrsKeepBadKeys, []string{"JWT-ATTR-02"},
+		"client_attrs entries whose key is not a restricted string are kept instead of dropped."},
+	{ClientAttrsStringified, []string{"JWT-ATTR-03"},
+		"client_attrs values that are not strings are converted to their JSON text instead of failing the authentication."},
+	{DisconnectSettingIgnored, []string{"JWT-EXP-02"},
+		"disconnect_after_expire false is ignored: the client is disconnected at exp anyway."},
+	{ECDSAPsychicSignatures, []string{"SEC-02"},
+		"An ECDSA signature with r = s = 0 verifies any token (CVE-2022-21449, \"psychic signatures\")."},
+	{PSSSaltLengthAuto, []string{"SEC-05"},
+		"PS256/384/512 signatures are verified with any salt length (golang-jwt's default) instead of the hash length RFC 7518 requires."},
 }

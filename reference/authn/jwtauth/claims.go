@@ -148,6 +148,17 @@ var errAttrValue = errors.New("bad client_attrs value")
 // or an Erlang iolist (a list of strings, bytes and lists, joined); any
 // other value, or a claim that is not an object, is an error (BF).
 func clientAttrs(raw json.RawMessage) (map[string]string, error) {
+	return readClientAttrs(raw, attrRules{})
+}
+
+// attrRules are the faults that change how client_attrs is read; the zero
+// value is the correct reading.
+type attrRules struct {
+	keepBadKeys bool // client-attrs-keep-invalid-keys
+	stringify   bool // client-attrs-stringified: a value that is not a string becomes its JSON text
+}
+
+func readClientAttrs(raw json.RawMessage, rules attrRules) (map[string]string, error) {
 	if schema.Kind(raw) != "an object" {
 		return nil, fmt.Errorf("%w: client_attrs is %s, not an object", errAttrValue, schema.Kind(raw))
 	}
@@ -162,12 +173,16 @@ func clientAttrs(raw json.RawMessage) (map[string]string, error) {
 	sort.Strings(keys)
 	out := make(map[string]string, len(m))
 	for _, k := range keys {
-		if !attrKey.MatchString(k) {
+		if !attrKey.MatchString(k) && !rules.keepBadKeys {
 			continue
 		}
 		var sb strings.Builder
 		if err := appendIOList(&sb, m[k], 0); err != nil {
-			return nil, fmt.Errorf("%w: attribute %q: %v", errAttrValue, k, err)
+			if !rules.stringify {
+				return nil, fmt.Errorf("%w: attribute %q: %v", errAttrValue, k, err)
+			}
+			sb.Reset()
+			sb.Write(m[k])
 		}
 		out[k] = sb.String()
 	}

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
 // maxTokenLen bounds what is parsed at all: MQTT fields hold at most 65535
@@ -150,6 +152,11 @@ func verifyWith(method string, t *compactToken, keys []any) error {
 	if m == nil {
 		return fmt.Errorf("unknown signing method %q", method)
 	}
+	return verifyWithMethod(m, t, keys)
+}
+
+// verifyWithMethod tries every key with m.
+func verifyWithMethod(m jwt.SigningMethod, t *compactToken, keys []any) error {
 	err := errors.New("no verification key")
 	for _, k := range keys {
 		if err = m.Verify(t.signingInput, t.sig, k); err == nil {

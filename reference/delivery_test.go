@@ -1,0 +1,93 @@
+package reference_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/authspec/authspec/fixtures/mqttwire"
+	"github.com/authspec/authspec/reference"
+)
+
+// A subscription is authorized when it is made (EMQX): a message that
+// matches a granted wildcard subscription is delivered, also after later
+// SUBSCRIBE packets whose filters were denied.
+func TestDeliveryThroughGrantedSubscriptions(t *testing.T) {
+	b := start(t, reference.WithConfig([]byte(`{"authentication":[{"mechanism":"jwt","algorithm":"hmac-based","secret":"k"}],
+		"authorization":{"no_match":"deny"}}`)))
+	tok := hs256(t, "k", jwt.MapClaims{"acl": map[string]any{"all": []any{"ok/#"}}})
+	connect := func(id string) *mqttwire.Conn {
+		conn, ack := dial(t, b, mqttwire.Connect{ProtocolVersion: 5, ClientID: id, Clean: true,
+			Password: []byte(tok), HasPassword: true})
+		if !ack.Accepted() {
+			t.Fatalf("%s: CONNACK 0x%02X", id, ack.ReasonCode)
+		}
+		return conn
+	}
+	sub := connect("sub")
+	if codes, err := sub.Subscribe(ctx5(t), mqttwire.Filter{Topic: "ok/#", QoS: 1}); err != nil || codes[0] >= 0x80 {
+		t.Fatalf("subscribe ok/#: %v %v", codes, err)
+	}
+	// A later, denied filter spelled like a topic the first one covers.
+	if codes, err := sub.Subscribe(ctx5(t), mqttwire.Filter{Topic: "no/1", QoS: 1}); err != nil || codes[0] != 0x87 {
+		t.Fatalf("subscribe no/1: want 0x87, got %v %v", codes, err)
+	}
+	pub := connect("pub")
+	if rc, err := pub.Publish(ctx5(t), "ok/a/b", []byte("hello"), 1, false); err != nil || rc >= 0x80 {
+		t.Fatalf("publish: 0x%02X %v", rc, err)
+	}
+	msg, err := sub.Receive(ctx5(t))
+	if err != nil || msg.Topic != "ok/a/b" || string(msg.Payload) != "hello" {
+		t.Fatalf("want the message through the wildcard subscription, got %+v %v", msg, err)
+	}
+}
+
+// On an expiry disconnect the Will is judged as of the expiry instant
+// (JWT-EXP-03): a Will topic the token's rules allow is delivered, one they
+// deny reaches nobody, not even a wildcard subscriber.
+func TestWillOnExpiryIsAuthorized(t *testing.T) {
+	for _, c := range []struct {
+		name, will string
+		fault      string
+		delivered  bool
+	}{
+		{"allowed", "will/dev", "", true},
+		{"denied", "gone/dev", "", false},
+		{"allowed, judged after the rules expired (fault)", "will/dev", "will-authorized-after-expiry", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			opts := []reference.Option{reference.WithConfig([]byte(`{"authentication":[{"mechanism":"jwt","algorithm":"hmac-based","secret":"k"}],
+				"authorization":{"no_match":"deny"}}`))}
+			if c.fault != "" {
+				opts = append(opts, reference.WithFault(c.fault))
+			}
+			b := start(t, opts...)
+			watcher, ack := dial(t, b, mqttwire.Connect{ProtocolVersion: 5, ClientID: "watcher", Clean: true,
+				Password: []byte(hs256(t, "k", jwt.MapClaims{"is_superuser": true})), HasPassword: true})
+			if !ack.Accepted() {
+				t.Fatalf("watcher: CONNACK 0x%02X", ack.ReasonCode)
+			}
+			if codes, err := watcher.Subscribe(ctx5(t), mqttwire.Filter{Topic: "#", QoS: 0}); err != nil || codes[0] >= 0x80 {
+				t.Fatalf("watcher subscribe: %v %v", codes, err)
+			}
+			exp := time.Now().Add(time.Second).Unix()
+			tok := hs256(t, "k", jwt.MapClaims{"exp": exp, "acl": []any{map[string]any{"permission": "allow", "action": "publish", "topic": "will/#"}}})
+			client, ack := dial(t, b, mqttwire.Connect{ProtocolVersion: 5, ClientID: "dev", Clean: true,
+				Password: []byte(tok), HasPassword: true, Will: &mqttwire.Will{Topic: c.will, Payload: []byte("gone")}})
+			if !ack.Accepted() {
+				t.Fatalf("client: CONNACK 0x%02X", ack.ReasonCode)
+			}
+			if cl, err := client.Closed(ctx5(t)); err != nil || cl.Disconnect == nil {
+				t.Fatalf("want the expiry DISCONNECT, got %+v %v", cl, err)
+			}
+			short, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+			defer cancel()
+			msg, err := watcher.Receive(short)
+			if got := err == nil && string(msg.Payload) == "gone"; got != c.delivered {
+				t.Fatalf("Will delivered: want %v, got %+v %v", c.delivered, msg, err)
+			}
+		})
+	}
+}
