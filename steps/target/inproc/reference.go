@@ -33,12 +33,12 @@ type Reference struct {
 // DefaultIdleTimeout is the in-process reference's connect idle timeout,
 // far below EMQX's 15 s (the reference's own default), so that the SCRAM-24
 // scenario, whose client pauses in the middle of an AUTH exchange for
-// longer than the idle timeout (target.IdleTimeout), takes about a second
+// longer than the idle timeout (target.IdleTimeout), takes about two seconds
 // instead of fifteen. The timeout only bounds the wait for the CONNECT
 // after a TCP accept (the reference's AUTH steps have their own, far longer
 // bound, reference.WithAuthStepTimeout); scenario clients send their
 // CONNECT as soon as the connection opens.
-const DefaultIdleTimeout = time.Second
+const DefaultIdleTimeout = 2 * time.Second
 
 func (r Reference) idleTimeout() time.Duration {
 	if r.IdleTimeout > 0 {
