@@ -77,10 +77,14 @@ func TestFaultsBreakTheirBehaviour(t *testing.T) {
 	}{
 		faults.ACLInvalidRulesSkipped:  {"JWT-ACL-09", `[{"permission": "allow", "action": "pub", "topic": "t", "qos": 3}]`, ErrInvalidRule},
 		faults.ACLActionAliasesUnknown: {"JWT-ACL-10", `[{"permission": "allow", "action": "pub", "topic": "t"}]`, nil},
+		faults.ACLWrongTypeIgnored:     {"JWT-ACL-09", `"t/#"`, ErrWrongType},
 	}
+	// Applied by the JWT authenticator, which reads the claim: tested in
+	// reference/authn/jwtauth (defects_test.go).
+	elsewhere := map[faults.Name]bool{faults.ACLClaimNameIgnored: true}
 
 	for _, def := range faults.All() {
-		if !strings.HasPrefix(string(def.Name), "acl-") {
+		if !strings.HasPrefix(string(def.Name), "acl-") || elsewhere[def.Name] {
 			continue
 		}
 		asks, isCheck := checks[def.Name]

@@ -160,14 +160,32 @@ var faultChecks = map[faults.Name]func(t *testing.T){
 			t.Fatalf("verify_peer checked the certificate: %v", r.Err)
 		}
 	},
+	faults.JWKSAcceptsHMAC: func(t *testing.T) {
+		srv := startServer(t)
+		srv.ServeRaw(200, "application/json", []byte(`{"keys": [{"kty": "oct", "kid": "s", "k": "c2VjcmV0"}]}`))
+		if src := manualSource(t, srv, Config{}); len(src.PublicKeys()) != 0 {
+			t.Fatalf("an oct key was kept without the fault: %v", src.PublicKeys())
+		}
+		src := manualSource(t, srv, Config{Faults: mustFaults(t, faults.JWKSAcceptsHMAC)})
+		if keys := src.PublicKeys(); len(keys) != 1 || string(keys[0].([]byte)) != "secret" {
+			t.Fatalf("want the oct key's bytes kept, got %v", keys)
+		}
+	},
 	faults.JWKSTLSAlwaysVerify: func(t *testing.T) {
 		wantCertError(t, tlsFetch(t, Config{SSL: SSL{Enable: true}, VerifyDefault: VerifyNone, Faults: mustFaults(t, faults.JWKSTLSAlwaysVerify)}))
 	},
 }
 
+// appliedByTheAuthenticator are JWKS faults the JWT authenticator applies
+// (key choice, configuration): tested in reference/authn/jwtauth
+// (defects_test.go).
+var appliedByTheAuthenticator = map[faults.Name]bool{
+	faults.JWKSUseKid: true, faults.JWKSHeaderNamesUnchecked: true, faults.JWKSZeroIntervalDefault: true,
+}
+
 func TestFaults(t *testing.T) {
 	for _, d := range faults.All() {
-		if !strings.HasPrefix(string(d.Name), "jwks-") {
+		if !strings.HasPrefix(string(d.Name), "jwks-") || appliedByTheAuthenticator[d.Name] {
 			continue
 		}
 		check, ok := faultChecks[d.Name]
