@@ -36,8 +36,8 @@ func (j stormJob) after(s workload.Session) {
 
 // phaseClock is what a phase measured of the processes around it.
 type phaseClock struct {
-	selfCPU  time.Duration
-	broker   target.Sample
+	selfCPU   time.Duration
+	broker    target.Sample
 	hasBroker bool
 }
 

@@ -91,7 +91,7 @@ func TestShardProcessesMerge(t *testing.T) {
 	for i := range 2 {
 		wg.Go(func() {
 			res[i] = cli(t, bin, "load", "--target-addr", ref.Addr(), "--shard", fmt.Sprintf("%d/2", i),
-				"--workload", "jwt", "--alg", "HS256", "--rate", "200", "--count", "200", "--clients", "100",
+				"--workload", "jwt", "--alg", "HS256", "--rate", "200", "--count", "200", "--clients", "200",
 				"--start-at", startAt, "--interval", "200ms", "--progress", "off",
 				"--out", filepath.Join(dir, fmt.Sprint("shard-", i)))
 		})
@@ -107,8 +107,8 @@ func TestShardProcessesMerge(t *testing.T) {
 			t.Fatal(err)
 		}
 		p := l.Run.Phases[0]
-		if p.Attempts != 100 || p.Succeeded != 100 || p.Clients.N != 50 || p.Clients.First != 50*i {
-			t.Fatalf("shard %d: attempts %d accepted %d clients %+v, want 100, 100, [%d,+50)", i, p.Attempts, p.Succeeded, p.Clients, 50*i)
+		if p.Attempts != 100 || p.Succeeded != 100 || p.Clients.N != 100 || p.Clients.First != 100*i {
+			t.Fatalf("shard %d: attempts %d accepted %d clients %+v, want 100, 100, [%d,+100)", i, p.Attempts, p.Succeeded, p.Clients, 100*i)
 		}
 		if p.AskedRate != 100 {
 			t.Errorf("shard %d asked %v/s, want half of 200", i, p.AskedRate)
@@ -127,7 +127,7 @@ func TestShardProcessesMerge(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := m.Run.Phases[0]
-	if m.Run.Shards != 2 || p.Attempts != 200 || p.Succeeded != 200 || p.ConnackCodes["0x00"] != 200 || p.Clients.N != 100 {
+	if m.Run.Shards != 2 || p.Attempts != 200 || p.Succeeded != 200 || p.ConnackCodes["0x00"] != 200 || p.Clients.N != 200 || m.Run.Settings.Clients != 200 {
 		t.Fatalf("merged: shards %d attempts %d accepted %d codes %v clients %+v", m.Run.Shards, p.Attempts, p.Succeeded, p.ConnackCodes, p.Clients)
 	}
 	if p.AskedRate != 200 {

@@ -2,6 +2,7 @@ package reference_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -89,5 +90,35 @@ func TestWillOnExpiryIsAuthorized(t *testing.T) {
 				t.Fatalf("Will delivered: want %v, got %+v %v", c.delivered, msg, err)
 			}
 		})
+	}
+}
+
+// The SUBACK codes of refused filters (JWT-ACL-18), and the two faults that
+// break them.
+func TestSubackCodes(t *testing.T) {
+	for _, c := range []struct {
+		fault string
+		proto byte
+		want  string
+	}{
+		{"", 5, "[1 135 0]"}, {"", 4, "[1 128 0]"},
+		{"v311-suback-keeps-v5-code", 4, "[1 135 0]"},
+		{"suback-denies-all", 5, "[135 135 135]"}, {"suback-denies-all", 4, "[128 128 128]"},
+	} {
+		opts := []reference.Option{reference.WithConfig([]byte(`{"authentication":[{"mechanism":"jwt","algorithm":"hmac-based","secret":"k"}],
+			"authorization":{"no_match":"deny"}}`))}
+		if c.fault != "" {
+			opts = append(opts, reference.WithFault(c.fault))
+		}
+		b := start(t, opts...)
+		tok := hs256(t, "k", jwt.MapClaims{"acl": map[string]any{"sub": []any{"ok/#"}}})
+		conn, ack := dial(t, b, mqttwire.Connect{ProtocolVersion: c.proto, ClientID: "s", Clean: true, Password: []byte(tok), HasPassword: true})
+		if !ack.Accepted() {
+			t.Fatalf("CONNACK 0x%02X", ack.ReasonCode)
+		}
+		codes, err := conn.Subscribe(ctx5(t), mqttwire.Filter{Topic: "ok/1", QoS: 1}, mqttwire.Filter{Topic: "no/1", QoS: 1}, mqttwire.Filter{Topic: "ok/2"})
+		if err != nil || fmt.Sprint(codes) != c.want {
+			t.Errorf("fault %q, MQTT %d: want %s, got %v %v", c.fault, c.proto, c.want, codes, err)
+		}
 	}
 }

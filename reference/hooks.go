@@ -78,8 +78,8 @@ func (h *hook) OnDisconnect(cl *mqtt.Client, err error, expire bool) {
 }
 
 // OnPacketEncode adds the enhanced-authentication properties to a success
-// CONNACK, and maps refused SUBACK codes to 0x80 for MQTT 3.1.1 clients,
-// which mochi leaves as the MQTT 5 code (JWT-ACL-18).
+// CONNACK, and sets the SUBACK codes of refused filters (subackCodes,
+// JWT-ACL-18).
 func (h *hook) OnPacketEncode(cl *mqtt.Client, pk packets.Packet) packets.Packet {
 	switch pk.FixedHeader.Type {
 	case packets.Connack:
@@ -98,17 +98,40 @@ func (h *hook) OnPacketEncode(cl *mqtt.Client, pk packets.Packet) packets.Packet
 			ss.subDecisions = nil
 			ss.mu.Unlock()
 		}
-		if cl.Properties.ProtocolVersion < 5 && !h.b.faults.On(faults.V311SubackKeepsV5Code) {
-			codes := append([]byte(nil), pk.ReasonCodes...)
-			for i, c := range codes {
-				if c >= 0x80 {
-					codes[i] = 0x80
-				}
-			}
-			pk.ReasonCodes = codes
-		}
+		pk.ReasonCodes = subackCodes(pk.ReasonCodes, cl.Properties.ProtocolVersion, h.b.faults)
 	}
 	return pk
+}
+
+// subackCodes gives an MQTT 3.1.1 client 0x80 for every refused filter
+// (JWT-ACL-18). mochi 2.7.9 already maps them, so this holds the rule for
+// whatever version is linked; the fault v311-suback-keeps-v5-code undoes
+// it, and suback-denies-all refuses every filter of a SUBSCRIBE that has
+// one refused.
+func subackCodes(in []byte, protocol byte, fs *faults.Set) []byte {
+	codes := append([]byte(nil), in...)
+	refused := false
+	for i, c := range codes {
+		if c < 0x80 {
+			continue
+		}
+		refused = true
+		switch {
+		case protocol < 5 && fs.On(faults.V311SubackKeepsV5Code):
+			codes[i] = 0x87
+		case protocol < 5:
+			codes[i] = 0x80
+		}
+	}
+	if refused && fs.On(faults.SubackDeniesAll) {
+		for i := range codes {
+			codes[i] = 0x87
+			if protocol < 5 && !fs.On(faults.V311SubackKeepsV5Code) {
+				codes[i] = 0x80
+			}
+		}
+	}
+	return codes
 }
 
 // OnPacketRead authorizes a PUBLISH where its QoS and retain flag are known;

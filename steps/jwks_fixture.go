@@ -79,7 +79,8 @@ type jwksReply struct {
 }
 
 // startJWKSFixture starts the plain endpoint where the target's broker
-// expects it (target.JWKSListen) and the HTTPS one on a free port.
+// expects it (target.JWKSListen) and the HTTPS one on a free port of the
+// same host (target.JWKSHTTPSListen).
 func startJWKSFixture(st *scenario) (*jwksFixture, error) {
 	f := &jwksFixture{
 		keys:    st.keys,
@@ -93,7 +94,8 @@ func startJWKSFixture(st *scenario) (*jwksFixture, error) {
 	if f.plain, err = jwksserver.Start(jwksserver.WithAddr(target.JWKSListen(st.suite.Target))); err != nil {
 		return nil, err
 	}
-	if f.safe, err = jwksserver.Start(jwksserver.WithTLS(), jwksserver.WithClientHelloObserver(f.hello)); err != nil {
+	if f.safe, err = jwksserver.Start(jwksserver.WithAddr(target.JWKSHTTPSListen(st.suite.Target)),
+		jwksserver.WithTLS(), jwksserver.WithClientHelloObserver(f.hello)); err != nil {
 		_ = f.plain.Close()
 		return nil, err
 	}

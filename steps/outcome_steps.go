@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/cucumber/godog"
@@ -42,7 +43,19 @@ func theConnectionIsRefusedWith(ctx context.Context, hex string) (context.Contex
 	if err != nil || code < 0x80 {
 		return ctx, fmt.Errorf("%s is not a refusal reason code (0x80-0xFF)", hex)
 	}
-	return verifyConnack(ctx, st.answer, st.expect(byte(code)), target.PolicyOf(st.suite.Target))
+	ctx, err = verifyConnack(ctx, st.answer, st.expect(byte(code)), target.PolicyOf(st.suite.Target))
+	return ctx, st.explainAccepted(err)
+}
+
+// explainAccepted adds to a refusal check that failed because the broker
+// accepted what the scenario spoilt, so a report says why it should not
+// have: "...: the broker accepted the CONNECT although the token is signed
+// with another secret".
+func (st *scenario) explainAccepted(err error) error {
+	if err == nil || st.answer == nil || !st.answer.Accepted() || len(st.defects) == 0 {
+		return err
+	}
+	return fmt.Errorf("%w: the broker accepted the CONNECT although %s", err, strings.Join(st.defects, " and "))
 }
 
 // theConnectionIsRefusedWithBF checks EMQX's "backend failure" outcome. BF
@@ -67,7 +80,8 @@ func theConnectionIsRefusedWithBF(ctx context.Context) (context.Context, error) 
 			return ctx, fmt.Errorf("BF with an enabled %s after the JWT authenticator depends on it: state the expected code", target.Mechanism(later.Config))
 		}
 	}
-	return verifyConnack(ctx, st.answer, st.expect(0x87), target.PolicyOf(st.suite.Target))
+	ctx, err = verifyConnack(ctx, st.answer, st.expect(0x87), target.PolicyOf(st.suite.Target))
+	return ctx, st.explainAccepted(err)
 }
 
 func theConnackCarriesAuthMethod(ctx context.Context, method string) error {

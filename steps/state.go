@@ -28,6 +28,10 @@ type scenario struct {
 
 	token  *tokenSpec
 	client clientSpec
+	// defects are the scenario's steps that make its CONNECT invalid ("the
+	// token is signed with another secret"), quoted when a broker accepts
+	// what it should have refused.
+	defects []string
 
 	answer   *client.Answer
 	sessions []client.Session

@@ -61,6 +61,9 @@ func (s *Suite) timeout() time.Duration {
 
 var idTag = regexp.MustCompile(`^@([A-Z]+(?:-[A-Z]+)*-\d\d)$`)
 
+// defectStep matches the Given steps that spoil a valid CONNECT.
+var defectStep = regexp.MustCompile(`^the (?:token(?:'s)? |client sends |client's CONNECT )`)
+
 // before creates the scenario's state.
 func (s *Suite) before(ctx context.Context, sc *godog.Scenario) (context.Context, error) {
 	st := &scenario{
@@ -77,6 +80,11 @@ func (s *Suite) before(ctx context.Context, sc *godog.Scenario) (context.Context
 		}
 		if t.Name == "@exact-config" {
 			st.setup.ExactConfig = true
+		}
+	}
+	for _, step := range sc.Steps {
+		if defectStep.MatchString(step.Text) {
+			st.defects = append(st.defects, step.Text)
 		}
 	}
 	st.setup.Keys = st.keys

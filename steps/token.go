@@ -175,7 +175,23 @@ func (m *mint) buildClaims() (map[string]any, error) {
 	for name := range m.spec.dropped {
 		delete(claims, name)
 	}
+	if err := m.keepsClaims(); err != nil {
+		return nil, err
+	}
 	return claims, nil
+}
+
+// keepsClaims: a claim the target's broker checks beyond the scenario's
+// configuration (target.Applied.KeptClaims) must reach it as rendered; a
+// scenario that changes it would break the token in a second respect.
+func (m *mint) keepsClaims() error {
+	for _, name := range m.auth.KeptClaims {
+		_, changed := m.spec.claims[name]
+		if changed || m.spec.dropped[name] {
+			return target.NotApplicable("the scenario changes the token's %q claim, which the broker's verify_claims checks", name)
+		}
+	}
+	return nil
 }
 
 // verifyClaims reads verify_claims in either configured shape: a map

@@ -9,6 +9,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/authspec/authspec/fixtures/tokens"
+	"github.com/authspec/authspec/steps/target"
 )
 
 func registerTokenSteps(sc *godog.ScenarioContext) {
@@ -207,7 +208,9 @@ func signedWithSecretDecoded(ctx context.Context) error {
 		s, _ := m.auth.Config["secret"].(string)
 		dec, err := base64.StdEncoding.DecodeString(s)
 		if err != nil {
-			return "", nil, fmt.Errorf("the configured secret %q is not base64: %w", s, err)
+			// Only a target that fixes its own secret (a by-hand broker)
+			// gets here: the scenarios configure base64 text.
+			return "", nil, target.NotApplicable("the scenario needs a secret that is valid base64; the broker's is not")
 		}
 		return alg, dec, nil
 	}

@@ -62,6 +62,7 @@ func newPlot(title, x, y string) *plot.Plot {
 	p.X.Label.Text = x
 	p.Y.Label.Text = y
 	p.Legend.Top = true
+	p.Legend.Left = true
 	p.Add(plotter.NewGrid())
 	return p
 }
@@ -70,11 +71,37 @@ func newPlot(title, x, y string) *plot.Plot {
 // phases of a run follow each other on one time axis.
 func offset(run *results.Run, iv stats.Interval) float64 { return iv.Start.Sub(run.Started).Seconds() }
 
-// latencyOverTime: p50, p99 and max latency per interval, per phase.
+// line adds xys to p in the phase's colour and the given dash pattern,
+// with a legend entry when name is not empty.
+func line(p *plot.Plot, xys plotter.XYs, phase int, dashes []vg.Length, name string) error {
+	if len(xys) == 0 {
+		return nil
+	}
+	l, err := plotter.NewLine(xys)
+	if err != nil {
+		return err
+	}
+	l.Color = plotutil.Color(phase)
+	l.Dashes = dashes
+	l.Width = vg.Points(1.2)
+	p.Add(l)
+	if name != "" {
+		p.Legend.Add(name, l)
+	}
+	return nil
+}
+
+var (
+	solid  []vg.Length
+	dashed = []vg.Length{vg.Points(5), vg.Points(3)}
+	dotted = []vg.Length{vg.Points(1.5), vg.Points(2)}
+)
+
+// latencyOverTime: p50 (solid), p99 (dashed) and max (dotted) latency per
+// interval, one colour per phase.
 func latencyOverTime(run *results.Run, _ map[string]*hdr.Histogram) (*plot.Plot, error) {
-	p := newPlot("Connect latency over time (from the scheduled start)", "time since the run started (s)", "latency (ms)")
-	var lines []any
-	for _, ph := range run.Phases {
+	p := newPlot("Connect latency over time: p50 solid, p99 dashed, max dotted", "time since the run started (s)", "latency (ms)")
+	for i, ph := range run.Phases {
 		var p50, p99, mx plotter.XYs
 		for _, iv := range ph.Intervals {
 			if iv.Succeeded == 0 {
@@ -85,16 +112,21 @@ func latencyOverTime(run *results.Run, _ map[string]*hdr.Histogram) (*plot.Plot,
 			p99 = append(p99, plotter.XY{X: t, Y: iv.P99MS})
 			mx = append(mx, plotter.XY{X: t, Y: iv.MaxMS})
 		}
-		if len(p50) == 0 {
-			continue
+		for _, l := range []struct {
+			xys    plotter.XYs
+			dashes []vg.Length
+			name   string
+		}{{p50, solid, ph.Name}, {p99, dashed, ""}, {mx, dotted, ""}} {
+			if err := line(p, l.xys, i, l.dashes, l.name); err != nil {
+				return nil, err
+			}
 		}
-		lines = append(lines, ph.Name+" p50", p50, ph.Name+" p99", p99, ph.Name+" max", mx)
 	}
-	return p, plotutil.AddLines(p, lines...)
+	return p, nil
 }
 
 // spectrumTicks label the x axis of the percentile spectrum, where x is
-// log10(1/(1-q)): 0 is the median's left end (q=0), 1 is 90%, 2 is 99%.
+// log10(1/(1-q)): 0 is q=0, 1 is 90%, 2 is 99%.
 var spectrumTicks = plot.ConstantTicks{
 	{Value: 0, Label: "0%"}, {Value: math.Log10(2), Label: "50%"}, {Value: 1, Label: "90%"}, {Value: 2, Label: "99%"},
 	{Value: 3, Label: "99.9%"}, {Value: 4, Label: "99.99%"}, {Value: 5, Label: "99.999%"},
@@ -105,8 +137,7 @@ var spectrumTicks = plot.ConstantTicks{
 func percentileSpectrum(run *results.Run, latency map[string]*hdr.Histogram) (*plot.Plot, error) {
 	p := newPlot("Connect latency by percentile (whole phase)", "percentile", "latency (ms)")
 	p.X.Tick.Marker = spectrumTicks
-	var lines []any
-	for _, ph := range run.Phases {
+	for i, ph := range run.Phases {
 		h := latency[stats.Tag(ph.Name, "latency")]
 		if h == nil || h.TotalCount() == 0 {
 			continue
@@ -119,34 +150,35 @@ func percentileSpectrum(run *results.Run, latency map[string]*hdr.Histogram) (*p
 			xys = append(xys, plotter.XY{X: x, Y: float64(h.ValueAtQuantile(q)) / 1e6})
 		}
 		xys = append(xys, plotter.XY{X: top, Y: float64(h.Max()) / 1e6})
-		lines = append(lines, ph.Name, xys)
+		if err := line(p, xys, i, solid, ph.Name); err != nil {
+			return nil, err
+		}
 	}
-	return p, plotutil.AddLines(p, lines...)
+	return p, nil
 }
 
-// rate: arrivals asked (due) and connections achieved (accepted) per
-// second, per interval.
+// rate: connections achieved (accepted, solid) and arrivals asked (due,
+// dashed; attempts started in a closed loop) per second, per interval. An
+// interval cut short at the end of a phase is left out: a few attempts
+// over a few milliseconds would read as a spike.
 func rate(run *results.Run, _ map[string]*hdr.Histogram) (*plot.Plot, error) {
-	p := newPlot("Connection rate: asked vs achieved", "time since the run started (s)", "connections per second")
-	var lines []any
-	for _, ph := range run.Phases {
+	p := newPlot("Connections per second: achieved solid, asked dashed", "time since the run started (s)", "connections per second")
+	for i, ph := range run.Phases {
 		var asked, achieved plotter.XYs
 		for _, iv := range ph.Intervals {
-			if iv.LengthS <= 0 {
+			if iv.LengthS <= 0 || iv.LengthS < run.IntervalS/2 {
 				continue
 			}
 			t := offset(run, iv) + iv.LengthS/2
 			asked = append(asked, plotter.XY{X: t, Y: float64(iv.Asked) / iv.LengthS})
 			achieved = append(achieved, plotter.XY{X: t, Y: float64(iv.Succeeded) / iv.LengthS})
 		}
-		if len(asked) == 0 {
-			continue
+		if err := line(p, achieved, i, solid, ph.Name); err != nil {
+			return nil, err
 		}
-		label := "asked"
-		if ph.Mode == "closed" {
-			label = "started" // a closed loop asks for nothing: attempts start as others end
+		if err := line(p, asked, i, dashed, ""); err != nil {
+			return nil, err
 		}
-		lines = append(lines, ph.Name+" "+label, asked, ph.Name+" achieved", achieved)
 	}
-	return p, plotutil.AddLines(p, lines...)
+	return p, nil
 }

@@ -13,9 +13,12 @@ const (
 	AcceptAuthWithoutMethod   Name = "accept-auth-without-method"
 	AuthStepIdleTimeout       Name = "auth-step-idle-timeout"
 	NoMaxPacketSize           Name = "no-max-packet-size"
+	SubackDeniesAll           Name = "suback-denies-all"
 )
 
 var brokerFaults = []Def{
+	{Name: SubackDeniesAll, IDs: []string{"JWT-ACL-18"},
+		Doc: "answers every filter of a SUBSCRIBE with a refusal when one of them is denied"},
 	{Name: NoMaxPacketSize, IDs: []string{"SEC-04"},
 		Doc: "sets no maximum packet size, so a CONNECT of any size is read and authenticated"},
 	{Name: MochiV3ReturnCodes, IDs: []string{"JWT-SRC-04"},

@@ -42,7 +42,8 @@ type Options struct {
 	// StepTimeout bounds each step's network waits (default 5 s).
 	StepTimeout time.Duration
 	// Concurrency is how many scenarios run at once (default: 4 per CPU,
-	// at most 16; each scenario holds its own broker or connections).
+	// at most 16; each scenario holds its own broker or connections). A
+	// target whose scenarios share one broker runs them one at a time.
 	Concurrency int
 	// Version and Profile are written into the reports.
 	Version string
@@ -119,7 +120,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 			Format:         strings.Join(formats, ","),
 			Output:         out,
 			NoColors:       true,
-			Concurrency:    concurrency(opts.Concurrency),
+			Concurrency:    concurrency(opts.Target, opts.Concurrency),
 			Randomize:      0,
 			Strict:         true,
 			DefaultContext: ctx,
@@ -154,7 +155,12 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	return res, nil
 }
 
-func concurrency(n int) int {
+// concurrency is how many scenarios run at once: one for a target whose
+// scenarios share a broker (target.IsSerial), whatever was asked.
+func concurrency(t target.Target, n int) int {
+	if target.IsSerial(t) {
+		return 1
+	}
 	if n > 0 {
 		return n
 	}

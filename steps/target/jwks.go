@@ -1,6 +1,9 @@
 package target
 
-import "fmt"
+import (
+	"fmt"
+	"net"
+)
 
 // What JWKS scenarios need from a target beyond the authentication chain.
 
@@ -36,6 +39,17 @@ func JWKSListen(t Target) string {
 		return h.JWKSListen()
 	}
 	return DefaultJWKSListen
+}
+
+// JWKSHTTPSListen is where the suite's HTTPS JWKS endpoint listens for t:
+// a free port on the host of JWKSListen, so a broker that reaches the plain
+// endpoint (in a container, through the Docker bridge) reaches this one.
+func JWKSHTTPSListen(t Target) string {
+	host, _, err := net.SplitHostPort(JWKSListen(t))
+	if err != nil {
+		return DefaultJWKSListen
+	}
+	return net.JoinHostPort(host, "0")
 }
 
 const (

@@ -110,6 +110,12 @@ type Applied struct {
 	Config map[string]any
 	// PrivateKey signs tokens its public_key verifies (public-key mode).
 	PrivateKey *tokens.Key
+	// KeptClaims are verify_claims the broker checks that the scenario's
+	// configuration does not name (a by-hand broker's declared claims):
+	// every token carries them rendered for the client, and a scenario that
+	// changes or drops one would break the token in a second respect, so it
+	// is not applicable.
+	KeptClaims []string
 }
 
 // ClientInspector is implemented by instances that can show a connected

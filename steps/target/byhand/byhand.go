@@ -1,0 +1,209 @@
+package byhand
+
+import (
+	"context"
+	"crypto"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/authspec/authspec/fixtures/profile"
+	"github.com/authspec/authspec/fixtures/tokens"
+	"github.com/authspec/authspec/steps/target"
+	"github.com/authspec/authspec/steps/target/remote"
+)
+
+// Target is a broker configured by hand, as a profile declares it.
+type Target struct {
+	name   string
+	ep     remote.Endpoint
+	claims remote.Claims
+	policy target.ReasonCodePolicy
+
+	profile               target.Profile
+	ignoreBackendFailures bool
+	authorization         map[string]any // normalized; nil: not declared
+	chain                 []declared
+
+	// Where the broker calls the suite's fixtures: only set when the
+	// declared chain uses them, so a scenario that serves a fixture the
+	// broker never calls takes a free port instead of a fixed one another
+	// program may hold.
+	jwksListen, scramListen string
+
+	reach remote.Reachability
+}
+
+// New reads a by-hand profile. Its errors are configuration errors: a key
+// file that does not hold the private key of public_key, or a JWKS
+// endpoint or SCRAM backend URL that is not where the suite serves (the
+// profile's serve section).
+func New(p *profile.Profile) (*Target, error) {
+	if p.Configure != profile.ByHand {
+		return nil, fmt.Errorf("profile %s: configure is %s, not by-hand", p.Name, p.Configure)
+	}
+	ep, err := remote.EndpointOf(p)
+	if err != nil {
+		return nil, err
+	}
+	t := &Target{
+		name:    p.Name,
+		ep:      ep,
+		claims:  remote.NewClaims(p.ClaimList),
+		policy:  target.ReasonCodePolicy(p.ReasonCodes),
+		profile: target.Profile(p.SecurityProfile),
+	}
+	if t.profile == "" {
+		t.profile = target.Legacy
+	}
+	if p.AuthenticationSettings != nil {
+		t.ignoreBackendFailures = p.AuthenticationSettings.IgnoreBackendFailures
+	}
+	if p.Authorization != nil {
+		if t.authorization, err = normalize(p.Authorization); err != nil {
+			return nil, fmt.Errorf("profile %s: authorization: %w", p.Name, err)
+		}
+	}
+	for i, a := range p.Authentication {
+		d, err := t.declare(p, i, a)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: authentication[%d]: %w", p.Source, a.Line, i, err)
+		}
+		t.chain = append(t.chain, d)
+	}
+	return t, nil
+}
+
+func (t *Target) declare(p *profile.Profile, i int, a profile.Authenticator) (declared, error) {
+	cfg, err := normalize(a.Config)
+	if err != nil {
+		return declared{}, err
+	}
+	d := declared{config: cfg}
+	if a.PrivateKeyFile != "" {
+		if d.key, err = loadKey(a.PrivateKeyFile, cfg["public_key"]); err != nil {
+			return declared{}, err
+		}
+	}
+	switch target.Mechanism(cfg) {
+	case "jwt":
+		if cfg["use_jwks"] == true {
+			if err := servedAt(cfg["endpoint"], "endpoint", p.Serve.JWKSListen, "serve.jwks_listen"); err != nil {
+				return declared{}, err
+			}
+			t.jwksListen = p.Serve.JWKSListen
+		}
+	case "scram:http":
+		if err := servedAt(cfg["url"], "url", p.Serve.SCRAMBackendListen, "serve.scram_backend_listen"); err != nil {
+			return declared{}, err
+		}
+		t.scramListen = p.Serve.SCRAMBackendListen
+	}
+	return d, nil
+}
+
+// servedAt checks that a URL the broker calls reaches the suite's fixture.
+func servedAt(v any, field, listen, listenKey string) error {
+	s, _ := v.(string)
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "http" || u.Host == "" {
+		return fmt.Errorf("%s: %q: want an http:// URL of the suite's fixture (%s: %s)", field, s, listenKey, listen)
+	}
+	if !sameHostPort(u.Host, listen) {
+		return fmt.Errorf("%s: %s is not where the suite serves its fixture: %s is %s (point the broker there, or change %s)",
+			field, s, listenKey, listen, listenKey)
+	}
+	return nil
+}
+
+func sameHostPort(a, b string) bool {
+	ah, ap, errA := net.SplitHostPort(a)
+	bh, bp, errB := net.SplitHostPort(b)
+	return errA == nil && errB == nil && ap == bp && (ah == bh || (isLoopback(ah) && isLoopback(bh)))
+}
+
+func isLoopback(h string) bool {
+	ip := net.ParseIP(h)
+	return h == "localhost" || (ip != nil && ip.IsLoopback())
+}
+
+// loadKey reads private_key_file and checks it against public_key when the
+// profile gives the PEM text (a path names a file on the broker's host,
+// which the suite may not see).
+func loadKey(path string, publicKey any) (*tokens.Key, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("private_key_file: %w", err)
+	}
+	key, err := tokens.ParsePrivatePEM(data)
+	if err != nil {
+		return nil, fmt.Errorf("private_key_file %s: %w", path, err)
+	}
+	text, _ := publicKey.(string)
+	if !strings.HasPrefix(strings.TrimSpace(text), "-----BEGIN") {
+		return key, nil
+	}
+	block, _ := pem.Decode([]byte(text))
+	if block == nil {
+		return nil, fmt.Errorf("public_key: not PEM text")
+	}
+	pub, err := x509.ParsePKIXPublicKey(block.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("public_key: %w", err)
+	}
+	if eq, ok := pub.(interface{ Equal(crypto.PublicKey) bool }); !ok || !eq.Equal(key.Public()) {
+		return nil, fmt.Errorf("private_key_file %s is not the private key of public_key: the broker would refuse every token the suite signs", path)
+	}
+	return key, nil
+}
+
+// Name names the report directory.
+func (t *Target) Name() string { return t.name }
+
+// ReasonCodes is the profile's reason_codes (target.Policied).
+func (t *Target) ReasonCodes() target.ReasonCodePolicy { return t.policy }
+
+// Serial: every scenario uses the one broker, and its fixtures listen at
+// fixed addresses (target.Serializer).
+func (t *Target) Serial() bool { return true }
+
+// JWKSListen is serve.jwks_listen when the broker fetches keys from there
+// (target.JWKSHost).
+func (t *Target) JWKSListen() string { return t.jwksListen }
+
+// ScramBackendListen is serve.scram_backend_listen when the broker asks
+// the suite's SCRAM backend (target.ScramBackendHost).
+func (t *Target) ScramBackendListen() string { return t.scramListen }
+
+// Provision checks the scenario against the profile: its IDs against the
+// claims, its Setup against the declared configuration; then, once per
+// run, that the broker answers MQTT at all.
+func (t *Target) Provision(ctx context.Context, s target.Setup) (target.Instance, error) {
+	if err := t.claims.Check(s.IDs); err != nil {
+		return nil, err
+	}
+	applied, err := t.fit(s)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.reach.Check(ctx, t.ep); err != nil {
+		return nil, err
+	}
+	return &instance{ep: t.ep, applied: applied}, nil
+}
+
+type instance struct {
+	ep      remote.Endpoint
+	applied []target.Applied
+}
+
+func (i *instance) Dial(ctx context.Context) (net.Conn, error) { return i.ep.Dial(ctx) }
+func (i *instance) Versions() []target.Version                 { return i.ep.Versions }
+func (i *instance) Authenticators() []target.Applied           { return i.applied }
+
+// Close has nothing to release: the broker is not the suite's.
+func (i *instance) Close() error { return nil }
