@@ -20,6 +20,7 @@ func newServeCmd() *cobra.Command {
 	var (
 		listen, apiListen, apiKey, apiSecret string
 		configFile, profile, logFormat       string
+		logLevel                             string
 		faultNames                           []string
 	)
 	cmd := &cobra.Command{
@@ -49,12 +50,17 @@ Faults (deliberate defects, to see what a failing report looks like):
 				}
 				cfg = data
 			}
+			var level slog.Level
+			if err := level.UnmarshalText([]byte(logLevel)); err != nil {
+				return usageError("--log-level must be debug, info, warn or error, not %q", logLevel)
+			}
+			hopts := &slog.HandlerOptions{Level: level}
 			var handler slog.Handler
 			switch logFormat {
 			case "text":
-				handler = slog.NewTextHandler(os.Stderr, nil)
+				handler = slog.NewTextHandler(os.Stderr, hopts)
 			case "json":
-				handler = slog.NewJSONHandler(os.Stderr, nil)
+				handler = slog.NewJSONHandler(os.Stderr, hopts)
 			default:
 				return usageError("--log-format must be text or json, not %q", logFormat)
 			}
@@ -89,6 +95,7 @@ Faults (deliberate defects, to see what a failing report looks like):
 	f.StringVar(&configFile, "config", "", "EMQX-shaped JSON configuration file (default: JWT, HMAC secret emqxsecret)")
 	f.StringVar(&profile, "security-profile", "legacy", "legacy | hardened")
 	f.StringVar(&logFormat, "log-format", "text", "text | json")
+	f.StringVar(&logLevel, "log-level", "info", "debug | info | warn | error (warn silences the per-decision lines, e.g. under load)")
 	f.StringSliceVar(&faultNames, "fault", nil, "switch on a deliberate defect (repeatable; see the list above)")
 	return cmd
 }
