@@ -162,9 +162,9 @@ Feature: JWT-ACL Authorization rules in the token (the acl claim)
     And the client may not subscribe to "s/+"
 
     Examples:
-      | format | acl                                                                                                                                     |
+      | format | acl                                                                                                                                            |
       | new    | [{"permission": "allow", "action": "publish", "topic": "eq t/${username}"}, {"permission": "allow", "action": "subscribe", "topic": "eq s/#"}] |
-      | old    | {"pub": ["eq t/${username}"], "sub": ["eq s/#"]}                                                                                        |
+      | old    | {"pub": ["eq t/${username}"], "sub": ["eq s/#"]}                                                                                               |
 
   @JWT-ACL-05
   Scenario: JWT-ACL-05 the first rule whose action, topic, qos and retain match decides
@@ -395,10 +395,10 @@ Feature: JWT-ACL Authorization rules in the token (the acl claim)
     Then the connection is refused with BF
 
     Examples:
-      | kind      | acl       |
-      | a string  | "t/#"     |
-      | a number  | 42        |
-      | a boolean | true      |
+      | kind      | acl   |
+      | a string  | "t/#" |
+      | a number  | 42    |
+      | a boolean | true  |
 
   @JWT-ACL-10
   Scenario: JWT-ACL-10 actions publish, pub, subscribe, sub and all, and topic or topics
@@ -463,12 +463,13 @@ Feature: JWT-ACL Authorization rules in the token (the acl claim)
     And the client may subscribe to "ar/x" with QoS 1
 
   @JWT-ACL-12
-  Scenario Outline: JWT-ACL-12 a rule narrowed by <condition> <may> apply to client "dev-1" of user "alice"
+  Scenario Outline: JWT-ACL-12 a rule narrowed by <matching> applies to client "dev-1" of user "alice", one narrowed by <other> does not
     Requirement: "A new-format rule may be narrowed by `username_re`, `clientid_re`, `ipaddr`
     (CIDR), `zone`, `zone_re`, `listener` or `listener_re`; any other key, including
     `username` and `clientid`, is ignored and does not narrow the rule."
     The client connects over loopback to the default TCP listener ("tcp:default") in zone
-    "default".
+    "default". The first rule allows t/1 under a condition the client meets (or a key that
+    is ignored), the second allows t/2 under one it does not meet; no_match is deny.
 
     Given the authentication chain:
       """json
@@ -482,28 +483,22 @@ Feature: JWT-ACL Authorization rules in the token (the acl claim)
     And the client's client ID is "dev-1"
     And the client's username is "alice"
     And a valid token
-    And the token's "acl" claim is [{"permission": "allow", "action": "publish", "topic": "t/1", <condition>}]
+    And the token's "acl" claim is [{"permission": "allow", "action": "publish", "topic": "t/1", <matching>}, {"permission": "allow", "action": "publish", "topic": "t/2", <other>}]
     When the client connects
-    Then the client <may> publish to "t/1"
+    Then the client may publish to "t/1"
+    And the client may not publish to "t/2"
 
     Examples:
-      | condition                     | may     |
-      | "username_re": "^ali"         | may     |
-      | "username_re": "^bob"         | may not |
-      | "clientid_re": "^dev-"        | may     |
-      | "clientid_re": "^srv-"        | may not |
-      | "ipaddr": "127.0.0.0/8"       | may     |
-      | "ipaddr": "10.0.0.0/8"        | may not |
-      | "zone": "default"             | may     |
-      | "zone": "other"               | may not |
-      | "zone_re": "^def"             | may     |
-      | "zone_re": "^x"               | may not |
-      | "listener": "tcp:default"     | may     |
-      | "listener": "ssl:default"     | may not |
-      | "listener_re": "^tcp:"        | may     |
-      | "listener_re": "^ws:"         | may not |
-      | "username": "bob"             | may     |
-      | "clientid": "srv-9"           | may     |
+      | matching                  | other                     |
+      | "username_re": "^ali"     | "username_re": "^bob"     |
+      | "clientid_re": "^dev-"    | "clientid_re": "^srv-"    |
+      | "ipaddr": "127.0.0.0/8"   | "ipaddr": "10.0.0.0/8"    |
+      | "zone": "default"         | "zone": "other"           |
+      | "zone_re": "^def"         | "zone_re": "^x"           |
+      | "listener": "tcp:default" | "listener": "ssl:default" |
+      | "listener_re": "^tcp:"    | "listener_re": "^ws:"     |
+      | "username": "bob"         | "username_re": "^bob"     |
+      | "clientid": "srv-9"       | "clientid_re": "^srv-"    |
 
   @JWT-ACL-13
   Scenario Outline: JWT-ACL-13 rule "<rule>": a subscription filter is matched as a topic
@@ -611,13 +606,13 @@ Feature: JWT-ACL Authorization rules in the token (the acl claim)
     Then the client <may> publish to "<topic>"
 
     Examples:
-      | profile  | value     | username                        | effect                     | may     | topic |
-      | legacy   | "+"       | the client's username is "+"    | does not match             | may     | t/x   |
-      | legacy   | "#"       | the client's username is "#"    | does not match             | may     | t/x/y |
-      | legacy   | "a/b"     | the client's username is "a/b"  | does not match             | may     | t/a/b |
-      | legacy   | undefined | the client sends no username    | does not match             | may     | t/    |
-      | hardened | "+"       | the client's username is "+"    | denies                     | may not | t/x   |
-      | hardened | undefined | the client sends no username    | denies                     | may not | t/    |
+      | profile  | value     | username                       | effect         | may     | topic |
+      | legacy   | "+"       | the client's username is "+"   | does not match | may     | t/x   |
+      | legacy   | "#"       | the client's username is "#"   | does not match | may     | t/x/y |
+      | legacy   | "a/b"     | the client's username is "a/b" | does not match | may     | t/a/b |
+      | legacy   | undefined | the client sends no username   | does not match | may     | t/    |
+      | hardened | "+"       | the client's username is "+"   | denies         | may not | t/x   |
+      | hardened | undefined | the client sends no username   | denies         | may not | t/    |
 
   @JWT-ACL-17
   Scenario: JWT-ACL-17 a shared subscription is checked without its $share/g/ prefix
@@ -700,8 +695,8 @@ Feature: JWT-ACL Authorization rules in the token (the acl claim)
     And the client is still connected
 
     Examples:
-      | qos | answer               | answer check                                   |
-      | 0   | dropped silently     | the client is still connected                  |
+      | qos | answer               | answer check                                    |
+      | 0   | dropped silently     | the client is still connected                   |
       | 1   | answered PUBACK 0x87 | the broker answers the publish with PUBACK 0x87 |
       | 2   | answered PUBREC 0x87 | the broker answers the publish with PUBREC 0x87 |
 
@@ -778,5 +773,5 @@ Feature: JWT-ACL Authorization rules in the token (the acl claim)
 
     @v311
     Examples: MQTT 3.1.1 has no server DISCONNECT
-      | version | end                                    |
+      | version | end                                       |
       | 3.1.1   | the broker closes the client's connection |

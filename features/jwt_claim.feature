@@ -208,22 +208,22 @@ Feature: JWT-CLAIM Standard claims
     And the client <may> subscribe to "any/#"
 
     Examples: values that count as true
-      | value  | who           | may |
-      | true   | a superuser   | may |
-      | "true" | a superuser   | may |
-      | "1"    | a superuser   | may |
-      | 1      | a superuser   | may |
-      | 2      | a superuser   | may |
-      | "2"    | a superuser   | may |
+      | value  | who         | may |
+      | true   | a superuser | may |
+      | "true" | a superuser | may |
+      | "1"    | a superuser | may |
+      | 1      | a superuser | may |
+      | 2      | a superuser | may |
+      | "2"    | a superuser | may |
 
     Examples: values that do not
-      | value  | who               | may     |
-      | false  | an ordinary client | may not |
-      | 0      | an ordinary client | may not |
-      | "0"    | an ordinary client | may not |
-      | "yes"  | an ordinary client | may not |
-      | 1.0    | an ordinary client | may not |
-      | null   | an ordinary client | may not |
+      | value | who                | may     |
+      | false | an ordinary client | may not |
+      | 0     | an ordinary client | may not |
+      | "0"   | an ordinary client | may not |
+      | "yes" | an ordinary client | may not |
+      | 1.0   | an ordinary client | may not |
+      | null  | an ordinary client | may not |
 
   @JWT-CLAIM-08
   Scenario: JWT-CLAIM-08 clientid_override registers the client under the new Client ID

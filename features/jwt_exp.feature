@@ -24,13 +24,13 @@ Feature: JWT-EXP Expiry while connected
     And <end>
 
     Examples:
-      | version | ends it                        | end                                                              |
-      | 5       | sends DISCONNECT 0x87          | the broker disconnects the client with 0x87 at the token's expiry |
+      | version | ends it               | end                                                               |
+      | 5       | sends DISCONNECT 0x87 | the broker disconnects the client with 0x87 at the token's expiry |
 
     @v311
     Examples: MQTT 3.1.1 has no server DISCONNECT
-      | version | ends it                   | end                                                 |
-      | 3.1.1   | closes the connection     | the broker closes the client's connection at the token's expiry |
+      | version | ends it               | end                                                             |
+      | 3.1.1   | closes the connection | the broker closes the client's connection at the token's expiry |
 
   @JWT-EXP-01
   Scenario: JWT-EXP-01 a token without exp sets no timer
@@ -98,6 +98,6 @@ Feature: JWT-EXP Expiry while connected
     And <delivery>
 
     Examples:
-      | will       | fate                             | delivery                                        |
-      | will/dev-1 | delivered (the rules allow it)   | client "watcher" receives the client's Will     |
+      | will       | fate                              | delivery                                                |
+      | will/dev-1 | delivered (the rules allow it)    | client "watcher" receives the client's Will             |
       | gone/dev-1 | not delivered (the rules deny it) | client "watcher" receives no message within 0.5 seconds |

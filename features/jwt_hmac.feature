@@ -221,7 +221,8 @@ Feature: JWT-HMAC HMAC-signed tokens (algorithm: hmac-based)
     Requirement: "`is_superuser` true (JWT-CLAIM-07) in a verified token, in any mode, makes
     the client a superuser: every publish and subscribe is allowed, including topics its
     own `acl` claim denies."
-    The token's old-format acl is {} (denies everything) and no_match is deny.
+    The token's old-format acl is {}, which denies everything, whatever no_match (allow
+    here) says.
 
     Given the authentication chain:
       """json
@@ -229,7 +230,7 @@ Feature: JWT-HMAC HMAC-signed tokens (algorithm: hmac-based)
       """
     And the authorization settings are:
       """json
-      {"no_match": "deny", "deny_action": "ignore", "cache": {"enable": false}}
+      {"no_match": "allow", "deny_action": "ignore", "cache": {"enable": false}}
       """
     And a valid token
     And the token's "is_superuser" claim is true
@@ -257,7 +258,7 @@ Feature: JWT-HMAC HMAC-signed tokens (algorithm: hmac-based)
       """
     And the authorization settings are:
       """json
-      {"no_match": "deny", "deny_action": "ignore", "cache": {"enable": false}}
+      {"no_match": "allow", "deny_action": "ignore", "cache": {"enable": false}}
       """
     And the broker has fetched the key set
     And a valid token
@@ -279,7 +280,7 @@ Feature: JWT-HMAC HMAC-signed tokens (algorithm: hmac-based)
       """
     And the authorization settings are:
       """json
-      {"no_match": "deny", "deny_action": "ignore", "cache": {"enable": false}}
+      {"no_match": "allow", "deny_action": "ignore", "cache": {"enable": false}}
       """
     And a valid token
     And the token's "acl" claim is {}

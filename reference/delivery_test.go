@@ -57,6 +57,7 @@ func TestWillOnExpiryIsAuthorized(t *testing.T) {
 		{"allowed", "will/dev", "", true},
 		{"denied", "gone/dev", "", false},
 		{"allowed, judged after the rules expired (fault)", "will/dev", "will-authorized-after-expiry", false},
+		{"denied, delivered anyway (fault)", "gone/dev", "denied-will-delivered", true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			opts := []reference.Option{reference.WithConfig([]byte(`{"authentication":[{"mechanism":"jwt","algorithm":"hmac-based","secret":"k"}],
@@ -120,5 +121,73 @@ func TestSubackCodes(t *testing.T) {
 		if err != nil || fmt.Sprint(codes) != c.want {
 			t.Errorf("fault %q, MQTT %d: want %s, got %v %v", c.fault, c.proto, c.want, codes, err)
 		}
+	}
+}
+
+// The on-wire forms of a denied publish (JWT-ACL-19) and the faults that
+// break them: the publisher's acknowledgement, and whether a watcher gets
+// the message.
+func TestDeniedPublishFaults(t *testing.T) {
+	for _, c := range []struct {
+		fault      string
+		proto, qos byte
+		wantCode   byte
+		wantClosed bool
+		delivered  bool
+	}{
+		{"", 5, 1, 0x87, false, false},
+		{"deny-acked-as-success", 5, 1, 0x00, false, false},
+		{"", 5, 0, 0, false, false},
+		{"qos0-deny-delivered", 5, 0, 0, false, true},
+		{"", 4, 1, 0, false, false},
+		{"v311-deny-disconnects", 4, 1, 0, true, false},
+	} {
+		opts := []reference.Option{reference.WithConfig([]byte(`{"authentication":[{"mechanism":"jwt","algorithm":"hmac-based","secret":"k"}],
+			"authorization":{"no_match":"deny"}}`))}
+		if c.fault != "" {
+			opts = append(opts, reference.WithFault(c.fault))
+		}
+		b := start(t, opts...)
+		watcher, _ := dial(t, b, mqttwire.Connect{ProtocolVersion: 5, ClientID: "w", Clean: true,
+			Password: []byte(hs256(t, "k", jwt.MapClaims{"is_superuser": true})), HasPassword: true})
+		if codes, err := watcher.Subscribe(ctx5(t), mqttwire.Filter{Topic: "no/#", QoS: 1}); err != nil || codes[0] >= 0x80 {
+			t.Fatalf("watcher: %v %v", codes, err)
+		}
+		pub, _ := dial(t, b, mqttwire.Connect{ProtocolVersion: c.proto, ClientID: "p", Clean: true,
+			Password: []byte(hs256(t, "k", jwt.MapClaims{})), HasPassword: true})
+		code, err := pub.Publish(ctx5(t), "no/x", []byte("denied"), c.qos, false)
+		switch {
+		case c.wantClosed && err == nil:
+			t.Errorf("fault %q: want the connection closed, got code 0x%02X", c.fault, code)
+		case !c.wantClosed && (err != nil || code != c.wantCode):
+			t.Errorf("fault %q MQTT %d QoS %d: want 0x%02X, got 0x%02X %v", c.fault, c.proto, c.qos, c.wantCode, code, err)
+		}
+		short, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		_, err = watcher.Receive(short)
+		cancel()
+		if (err == nil) != c.delivered {
+			t.Errorf("fault %q MQTT %d QoS %d: delivered want %v, got err %v", c.fault, c.proto, c.qos, c.delivered, err)
+		}
+	}
+}
+
+// With deliveries-reauthorized, a message through a wildcard subscription
+// is not delivered.
+func TestDeliveriesReauthorizedFault(t *testing.T) {
+	b := start(t, reference.WithConfig([]byte(`{"authentication":[{"mechanism":"jwt","algorithm":"hmac-based","secret":"k"}]}`)),
+		reference.WithFault("deliveries-reauthorized"))
+	tok := []byte(hs256(t, "k", jwt.MapClaims{}))
+	sub, _ := dial(t, b, mqttwire.Connect{ProtocolVersion: 5, ClientID: "s", Clean: true, Password: tok, HasPassword: true})
+	if codes, err := sub.Subscribe(ctx5(t), mqttwire.Filter{Topic: "ok/#", QoS: 1}); err != nil || codes[0] >= 0x80 {
+		t.Fatalf("subscribe: %v %v", codes, err)
+	}
+	pub, _ := dial(t, b, mqttwire.Connect{ProtocolVersion: 5, ClientID: "p", Clean: true, Password: tok, HasPassword: true})
+	if _, err := pub.Publish(ctx5(t), "ok/x", []byte("m"), 0, false); err != nil {
+		t.Fatal(err)
+	}
+	short, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	if msg, err := sub.Receive(short); err == nil {
+		t.Fatalf("delivered with the fault: %+v", msg)
 	}
 }

@@ -148,6 +148,9 @@ func (h *hook) OnPacketRead(cl *mqtt.Client, pk packets.Packet) (packets.Packet,
 		return pk, nil
 	}
 	d := h.b.authorize(ss, actionPublish, pk.TopicName, pk.FixedHeader.Qos, pk.FixedHeader.Retain, h.b.now())
+	if !d.allow && pk.FixedHeader.Qos == 0 && h.b.faults.On(faults.QoS0DenyDelivered) {
+		d.allow = true // the fault: a denial no acknowledgement would show is not enforced
+	}
 	ss.mu.Lock()
 	ss.pubDecision = d
 	ss.mu.Unlock()
@@ -172,13 +175,16 @@ func (h *hook) OnACLCheck(cl *mqtt.Client, topic string, write bool) bool {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	if write {
-		if cl.Properties.ProtocolVersion < 5 {
+		if h.b.ackAndDrop(cl) {
 			return true
 		}
 		return ss.pubDecision.allow
 	}
 	if d, ok := ss.subDecisions[topic]; ok {
 		return d.allow // a filter of the SUBSCRIBE being processed
+	}
+	if h.b.faults.On(faults.DeliveriesReauthorized) {
+		return false // the fault: a delivery is judged by the last SUBSCRIBE's filters
 	}
 	// mochi also asks before it delivers a message to a subscriber. EMQX
 	// authorizes a subscription when it is made, not at each delivery, so
@@ -189,7 +195,7 @@ func (h *hook) OnACLCheck(cl *mqtt.Client, topic string, write bool) bool {
 // OnPublish drops a denied MQTT 3.1.1 publish after its usual acknowledgement.
 func (h *hook) OnPublish(cl *mqtt.Client, pk packets.Packet) (packets.Packet, error) {
 	ss := h.b.sessions.get(cl)
-	if ss == nil || cl.Properties.ProtocolVersion >= 5 {
+	if ss == nil || !h.b.ackAndDrop(cl) {
 		return pk, nil
 	}
 	ss.mu.Lock()
@@ -199,6 +205,17 @@ func (h *hook) OnPublish(cl *mqtt.Client, pk packets.Packet) (packets.Packet, er
 		return pk, packets.CodeSuccessIgnore
 	}
 	return pk, nil
+}
+
+// ackAndDrop reports whether a denied publish of cl is acknowledged as
+// usual and dropped (MQTT 3.1.1, JWT-ACL-19) rather than refused by mochi
+// (PUBACK/PUBREC 0x87 for MQTT 5; mochi would disconnect a 3.1.1 client).
+// Two faults swap the versions' treatments.
+func (b *Broker) ackAndDrop(cl *mqtt.Client) bool {
+	if cl.Properties.ProtocolVersion < 5 {
+		return !b.faults.On(faults.V311DenyDisconnects)
+	}
+	return b.faults.On(faults.DenyAckedAsSuccess)
 }
 
 // OnSubscribe authorizes each filter with its requested QoS (JWT-ACL-11).
@@ -255,7 +272,9 @@ func (h *hook) OnWill(cl *mqtt.Client, will mqtt.Will) (mqtt.Will, error) {
 		ss.dropWill = true
 		ss.mu.Unlock()
 		will.Retain = false
-		will.TopicName = "$authspec-denied-will/" + rand.Text()
+		if !h.b.faults.On(faults.DeniedWillDelivered) {
+			will.TopicName = "$authspec-denied-will/" + rand.Text()
+		}
 	}
 	return will, nil
 }

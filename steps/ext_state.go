@@ -12,6 +12,7 @@ import (
 	"github.com/cucumber/godog"
 	"github.com/mochi-mqtt/server/v2/packets"
 
+	"github.com/authspec/authspec/fixtures/jwksserver"
 	"github.com/authspec/authspec/fixtures/mqttwire"
 	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/steps/client"
@@ -39,6 +40,9 @@ type extState struct {
 
 	watchers map[string]*watcher
 	probe    *watcher // the implicit observer of publishes whose ack says nothing
+
+	// attackers serve the keys a token's jku or x5u header points at (SEC-03).
+	attackers []*jwksserver.Server
 
 	lastPublish *publishResult
 	lastSuback  []byte
@@ -126,6 +130,9 @@ func extAfter(ctx context.Context, _ *godog.Scenario, _ error) (context.Context,
 	}
 	if x.probe != nil {
 		x.probe.close()
+	}
+	for _, a := range x.attackers {
+		_ = a.Close()
 	}
 	if x.jwks != nil {
 		if err := x.jwks.close(); err != nil && !errors.Is(err, context.Canceled) {

@@ -2,12 +2,21 @@ package steps
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
 	"fmt"
+	"math/big"
 	"strings"
+	"time"
 
 	"github.com/cucumber/godog"
+	jose "github.com/go-jose/go-jose/v4"
 
+	"github.com/authspec/authspec/fixtures/jwksserver"
 	"github.com/authspec/authspec/fixtures/tokens"
 )
 
@@ -127,9 +136,14 @@ func signatureWithDefect(ctx context.Context, defect string) error {
 
 // signedByHeaderKey is SEC-03: the attacker signs with its own key (of the
 // kind the authenticator verifies, so only trust in the header could make
-// it verify) and names that key in the header. jku and x5u point at a port
-// nothing listens on: a verifier must not fetch them.
+// it verify) and names that key in the header. For jku and x5u the suite
+// serves the attacker's JWK Set or certificate at a loopback URL, so a
+// broker that fetched them would get a key that verifies.
 func signedByHeaderKey(ctx context.Context, field string) error {
+	st, err := state(ctx)
+	if err != nil {
+		return err
+	}
 	t, err := theToken(ctx)
 	if err != nil {
 		return err
@@ -158,9 +172,44 @@ func signedByHeaderKey(ctx context.Context, field string) error {
 		if err != nil {
 			return "", err
 		}
-		return tokens.WithHeaderKey(tokens.HeaderKey(field), attacker, "http://127.0.0.1:9/attacker/"+field, m.claims)
+		url := ""
+		if field == "jku" || field == "x5u" {
+			if url, err = st.extOf().serveAttackerKey(field, attacker); err != nil {
+				return "", err
+			}
+		}
+		return tokens.WithHeaderKey(tokens.HeaderKey(field), attacker, url, m.claims)
 	}
 	return nil
+}
+
+// serveAttackerKey serves the attacker's key where a jku (a JWK Set) or x5u
+// (a PEM certificate) header points, and returns the URL.
+func (x *extState) serveAttackerKey(field string, k *tokens.Key) (string, error) {
+	var body []byte
+	switch field {
+	case "jku":
+		raw, err := json.Marshal(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: k.Public(), Use: "sig"}}})
+		if err != nil {
+			return "", err
+		}
+		body = raw
+	default:
+		tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "authspec attacker (test key)"},
+			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, k.Public(), k.Private)
+		if err != nil {
+			return "", err
+		}
+		body = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	}
+	srv, err := jwksserver.Start(jwksserver.WithPath("/attacker/" + field))
+	if err != nil {
+		return "", err
+	}
+	x.attackers = append(x.attackers, srv)
+	srv.ServeRaw(200, "application/json", body)
+	return srv.URL(), nil
 }
 
 // maxTokenLen is the MQTT limit of a Password or Username field.

@@ -170,9 +170,18 @@ func (m *mint) buildClaims() (map[string]any, error) {
 		if err := decodeJSON([]byte(text), &v); err != nil {
 			return nil, fmt.Errorf("claim %q: %s is not a JSON value: %w", name, expr, err)
 		}
+		if handled, err := m.standInFor(name, v, claims); handled || err != nil {
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
 		claims[name] = v
 	}
 	for name := range m.spec.dropped {
+		if si, ok := m.auth.ClaimStandIns[name]; ok {
+			name = si.Declared
+		}
 		delete(claims, name)
 	}
 	if err := m.keepsClaims(); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"strings"
@@ -22,7 +23,7 @@ import (
 func init() { extraCommands = append(extraCommands, newConformCmd) }
 
 // targetResolver builds the target named by --target; the default is the
-// bundled reference in-process. Profiles plug in here (see profile.go).
+// bundled reference in-process. profile.go sets it to read profiles.
 var targetResolver = func(profilePath string, faultNames []string) (target.Target, string, error) {
 	if profilePath != "" {
 		return nil, "", usageError("--target: target profiles are not supported by this build yet")
@@ -72,6 +73,14 @@ that now passes), 2 usage or configuration error, 3 target unreachable.`,
 			t, profileDesc, err := targetResolver(profilePath, faultNames)
 			if err != nil {
 				return err
+			}
+			// A target that started a broker (a container) removes it.
+			if c, ok := t.(io.Closer); ok {
+				defer func() {
+					if err := c.Close(); err != nil {
+						fmt.Fprintf(cmd.ErrOrStderr(), "authspec: %s: %v\n", t.Name(), err)
+					}
+				}()
 			}
 			var baseline *reports.Baseline
 			if baselinePath != "" {

@@ -43,7 +43,7 @@ func newCheck(req *Request, name string) check {
 		qos:      req.QoS,
 		retain:   req.Retain,
 		profile:  req.Profile,
-		failDeny: req.Profile == Hardened && !req.Settings.IgnoreBackendFailures,
+		failDeny: req.Profile == Hardened && !req.Settings.IgnoreBackendFailures && !fs.On(faults.ACLHardenedPlaceholdersOK),
 		render: renderOptions{
 			allow:          req.Settings.TopicTemplateAllow,
 			literalBasic:   fs.On(faults.ACLPlaceholdersNotRendered),

@@ -63,6 +63,10 @@ func TestFaultsBreakTheirBehaviour(t *testing.T) {
 			{id: "JWT-ACL-16", acl: `[{"permission": "deny", "action": "all", "topic": "tenant/${username}/data"}]`, client: Client{Username: "+"}, topic: "tenant/other/data", allow: true},
 			{id: "JWT-ACL-16", acl: `[{"permission": "allow", "action": "all", "topic": "t/${client_attrs.x}"}]`, topic: "t/", settings: denyAll, allow: false},
 		},
+		faults.ACLHardenedPlaceholdersOK: {
+			{id: "JWT-ACL-16", acl: `[{"permission": "allow", "action": "all", "topic": "t/${username}"}, {"permission": "allow", "action": "all", "topic": "t/#"}]`,
+				client: Client{Username: "+"}, topic: "t/x", profile: Hardened, allow: false},
+		},
 		faults.ACLSharePrefixKept: {
 			{id: "JWT-ACL-17", acl: `{"sub": ["t/#"]}`, act: Subscribe, topic: "$share/g/t/#", allow: true},
 		},

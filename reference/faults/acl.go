@@ -25,6 +25,7 @@ const (
 	ACLSuperuserIgnored         Name = "acl-superuser-ignored"
 	ACLWrongTypeIgnored         Name = "acl-wrong-type-ignored"
 	ACLClaimNameIgnored         Name = "acl-claim-name-ignored"
+	ACLHardenedPlaceholdersOK   Name = "acl-hardened-placeholders-lenient"
 )
 
 // aclFaults are the faults of the acl area.
@@ -63,10 +64,12 @@ var aclFaults = []Def{
 		Doc: "renders undefined placeholders as empty text and substitutes values containing /, + or #, so a client can widen its own rules"},
 	{Name: ACLSharePrefixKept, IDs: []string{"JWT-ACL-17"},
 		Doc: "checks a shared subscription $share/g/t against the rules as written instead of its real filter t"},
-	{Name: ACLSuperuserIgnored, IDs: []string{"JWT-HMAC-07", "SCRAM-15"},
+	{Name: ACLSuperuserIgnored, IDs: []string{"JWT-HMAC-07", "SCRAM-15", "JWT-ACL-06", "JWT-CLAIM-07"},
 		Doc: "ignores is_superuser, so a superuser is held to its acl, the sources and no_match"},
 	{Name: ACLWrongTypeIgnored, IDs: []string{"JWT-ACL-09"},
 		Doc: "ignores a token acl claim that is neither an object nor a list and accepts the client without rules, instead of a backend failure"},
+	{Name: ACLHardenedPlaceholdersOK, IDs: []string{"JWT-ACL-16"},
+		Doc: "under the hardened profile a rule whose placeholder is undefined or unsafe does not match, as under legacy, instead of denying"},
 	{Name: ACLClaimNameIgnored, IDs: []string{"JWT-ACL-07"},
 		Doc: "reads the token's rules from the acl claim whatever acl_claim_name says"},
 }

@@ -14,9 +14,24 @@ const (
 	AuthStepIdleTimeout       Name = "auth-step-idle-timeout"
 	NoMaxPacketSize           Name = "no-max-packet-size"
 	SubackDeniesAll           Name = "suback-denies-all"
+	DenyAckedAsSuccess        Name = "deny-acked-as-success"
+	QoS0DenyDelivered         Name = "qos0-deny-delivered"
+	V311DenyDisconnects       Name = "v311-deny-disconnects"
+	DeliveriesReauthorized    Name = "deliveries-reauthorized"
+	DeniedWillDelivered       Name = "denied-will-delivered"
 )
 
 var brokerFaults = []Def{
+	{Name: DenyAckedAsSuccess, IDs: []string{"JWT-ACL-19"},
+		Doc: "acknowledges a denied MQTT 5 publish as a success (PUBACK/PUBREC 0x00) and drops it, instead of answering 0x87"},
+	{Name: QoS0DenyDelivered, IDs: []string{"JWT-ACL-19"},
+		Doc: "delivers a denied QoS 0 publish, whose refusal no acknowledgement would show"},
+	{Name: V311DenyDisconnects, IDs: []string{"JWT-ACL-19"},
+		Doc: "disconnects an MQTT 3.1.1 client whose publish is denied (mochi's default) instead of acknowledging it as usual"},
+	{Name: DeliveriesReauthorized, IDs: []string{"JWT-ACL-19"},
+		Doc: "re-checks each delivery against the subscriber's last SUBSCRIBE, so messages through wildcard subscriptions are not delivered"},
+	{Name: DeniedWillDelivered, IDs: []string{"JWT-EXP-03"},
+		Doc: "publishes a denied Will anyway (it is only kept from shared subscribers)"},
 	{Name: SubackDeniesAll, IDs: []string{"JWT-ACL-18"},
 		Doc: "answers every filter of a SUBSCRIBE with a refusal when one of them is denied"},
 	{Name: NoMaxPacketSize, IDs: []string{"SEC-04"},

@@ -44,6 +44,7 @@ const (
 	DisconnectSettingIgnored Name = "disconnect-after-expire-ignored"
 	ECDSAPsychicSignatures   Name = "ecdsa-psychic-signatures"
 	PSSSaltLengthAuto        Name = "pss-salt-length-auto"
+	TrustHeaderKeys          Name = "trust-header-keys"
 )
 
 // jwtFaults are the faults of the jwt area.
@@ -88,7 +89,7 @@ var jwtFaults = []Def{
 		"The nbf claim is not checked: tokens not yet valid are accepted."},
 	{CheckIat, []string{"JWT-CLAIM-03"},
 		"A token whose iat is in the future is refused with 0x86."},
-	{RequireExp, []string{"JWT-CLAIM-04", "JWT-HMAC-05"},
+	{RequireExp, []string{"JWT-CLAIM-04", "JWT-HMAC-05", "JWT-EXP-01"},
 		"A token without exp is refused with 0x86."},
 	{TimeClaimsNumbersOnly, []string{"JWT-CLAIM-05"},
 		"exp and nbf given as numeric strings are not converted, so such tokens are refused with 0x86."},
@@ -115,17 +116,19 @@ var jwtFaults = []Def{
 	{SuperuserBoolOnly, []string{"JWT-CLAIM-07"},
 		"Only a JSON true in is_superuser makes a superuser: \"true\", \"1\" and integers >= 1 do not."},
 	{SuperuserTruthy, []string{"JWT-CLAIM-07"},
-		"Any is_superuser value but false, 0, \"0\", \"false\", \"\" and null makes a superuser (\"yes\" and 1.0 included)."},
+		"Any is_superuser value but a JSON false makes a superuser (0, \"0\", \"yes\", 1.0 and null included)."},
 	{ClientAttrsIgnored, []string{"JWT-ATTR-01"},
 		"The client_attrs claim is ignored: the client gets no attributes."},
 	{ClientAttrsKeepBadKeys, []string{"JWT-ATTR-02"},
 		"client_attrs entries whose key is not a restricted string are kept instead of dropped."},
 	{ClientAttrsStringified, []string{"JWT-ATTR-03"},
-		"client_attrs values that are not strings are converted to their JSON text instead of failing the authentication."},
+		"client_attrs values that are not strings are converted to their JSON text, and a client_attrs that is not an object is ignored, instead of failing the authentication."},
 	{DisconnectSettingIgnored, []string{"JWT-EXP-02"},
 		"disconnect_after_expire false is ignored: the client is disconnected at exp anyway."},
 	{ECDSAPsychicSignatures, []string{"SEC-02"},
 		"An ECDSA signature with r = s = 0 verifies any token (CVE-2022-21449, \"psychic signatures\")."},
+	{TrustHeaderKeys, []string{"SEC-03"},
+		"Keys the token header names by x5c (a certificate), jku (a JWK Set URL) or x5u (a certificate URL) are fetched and trusted to verify the token."},
 	{PSSSaltLengthAuto, []string{"SEC-05"},
 		"PS256/384/512 signatures are verified with any salt length (golang-jwt's default) instead of the hash length RFC 7518 requires."},
 }

@@ -116,6 +116,19 @@ type Applied struct {
 	// changes or drops one would break the token in a second respect, so it
 	// is not applicable.
 	KeptClaims []string
+	// ClaimStandIns map a verify_claims claim of the scenario's
+	// configuration that the broker does not check to a declared claim that
+	// stands in for it (a by-hand broker checks its own claims). A token
+	// value the scenario gives the claim that is right for the scenario's
+	// template leaves the declared claim as rendered; a wrong one goes to
+	// the declared claim instead, as does dropping it.
+	ClaimStandIns map[string]ClaimStandIn
+}
+
+// ClaimStandIn is the declared claim that stands in for a scenario's.
+type ClaimStandIn struct {
+	Declared string // the declared claim's name
+	Template string // the scenario's expected value, with ${clientid}/${username}
 }
 
 // ClientInspector is implemented by instances that can show a connected

@@ -1,10 +1,17 @@
 package jwtauth
 
 import (
+	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
+	"io"
+	"net/http"
 	"strings"
+	"time"
 
-	"github.com/authspec/authspec/reference/config/schema"
+	jose "github.com/go-jose/go-jose/v4"
+
 	"github.com/authspec/authspec/reference/faults"
 )
 
@@ -13,22 +20,14 @@ import (
 
 // superuserUnder reads is_superuser as isSuperuser does, unless a fault
 // changes the reading: superuser-bool-only counts only a JSON true,
-// superuser-truthy counts every value but the obvious false ones.
+// superuser-truthy counts every value but a JSON false (the claim's mere
+// presence, as a careless "if claims.is_superuser != false" does).
 func superuserUnder(raw json.RawMessage, fs *faults.Set) bool {
 	switch {
 	case fs.On(faults.SuperuserBoolOnly):
 		return string(raw) == "true"
 	case fs.On(faults.SuperuserTruthy):
-		if schema.Kind(raw) == "a string" {
-			var s string
-			_ = json.Unmarshal(raw, &s)
-			return s != "" && s != "0" && s != "false"
-		}
-		switch strings.TrimSpace(string(raw)) {
-		case "false", "0", "null":
-			return false
-		}
-		return true
+		return strings.TrimSpace(string(raw)) != "false"
 	}
 	return isSuperuser(raw)
 }
@@ -46,4 +45,49 @@ func psychicSignature(t *compactToken) bool {
 		}
 	}
 	return true
+}
+
+// headerKeys is the fault trust-header-keys: the keys a token names by x5c,
+// jku or x5u, fetched as a careless verifier would (bounded, so a hostile
+// URL cannot hold the CONNECT for long).
+func headerKeys(header map[string]json.RawMessage) []any {
+	var keys []any
+	var certs []string
+	if json.Unmarshal(header["x5c"], &certs) == nil && len(certs) > 0 {
+		if der, err := base64.StdEncoding.DecodeString(certs[0]); err == nil {
+			if cert, err := x509.ParseCertificate(der); err == nil {
+				keys = append(keys, cert.PublicKey)
+			}
+		}
+	}
+	fetch := func(field string) []byte {
+		var url string
+		if json.Unmarshal(header[field], &url) != nil || url == "" {
+			return nil
+		}
+		c := &http.Client{Timeout: time.Second}
+		resp, err := c.Get(url)
+		if err != nil {
+			return nil
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+		return body
+	}
+	if body := fetch("jku"); body != nil {
+		var set jose.JSONWebKeySet
+		if json.Unmarshal(body, &set) == nil {
+			for _, k := range set.Keys {
+				keys = append(keys, k.Key)
+			}
+		}
+	}
+	if body := fetch("x5u"); body != nil {
+		if block, _ := pem.Decode(body); block != nil {
+			if cert, err := x509.ParseCertificate(block.Bytes); err == nil {
+				keys = append(keys, cert.PublicKey)
+			}
+		}
+	}
+	return keys
 }

@@ -5,12 +5,18 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
+	"math/big"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	jose "github.com/go-jose/go-jose/v4"
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/authspec/authspec/reference/authn"
@@ -47,7 +53,7 @@ func TestDefectFaults(t *testing.T) {
 			truthy      bool // under superuser-truthy
 		}{
 			{true, true, true, true}, {"1", true, false, true}, {2, true, false, true},
-			{"yes", false, false, true}, {1.5, false, false, true}, {false, false, false, false}, {"0", false, false, false},
+			{"yes", false, false, true}, {1.5, false, false, true}, {false, false, false, false}, {"0", false, false, true}, {nil, false, false, true},
 		} {
 			c := c
 			got := func(fs ...string) bool {
@@ -78,9 +84,11 @@ func TestDefectFaults(t *testing.T) {
 		wantBF(t, attrs(nil, map[string]any{"n": 42}), CheckClientAttrs)
 		r = attrs([]string{string(faults.ClientAttrsStringified)}, map[string]any{"n": 42, "l": []any{"a", "b"}})
 		wantAccept(t, r)
-		if r.Identity.ClientAttrs["n"] != "42" || r.Identity.ClientAttrs["l"] != "ab" {
+		if r.Identity.ClientAttrs["n"] != "42" || r.Identity.ClientAttrs["l"] != `["a","b"]` {
 			t.Errorf("client-attrs-stringified: got %v", r.Identity.ClientAttrs)
 		}
+		wantBF(t, attrs(nil, "role=x"), CheckClientAttrs)
+		wantAccept(t, attrs([]string{string(faults.ClientAttrsStringified)}, "role=x"))
 	})
 
 	t.Run("disconnect-after-expire-ignored (JWT-EXP-02)", func(t *testing.T) {
@@ -123,6 +131,32 @@ func TestDefectFaults(t *testing.T) {
 		cfg := pkCfg(t, k.rsa)
 		wantBF(t, auth(build(t, testEnv(t), cfg), passwordClient(tok)), CheckSignature)
 		wantAccept(t, auth(build(t, testEnv(t, string(faults.PSSSaltLengthAuto)), cfg), passwordClient(tok)))
+	})
+
+	t.Run("trust-header-keys (SEC-03)", func(t *testing.T) {
+		set, _ := json.Marshal(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: k.rsa2.Public()}}})
+		tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour)}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, k.rsa2.Public(), k.rsa2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/jwks" {
+				_, _ = w.Write(set)
+				return
+			}
+			_ = pem.Encode(w, &pem.Block{Type: "CERTIFICATE", Bytes: der})
+		}))
+		defer srv.Close()
+		for _, header := range []map[string]any{
+			{"jku": srv.URL + "/jwks"},
+			{"x5u": srv.URL + "/cert"},
+			{"x5c": []string{base64.StdEncoding.EncodeToString(der)}},
+		} {
+			tok := sign(t, jwt.SigningMethodRS256, k.rsa2, claims{}, header)
+			wantBF(t, auth(build(t, testEnv(t), pkCfg(t, k.rsa)), passwordClient(tok)), CheckSignature)
+			wantAccept(t, auth(build(t, testEnv(t, string(faults.TrustHeaderKeys)), pkCfg(t, k.rsa)), passwordClient(tok)))
+		}
 	})
 
 	t.Run("jwks-use-kid (JWT-JWKS-04)", func(t *testing.T) {

@@ -303,6 +303,9 @@ func (a *Authenticator) checkSignature(t *compactToken, method string) (authn.Re
 			keys = append([]any{k}, keys...)
 		}
 	}
+	if fs.On(faults.TrustHeaderKeys) {
+		keys = append(headerKeys(t.header), keys...)
+	}
 	if len(keys) == 0 {
 		if a.source != nil {
 			return a.backendFailure(CheckNoKeys, "the JWKS endpoint has given no usable keys (yet)"), false

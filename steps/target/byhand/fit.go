@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/authspec/authspec/fixtures/tokens"
@@ -164,9 +165,7 @@ func (t *Target) adapt(s target.Setup, mech, field string, w, h any, have declar
 	case mech == "jwt" && field == "endpoint":
 		return true, fitEndpoint(w, h)
 	case mech == "jwt" && field == "verify_claims":
-		kept, err := fitClaims(s, w, h)
-		applied.KeptClaims = kept
-		return true, err
+		return true, fitClaims(s, w, h, applied)
 	case mech == "scram:http" && field == "url":
 		return true, fitScramURL(w, h)
 	}
@@ -220,33 +219,71 @@ func fitEndpoint(w, h any) error {
 	return nil
 }
 
-// fitClaims: every claim the scenario configures must be declared with the
-// same template; claims the broker checks beyond those are kept (every
-// token carries them, and the scenario must leave them alone).
-func fitClaims(s target.Setup, w, h any) ([]string, error) {
+// fitClaims: a claim the scenario configures runs against the declared
+// claim of that name and template; where the broker checks other claims,
+// one of them stands in for it (its values carried over by the token's
+// minting: see target.ClaimStandIn), so a scenario about verify_claims
+// shows its behaviour with the claims the broker has. aud is never stood
+// in for: its rules are its own (JWT-VC-04). Declared claims no scenario
+// claim maps to are kept: every token carries them as rendered.
+func fitClaims(s target.Setup, w, h any, applied *target.Applied) error {
 	want, err := claimsOf(w)
 	if err != nil {
-		return nil, fmt.Errorf("the scenario's %w", err)
+		return fmt.Errorf("the scenario's %w", err)
 	}
 	have, err := claimsOf(h)
 	if err != nil {
-		return nil, fmt.Errorf("the profile's %w", err)
+		return fmt.Errorf("the profile's %w", err)
 	}
-	for name, tmpl := range want {
-		if got, ok := have[name]; !ok || got != tmpl {
-			return nil, target.NotApplicable("needs verify_claims %s; the broker declares %s", showClaims(want), showClaims(have))
+	var pool []string // declared claims that may stand in
+	for _, name := range sortedNames(have) {
+		if _, named := want[name]; !named && name != "aud" {
+			pool = append(pool, name)
 		}
 	}
-	var kept []string
-	for name := range have {
-		if _, ok := want[name]; !ok {
-			kept = append(kept, name)
+	used := map[string]bool{}
+	for _, name := range sortedNames(want) {
+		tmpl := want[name]
+		if got, ok := have[name]; ok && got == tmpl {
+			used[name] = true
+			continue
+		}
+		standIn := ""
+		switch {
+		case s.ExactConfig:
+		case name == "aud":
+		case have[name] != "":
+			standIn = name
+		case len(pool) > 0:
+			standIn = pool[0]
+		}
+		if standIn == "" {
+			return target.NotApplicable("needs verify_claims %s; the broker declares %s", showClaims(want), showClaims(have))
+		}
+		if applied.ClaimStandIns == nil {
+			applied.ClaimStandIns = map[string]target.ClaimStandIn{}
+		}
+		applied.ClaimStandIns[name] = target.ClaimStandIn{Declared: standIn, Template: tmpl}
+		used[standIn] = true
+	}
+	for _, name := range sortedNames(have) {
+		if !used[name] {
+			applied.KeptClaims = append(applied.KeptClaims, name)
 		}
 	}
-	if s.ExactConfig && len(kept) > 0 {
-		return nil, target.NotApplicable("needs verify_claims %s exactly; the broker declares %s", showClaims(want), showClaims(have))
+	if s.ExactConfig && len(applied.KeptClaims) > 0 {
+		return target.NotApplicable("needs verify_claims %s exactly; the broker declares %s", showClaims(want), showClaims(have))
 	}
-	return kept, nil
+	return nil
+}
+
+func sortedNames(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // fitScramURL: "<scram backend url>/path?query" stands for the suite's
