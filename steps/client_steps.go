@@ -194,6 +194,9 @@ func (st *scenario) requestFor(c clientSpec, token *tokenSpec) (client.Request, 
 	if err != nil {
 		return req, nil, err
 	}
+	if err := st.loopbackRules(token); err != nil {
+		return req, nil, err
+	}
 	where := c.tokenField
 	if where == "" {
 		where, _ = auth.Config["from"].(string)

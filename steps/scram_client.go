@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"net"
 	"strings"
 	"time"
 
@@ -58,7 +57,7 @@ type scramExchange struct {
 	// verifyErr is why the CONNACK's server-final message did not verify
 	// (nil: verified, or no accepting CONNACK).
 	verifyErr  error
-	clientHost string // the client's address as the broker sees it (loopback: the local one)
+	clientHost string // the client's address as the broker sees it (target.PeerHost)
 	expireAt   time.Time
 }
 
@@ -191,9 +190,7 @@ func (st *scenario) scramConnect(ctx context.Context, user, password string) (co
 	if err != nil {
 		return ctx, reports.Unreachable(&client.DialError{Err: err})
 	}
-	if host, _, err := net.SplitHostPort(nc.LocalAddr().String()); err == nil {
-		x.clientHost = host
-	}
+	x.clientHost = target.PeerHost(inst, nc)
 	conn := mqttwire.NewConn(st.trace.Wrap(st.client.clientID, nc), mqttwire.WithProtocolVersion(5))
 	connect := mqttwire.Connect{
 		ProtocolVersion: 5, ClientID: st.client.clientID, Clean: true, Keepalive: 60,

@@ -123,7 +123,7 @@ that now passes), 2 usage or configuration error, 3 target unreachable.`,
 	f.StringSliceVar(&formats, "format", nil, "extra godog formatters in godog's name:path style (e.g. progress, pretty, junit:godog.xml)")
 	f.StringVar(&baselinePath, "baseline", "", "YAML list of known gaps ({id, reason}); a listed gap that now passes fails the run")
 	f.DurationVar(&stepTimeout, "step-timeout", 5*time.Second, "bound on every network wait of a step")
-	f.IntVar(&concurrency, "concurrency", 0, "scenarios run at once (default: 4 per CPU, at most 16)")
+	f.IntVar(&concurrency, "concurrency", 0, "scenarios run at once (default 16; 1 for a target whose scenarios share a broker)")
 	f.StringVar(&dir, "reports", "reports", "directory under which reports/<target>/ is written")
 	f.StringSliceVar(&faultNames, "fault", nil, "with the bundled reference: switch on a deliberate defect (see 'authspec serve --help')")
 	return cmd
