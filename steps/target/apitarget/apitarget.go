@@ -62,7 +62,15 @@ type options struct {
 	fixtureHost string
 	// sharedFiles: the broker reads files the suite writes (key files).
 	sharedFiles *bool
+	// peerHost is where the broker sees the suite's connections come from
+	// ("": their local address).
+	peerHost string
 }
+
+// WithPeerHost says where the broker sees the suite's connections come
+// from, when that is not their local address (a container behind Docker's
+// port mapping sees the bridge's gateway): see target.PeerHoster.
+func WithPeerHost(host string) Option { return func(o *options) { o.peerHost = host } }
 
 // WithLog receives one-off warnings (values the API redacts); default
 // os.Stderr.

@@ -194,7 +194,7 @@ authentication:
 		t.Error("the applied authenticator does not sign with private_key_file")
 	}
 	for placeholder, want := range map[string]string{
-		"<ec-p256 public key>":   "needs an ec-p256 public key; the broker declares an rsa key",
+		"<ec-p256 public key>":  "needs an ec-p256 public key; the broker declares an rsa key",
 		"<rsa public key file>": "needs public_key as a file path; the broker declares the PEM text",
 	} {
 		_, err := tg.fit(pk(placeholder))
