@@ -194,6 +194,9 @@ func (i *instance) Dial(ctx context.Context) (net.Conn, error) { return i.t.ep.D
 func (i *instance) Versions() []target.Version                 { return i.t.ep.Versions }
 func (i *instance) Authenticators() []target.Applied           { return i.applied }
 
+// PeerHost is target.PeerHoster.
+func (i *instance) PeerHost() string { return i.t.o.peerHost }
+
 // Client asks the clients API (target.ClientInspector).
 func (i *instance) Client(ctx context.Context, clientID string) (target.ClientInfo, bool, error) {
 	return i.t.api.Client(ctx, clientID)

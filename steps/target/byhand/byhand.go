@@ -36,13 +36,33 @@ type Target struct {
 	jwksListen, scramListen string
 
 	reach remote.Reachability
+
+	peerHost string
 }
+
+// Option configures New.
+type Option func(*options)
+
+type options struct{ peerHost string }
+
+func optionsOf(opts []Option) options {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return o
+}
+
+// WithPeerHost says where the broker sees the suite's connections come
+// from, when that is not their local address (a container behind Docker's
+// port mapping sees the bridge's gateway): see target.PeerHoster.
+func WithPeerHost(host string) Option { return func(o *options) { o.peerHost = host } }
 
 // New reads a by-hand profile. Its errors are configuration errors: a key
 // file that does not hold the private key of public_key, or a JWKS
 // endpoint or SCRAM backend URL that is not where the suite serves (the
 // profile's serve section).
-func New(p *profile.Profile) (*Target, error) {
+func New(p *profile.Profile, opts ...Option) (*Target, error) {
 	if p.Configure != profile.ByHand {
 		return nil, fmt.Errorf("profile %s: configure is %s, not by-hand", p.Name, p.Configure)
 	}
@@ -51,11 +71,12 @@ func New(p *profile.Profile) (*Target, error) {
 		return nil, err
 	}
 	t := &Target{
-		name:    p.Name,
-		ep:      ep,
-		claims:  remote.NewClaims(p.ClaimList),
-		policy:  target.ReasonCodePolicy(p.ReasonCodes),
-		profile: target.Profile(p.SecurityProfile),
+		peerHost: optionsOf(opts).peerHost,
+		name:     p.Name,
+		ep:       ep,
+		claims:   remote.NewClaims(p.ClaimList),
+		policy:   target.ReasonCodePolicy(p.ReasonCodes),
+		profile:  target.Profile(p.SecurityProfile),
 	}
 	if t.profile == "" {
 		t.profile = target.Legacy
@@ -193,13 +214,17 @@ func (t *Target) Provision(ctx context.Context, s target.Setup) (target.Instance
 	if err := t.reach.Check(ctx, t.ep); err != nil {
 		return nil, err
 	}
-	return &instance{ep: t.ep, applied: applied}, nil
+	return &instance{ep: t.ep, applied: applied, peerHost: t.peerHost}, nil
 }
 
 type instance struct {
-	ep      remote.Endpoint
-	applied []target.Applied
+	ep       remote.Endpoint
+	applied  []target.Applied
+	peerHost string
 }
+
+// PeerHost is target.PeerHoster.
+func (i *instance) PeerHost() string { return i.peerHost }
 
 func (i *instance) Dial(ctx context.Context) (net.Conn, error) { return i.ep.Dial(ctx) }
 func (i *instance) Versions() []target.Version                 { return i.ep.Versions }

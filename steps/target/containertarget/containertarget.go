@@ -176,9 +176,15 @@ func (t *Target) innerTarget(ctx context.Context, b *container.Broker) (target.T
 	}
 	p.MQTT.URL = scheme + "://" + b.MQTTAddr()
 	p.Container = nil
+	// The broker reaches this host, and sees the suite's connections come
+	// from it, through the bridge's gateway.
+	gateway, err := b.HostGateway(ctx)
+	if err != nil {
+		return nil, err
+	}
 	switch p.Configure {
 	case profile.ByHand:
-		return byhand.New(&p)
+		return byhand.New(&p, byhand.WithPeerHost(gateway))
 	case profile.EMQXAPI:
 		apiAddr, err := b.PortAddr(ctx, t.prof.Container.APIPort)
 		if err != nil {
@@ -187,13 +193,9 @@ func (t *Target) innerTarget(ctx context.Context, b *container.Broker) (target.T
 		if p.API.URL == "" {
 			p.API.URL = "http://" + apiAddr
 		}
-		gateway, err := b.HostGateway(ctx)
-		if err != nil {
-			return nil, err
-		}
-		// The broker reads no file of this host, and reaches the suite's
-		// fixtures through the bridge's gateway.
-		return apitarget.New(&p, apitarget.WithLog(t.o.log), apitarget.WithFixtureHost(gateway), apitarget.WithSharedFiles(false))
+		// The broker reads no file of this host.
+		return apitarget.New(&p, apitarget.WithLog(t.o.log), apitarget.WithFixtureHost(gateway),
+			apitarget.WithSharedFiles(false), apitarget.WithPeerHost(gateway))
 	}
 	return nil, fmt.Errorf("profile %s: configure %q", p.Name, p.Configure)
 }
