@@ -60,12 +60,15 @@ var observedBy = map[string][]string{
 	"on_missing_jwt": {"JWT-SRC-03", "JWT-SRC-06"},
 	// Authorization by the token's rules.
 	"acl_claim_name": {"JWT-ACL", "JWT-HMAC-07", "JWT-EXP-03", "JWT-CLAIM-07"},
-	// The JWKS fetcher's schedule, requests and failures.
-	"refresh_interval": {"JWT-JWKS"},
-	"pool_size":        {"JWT-JWKS"},
-	"max_fail_count":   {"JWT-JWKS"},
-	"headers":          {"JWT-JWKS"},
-	"ssl":              {"JWT-JWKS"},
+	// The JWKS fetcher: the scenarios about its schedule set
+	// refresh_interval themselves, except JWT-JWKS-11, which counts on the
+	// default's five minutes; the others only wait for a fetch, whenever it
+	// comes.
+	"refresh_interval": {"JWT-JWKS-11"},
+	"pool_size":        {"JWT-JWKS-02"},
+	"max_fail_count":   {"JWT-JWKS-05"},
+	"headers":          {"JWT-JWKS-03"},
+	"ssl":              {"JWT-JWKS-13"},
 }
 
 // observes reports whether a scenario with ids observes the default of

@@ -59,7 +59,7 @@ func (c *Client) GetSettings(ctx context.Context, path string) (map[string]any, 
 		return nil, err
 	}
 	if status != http.StatusOK {
-		return nil, fmt.Errorf("GET %s: HTTP %d: %s", path, status, body)
+		return nil, &StatusError{Method: http.MethodGet, Path: path, Status: status, Body: string(body)}
 	}
 	var obj map[string]any
 	if err := decodeNumbers(body, &obj); err != nil {
@@ -82,6 +82,17 @@ func (c *Client) PutSettings(ctx context.Context, path string, settings map[stri
 		return fmt.Errorf("PUT %s: HTTP %d: %s", path, status, body)
 	}
 	return nil
+}
+
+// StatusError is an answer with an unexpected HTTP status.
+type StatusError struct {
+	Method, Path string
+	Status       int
+	Body         string
+}
+
+func (e *StatusError) Error() string {
+	return fmt.Sprintf("%s %s: HTTP %d: %s", e.Method, e.Path, e.Status, e.Body)
 }
 
 // Redacted is what EMQX's API shows instead of a secret.
