@@ -41,21 +41,16 @@ func (st *scenario) expand(s string) string {
 }
 
 func backendReceived(ctx context.Context, n string) error {
-	_, sc, err := scramState(ctx)
-	if err != nil {
-		return err
-	}
-	if err := sc.needBackend(); err != nil {
-		return err
-	}
-	want := 0
-	if n != "no" {
-		want, _ = strconv.Atoi(n)
-	}
-	if got := sc.backend.RequestCount(); got != want {
-		return mismatch(fmt.Sprintf("%d request(s) to the SCRAM backend", want), fmt.Sprintf("%d", got))
-	}
-	return nil
+	return withBackend(ctx, func(sc *scramScenario) error {
+		want := 0
+		if n != "no" {
+			want, _ = strconv.Atoi(n)
+		}
+		if got := sc.backend.RequestCount(); got != want {
+			return mismatch(fmt.Sprintf("%d request(s) to the SCRAM backend", want), fmt.Sprintf("%d", got))
+		}
+		return nil
+	})
 }
 
 func backendReceivedAtServerFirst(ctx context.Context, want int) error {

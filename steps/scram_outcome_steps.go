@@ -84,27 +84,27 @@ func brokerSentNoAuth(ctx context.Context) error {
 
 // serverFirstAttr returns attribute name ("r", "s", "i") of the
 // server-first message.
-func serverFirstAttr(x *scramExchange, name string) (string, error) {
+func serverFirstAttr(ctx context.Context, name string) (*scramExchange, string, error) {
+	_, x, err := lastExchange(ctx)
+	if err != nil {
+		return nil, "", err
+	}
 	if x.serverFirst == nil {
-		return "", mismatch("a server-first message in AUTH 0x18", "no AUTH")
+		return nil, "", mismatch("a server-first message in AUTH 0x18", "no AUTH")
 	}
 	for _, attr := range strings.Split(string(x.serverFirst), ",") {
 		if v, ok := strings.CutPrefix(attr, name+"="); ok {
-			return v, nil
+			return x, v, nil
 		}
 	}
-	return "", mismatch(fmt.Sprintf("a server-first message with %s=", name), fmt.Sprintf("%q", x.serverFirst))
+	return nil, "", mismatch(fmt.Sprintf("a server-first message with %s=", name), fmt.Sprintf("%q", x.serverFirst))
 }
 
 // serverFirstExtendsNonce: r= is the client nonce followed by a server
 // nonce; ambiguity A16 leaves the server nonce's alphabet open, except for
 // the comma, which would end the attribute.
 func serverFirstExtendsNonce(ctx context.Context) error {
-	_, x, err := lastExchange(ctx)
-	if err != nil {
-		return err
-	}
-	r, err := serverFirstAttr(x, "r")
+	x, r, err := serverFirstAttr(ctx, "r")
 	if err != nil {
 		return err
 	}
@@ -119,11 +119,7 @@ func serverFirstExtendsNonce(ctx context.Context) error {
 }
 
 func serverFirstIterations(ctx context.Context, n int) error {
-	_, x, err := lastExchange(ctx)
-	if err != nil {
-		return err
-	}
-	i, err := serverFirstAttr(x, "i")
+	_, i, err := serverFirstAttr(ctx, "i")
 	if err != nil {
 		return err
 	}
@@ -134,11 +130,7 @@ func serverFirstIterations(ctx context.Context, n int) error {
 }
 
 func serverFirstSalt(ctx context.Context, text string) error {
-	_, x, err := lastExchange(ctx)
-	if err != nil {
-		return err
-	}
-	s, err := serverFirstAttr(x, "s")
+	_, s, err := serverFirstAttr(ctx, "s")
 	if err != nil {
 		return err
 	}

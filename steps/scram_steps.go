@@ -62,19 +62,19 @@ func scramState(ctx context.Context) (*scenario, *scramScenario, error) {
 	return st, st.scramOf(), nil
 }
 
-func backendUser(ctx context.Context, name, password string) error {
+// withScram runs change on the scenario's SCRAM state.
+func withScram(ctx context.Context, change func(*scramScenario)) error {
 	_, sc, err := scramState(ctx)
 	if err != nil {
 		return err
 	}
-	if err := sc.needBackend(); err != nil {
-		return err
-	}
-	sc.user(name).password = password
+	change(sc)
 	return nil
 }
 
-func backendDocumentedUser(ctx context.Context, name string) error {
+// withBackend runs f on the SCRAM state of a scenario whose configuration
+// names the SCRAM backend.
+func withBackend(ctx context.Context, f func(*scramScenario) error) error {
 	_, sc, err := scramState(ctx)
 	if err != nil {
 		return err
@@ -82,68 +82,54 @@ func backendDocumentedUser(ctx context.Context, name string) error {
 	if err := sc.needBackend(); err != nil {
 		return err
 	}
-	u := sc.user(name)
-	u.password, u.documented = "public", true
-	return nil
+	return f(sc)
+}
+
+// changeUser changes how the backend describes the user called name.
+func changeUser(ctx context.Context, name string, change func(*scramUser)) error {
+	return withBackend(ctx, func(sc *scramScenario) error {
+		change(sc.user(name))
+		return nil
+	})
+}
+
+func backendUser(ctx context.Context, name, password string) error {
+	return changeUser(ctx, name, func(u *scramUser) { u.password = password })
+}
+
+func backendDocumentedUser(ctx context.Context, name string) error {
+	return changeUser(ctx, name, func(u *scramUser) { u.password, u.documented = "public", true })
 }
 
 // backendAnswerField sets one field of the user's answer; the value is
 // JSON (see answerValue) and is checked now, so a typo fails the step.
 func backendAnswerField(ctx context.Context, name, field, value string) error {
-	_, sc, err := scramState(ctx)
-	if err != nil {
-		return err
-	}
-	if err := sc.needBackend(); err != nil {
-		return err
-	}
-	if _, err := answerValue(value, time.Now()); err != nil {
-		return fmt.Errorf("the answer's %q: %w", field, err)
-	}
-	sc.user(name).fields[field] = value
-	return nil
+	return withBackend(ctx, func(sc *scramScenario) error {
+		if _, err := answerValue(value, time.Now()); err != nil {
+			return fmt.Errorf("the answer's %q: %w", field, err)
+		}
+		sc.user(name).fields[field] = value
+		return nil
+	})
 }
 
 func backendAnswerLacks(ctx context.Context, name, field string) error {
-	_, sc, err := scramState(ctx)
-	if err != nil {
-		return err
-	}
-	if err := sc.needBackend(); err != nil {
-		return err
-	}
-	u := sc.user(name)
-	u.lacks = append(u.lacks, field)
-	return nil
+	return changeUser(ctx, name, func(u *scramUser) { u.lacks = append(u.lacks, field) })
 }
 
 func backendAnswerCase(ctx context.Context, name, keys, salt string) error {
-	_, sc, err := scramState(ctx)
-	if err != nil {
-		return err
-	}
-	if err := sc.needBackend(); err != nil {
-		return err
-	}
-	u := sc.user(name)
-	u.keysCase, u.saltCase = keys, salt
-	return nil
+	return changeUser(ctx, name, func(u *scramUser) { u.keysCase, u.saltCase = keys, salt })
 }
 
 // shapeReply changes the reply every answer follows.
 func shapeReply(ctx context.Context, change func(*scrambackend.Reply)) error {
-	_, sc, err := scramState(ctx)
-	if err != nil {
-		return err
-	}
-	if err := sc.needBackend(); err != nil {
-		return err
-	}
-	if sc.force == nil {
-		sc.force = &scrambackend.Reply{}
-	}
-	change(sc.force)
-	return nil
+	return withBackend(ctx, func(sc *scramScenario) error {
+		if sc.force == nil {
+			sc.force = &scrambackend.Reply{}
+		}
+		change(sc.force)
+		return nil
+	})
 }
 
 func backendStatus(ctx context.Context, status int) error {
@@ -175,30 +161,15 @@ func backendDelay(ctx context.Context, seconds string) error {
 }
 
 func scramClientMethod(ctx context.Context, method string) error {
-	_, sc, err := scramState(ctx)
-	if err != nil {
-		return err
-	}
-	sc.attempt.method = method
-	return nil
+	return withScram(ctx, func(sc *scramScenario) { sc.attempt.method = method })
 }
 
 func scramClientNoData(ctx context.Context) error {
-	_, sc, err := scramState(ctx)
-	if err != nil {
-		return err
-	}
-	sc.attempt.noData = true
-	return nil
+	return withScram(ctx, func(sc *scramScenario) { sc.attempt.noData = true })
 }
 
 func scramClientGS2(ctx context.Context, header string) error {
-	_, sc, err := scramState(ctx)
-	if err != nil {
-		return err
-	}
-	sc.attempt.gs2Header = header
-	return nil
+	return withScram(ctx, func(sc *scramScenario) { sc.attempt.gs2Header = header })
 }
 
 // scramClientMalformed names a malformation of fixtures/scramclient; the
@@ -244,12 +215,7 @@ func scramClientFinalAuth(ctx context.Context, how string) error {
 }
 
 func scramClientPauses(ctx context.Context) error {
-	_, sc, err := scramState(ctx)
-	if err != nil {
-		return err
-	}
-	sc.attempt.pauseIdle = true
-	return nil
+	return withScram(ctx, func(sc *scramScenario) { sc.attempt.pauseIdle = true })
 }
 
 func scramClientConnects(ctx context.Context, user, password string) (context.Context, error) {

@@ -57,11 +57,26 @@ func NewSet(names ...string) (*Set, error) {
 	s := &Set{on: map[Name]bool{}}
 	for _, n := range names {
 		if _, ok := Lookup(n); !ok {
-			return nil, fmt.Errorf("unknown fault %q (known: %s)", n, strings.Join(Names(), ", "))
+			return nil, unknownFault(n)
 		}
 		s.on[Name(n)] = true
 	}
 	return s, nil
+}
+
+// unknownFault names the declared faults that look like n, rather than
+// all of them: there are over a hundred.
+func unknownFault(n string) error {
+	var like []string
+	for _, name := range Names() {
+		if n != "" && (strings.Contains(name, n) || strings.Contains(n, name)) {
+			like = append(like, name)
+		}
+	}
+	if len(like) == 0 || len(like) > 8 {
+		return fmt.Errorf("unknown fault %q (%d faults are declared; `authspec serve --help` lists them)", n, len(Names()))
+	}
+	return fmt.Errorf("unknown fault %q (did you mean %s?)", n, strings.Join(like, ", "))
 }
 
 // On reports whether fault n is switched on.
