@@ -138,78 +138,55 @@ func endpointStopsServing(ctx context.Context, name string) error {
 	return f.unserve(name)
 }
 
-func endpointAnswersWithSet(ctx context.Context, status string) error {
+// answerWith makes the endpoint give every fetch the reply r.
+func answerWith(ctx context.Context, r jwksReply) error {
 	_, f, err := jwksOf(ctx)
 	if err != nil {
 		return err
 	}
-	code := http.StatusOK
-	if status != "" {
-		code, _ = strconv.Atoi(status)
-	}
-	f.answer(jwksReply{kind: replySet, status: code})
+	f.answer(r)
 	return nil
+}
+
+// statusOr200 reads an optional status code: 200 when the scenario names
+// none.
+func statusOr200(status string) int {
+	if status == "" {
+		return http.StatusOK
+	}
+	code, _ := strconv.Atoi(status)
+	return code
+}
+
+func endpointAnswersWithSet(ctx context.Context, status string) error {
+	return answerWith(ctx, jwksReply{kind: replySet, status: statusOr200(status)})
 }
 
 func endpointAnswersEmpty(ctx context.Context) error {
-	_, f, err := jwksOf(ctx)
-	if err != nil {
-		return err
-	}
-	f.answer(jwksReply{kind: replyBody, status: http.StatusOK, body: []byte(`{"keys": []}`)})
-	return nil
+	return answerWith(ctx, jwksReply{kind: replyBody, status: http.StatusOK, body: []byte(`{"keys": []}`)})
 }
 
 func endpointAnswersSingleJWK(ctx context.Context) error {
-	_, f, err := jwksOf(ctx)
-	if err != nil {
-		return err
-	}
-	f.answer(jwksReply{kind: replySingleJWK, status: http.StatusOK})
-	return nil
+	return answerWith(ctx, jwksReply{kind: replySingleJWK, status: http.StatusOK})
 }
 
 // notJSONBody is what a misconfigured proxy answers.
 var notJSONBody = []byte("<html><body>502 Bad Gateway</body></html>")
 
 func endpointAnswersNotJSON(ctx context.Context, status string) error {
-	_, f, err := jwksOf(ctx)
-	if err != nil {
-		return err
-	}
-	code := http.StatusOK
-	if status != "" {
-		code, _ = strconv.Atoi(status)
-	}
-	f.answer(jwksReply{kind: replyBody, status: code, body: notJSONBody})
-	return nil
+	return answerWith(ctx, jwksReply{kind: replyBody, status: statusOr200(status), body: notJSONBody})
 }
 
 func endpointAnswersDocument(ctx context.Context, doc string) error {
-	_, f, err := jwksOf(ctx)
-	if err != nil {
-		return err
-	}
-	f.answer(jwksReply{kind: replyBody, status: http.StatusOK, body: []byte(strings.TrimSpace(doc))})
-	return nil
+	return answerWith(ctx, jwksReply{kind: replyBody, status: http.StatusOK, body: []byte(strings.TrimSpace(doc))})
 }
 
 func endpointResets(ctx context.Context) error {
-	_, f, err := jwksOf(ctx)
-	if err != nil {
-		return err
-	}
-	f.answer(jwksReply{kind: replyReset})
-	return nil
+	return answerWith(ctx, jwksReply{kind: replyReset})
 }
 
 func endpointHangs(ctx context.Context) error {
-	_, f, err := jwksOf(ctx)
-	if err != nil {
-		return err
-	}
-	f.answer(jwksReply{kind: replyHang})
-	return nil
+	return answerWith(ctx, jwksReply{kind: replyHang})
 }
 
 // refreshInterval is the JWT authenticator's refresh_interval as
@@ -309,12 +286,22 @@ func everyJWKSRequestCarries(ctx context.Context, table *godog.Table) error {
 	return nil
 }
 
-func signedByJWKSKey(ctx context.Context, name string) error {
+// jwksToken returns the scenario's JWKS endpoint and the token a step
+// signs with one of its keys.
+func jwksToken(ctx context.Context) (*jwksFixture, *tokenSpec, error) {
 	_, f, err := jwksOf(ctx)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	t, err := theToken(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, t, nil
+}
+
+func signedByJWKSKey(ctx context.Context, name string) error {
+	f, t, err := jwksToken(ctx)
 	if err != nil {
 		return err
 	}
@@ -331,11 +318,7 @@ func signedByJWKSKey(ctx context.Context, name string) error {
 // signedByKeyNotInSet signs with a key of the default key's kind that the
 // endpoint never served.
 func signedByKeyNotInSet(ctx context.Context) error {
-	_, f, err := jwksOf(ctx)
-	if err != nil {
-		return err
-	}
-	t, err := theToken(ctx)
+	f, t, err := jwksToken(ctx)
 	if err != nil {
 		return err
 	}
@@ -355,11 +338,7 @@ func signedByKeyNotInSet(ctx context.Context) error {
 }
 
 func hmacWithOctKey(ctx context.Context, alg, name string) error {
-	_, f, err := jwksOf(ctx)
-	if err != nil {
-		return err
-	}
-	t, err := theToken(ctx)
+	f, t, err := jwksToken(ctx)
 	if err != nil {
 		return err
 	}

@@ -82,8 +82,8 @@ func brokerSentNoAuth(ctx context.Context) error {
 	return nil
 }
 
-// serverFirstAttr returns attribute name ("r", "s", "i") of the
-// server-first message.
+// serverFirstAttr returns the last exchange and attribute name ("r", "s",
+// "i") of its server-first message.
 func serverFirstAttr(ctx context.Context, name string) (*scramExchange, string, error) {
 	_, x, err := lastExchange(ctx)
 	if err != nil {

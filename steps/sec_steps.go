@@ -89,8 +89,13 @@ func (m *mint) signingAlg() (string, error) {
 	return m.defaultAlg()
 }
 
-// signer returns the method and key the token is signed with.
-func (m *mint) signer(alg string) (string, any, error) {
+// signer returns the method and key the token is signed with, for the
+// scenario's algorithm or the authenticator's default.
+func (m *mint) signer() (string, any, error) {
+	alg, err := m.signingAlg()
+	if err != nil {
+		return "", nil, err
+	}
 	if m.spec.signer != nil {
 		return m.spec.signer(m, alg)
 	}
@@ -105,11 +110,7 @@ func signatureWithDefect(ctx context.Context, defect string) error {
 		return err
 	}
 	t.replace = func(m *mint) (string, error) {
-		alg, err := m.signingAlg()
-		if err != nil {
-			return "", err
-		}
-		method, key, err := m.signer(alg)
+		method, key, err := m.signer()
 		if err != nil {
 			return "", err
 		}
@@ -227,11 +228,7 @@ func tokenPaddedTo(ctx context.Context, n int) error {
 		return fmt.Errorf("pad to between 200 and %d bytes, not %d", maxTokenLen, n)
 	}
 	t.replace = func(m *mint) (string, error) {
-		alg, err := m.signingAlg()
-		if err != nil {
-			return "", err
-		}
-		method, key, err := m.signer(alg)
+		method, key, err := m.signer()
 		if err != nil {
 			return "", err
 		}
@@ -266,12 +263,7 @@ func tokenPaddedTo(ctx context.Context, n int) error {
 		if len(tok) > n || len(tok) < n-2 {
 			return "", fmt.Errorf("could not pad the token to %d bytes (got %d)", n, len(tok))
 		}
-		for _, f := range m.spec.reshape {
-			if tok, err = f(tok); err != nil {
-				return "", err
-			}
-		}
-		return tok, nil
+		return m.reshaped(tok)
 	}
 	return nil
 }
@@ -294,11 +286,7 @@ func headerNested(ctx context.Context, depth int) error {
 		return err
 	}
 	t.replace = func(m *mint) (string, error) {
-		alg, err := m.signingAlg()
-		if err != nil {
-			return "", err
-		}
-		method, key, err := m.signer(alg)
+		method, key, err := m.signer()
 		if err != nil {
 			return "", err
 		}
@@ -311,12 +299,7 @@ func headerNested(ctx context.Context, depth int) error {
 		if err != nil {
 			return "", err
 		}
-		for _, f := range m.spec.reshape {
-			if tok, err = f(tok); err != nil {
-				return "", err
-			}
-		}
-		return tok, nil
+		return m.reshaped(tok)
 	}
 	return nil
 }

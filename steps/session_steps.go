@@ -328,7 +328,12 @@ func theClientPublishes(ctx context.Context, topic, qosText string) (context.Con
 	return reports.AttachObserved(ctx, r.String()), nil
 }
 
-func (st *scenario) lastPublish() (publishResult, error) {
+// lastPublish is the result of the scenario client's last publish.
+func lastPublish(ctx context.Context) (publishResult, error) {
+	st, err := state(ctx)
+	if err != nil {
+		return publishResult{}, err
+	}
 	if st.ext == nil || st.ext.lastPublish == nil {
 		return publishResult{}, fmt.Errorf(`the scenario checks a publish before "the client publishes"`)
 	}
@@ -336,11 +341,7 @@ func (st *scenario) lastPublish() (publishResult, error) {
 }
 
 func theBrokerAnswersThePublish(ctx context.Context, kind, hex string) error {
-	st, err := state(ctx)
-	if err != nil {
-		return err
-	}
-	p, err := st.lastPublish()
+	p, err := lastPublish(ctx)
 	if err != nil {
 		return err
 	}
@@ -353,11 +354,7 @@ func theBrokerAnswersThePublish(ctx context.Context, kind, hex string) error {
 }
 
 func theBrokerAcknowledgesAsUsual(ctx context.Context) error {
-	st, err := state(ctx)
-	if err != nil {
-		return err
-	}
-	p, err := st.lastPublish()
+	p, err := lastPublish(ctx)
 	if err != nil {
 		return err
 	}
@@ -667,48 +664,51 @@ func watcherSubscribes(ctx context.Context, name, filter string) (context.Contex
 	return ctx, w.subscribe(cctx, filter)
 }
 
-func (st *scenario) watcher(name string) (*watcher, error) {
-	if st.ext != nil {
-		if w := st.ext.watchers[name]; w != nil {
-			return w, nil
-		}
-	}
-	return nil, fmt.Errorf(`the scenario has no watcher %q: start with 'client %q subscribes to "..."'`, name, name)
-}
-
-func watcherReceivesPublished(ctx context.Context, name, topic string) error {
+// watcherOf returns the scenario and its watcher called name.
+func watcherOf(ctx context.Context, name string) (*scenario, *watcher, error) {
 	st, err := state(ctx)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	w, err := st.watcher(name)
-	if err != nil {
-		return err
+	if st.ext != nil {
+		if w := st.ext.watchers[name]; w != nil {
+			return st, w, nil
+		}
 	}
-	p, err := st.lastPublish()
-	if err != nil {
-		return err
-	}
+	return nil, nil, fmt.Errorf(`the scenario has no watcher %q: start with 'client %q subscribes to "..."'`, name, name)
+}
+
+// receives waits until w receives payload on topic; want says which
+// message in the mismatch.
+func (st *scenario) receives(ctx context.Context, w *watcher, topic string, payload []byte, want string) error {
 	cctx, cancel := st.withTimeout(ctx)
 	defer cancel()
 	m, err := w.receiveOurs(cctx, st.ext, 0, func(m mqttwire.Message) bool {
-		return m.Topic == topic && string(m.Payload) == string(p.payload)
+		return m.Topic == topic && string(m.Payload) == string(payload)
 	})
 	if err != nil {
 		return err
 	}
 	if m == nil {
-		return mismatch(fmt.Sprintf("watcher %q to receive the message published to %q", name, topic), "no delivery before the deadline")
+		return mismatch(want, "no delivery before the deadline")
 	}
 	return nil
 }
 
-func watcherReceivesWill(ctx context.Context, name string) error {
-	st, err := state(ctx)
+func watcherReceivesPublished(ctx context.Context, name, topic string) error {
+	st, w, err := watcherOf(ctx, name)
 	if err != nil {
 		return err
 	}
-	w, err := st.watcher(name)
+	p, err := lastPublish(ctx)
+	if err != nil {
+		return err
+	}
+	return st.receives(ctx, w, topic, p.payload, fmt.Sprintf("watcher %q to receive the message published to %q", name, topic))
+}
+
+func watcherReceivesWill(ctx context.Context, name string) error {
+	st, w, err := watcherOf(ctx, name)
 	if err != nil {
 		return err
 	}
@@ -716,26 +716,11 @@ func watcherReceivesWill(ctx context.Context, name string) error {
 	if will == nil {
 		return fmt.Errorf(`the client has no Will: give it one ('the client has a Will on "..."')`)
 	}
-	cctx, cancel := st.withTimeout(ctx)
-	defer cancel()
-	m, err := w.receiveOurs(cctx, st.ext, 0, func(m mqttwire.Message) bool {
-		return m.Topic == will.Topic && string(m.Payload) == string(will.Payload)
-	})
-	if err != nil {
-		return err
-	}
-	if m == nil {
-		return mismatch(fmt.Sprintf("watcher %q to receive the client's Will on %q", name, will.Topic), "no delivery before the deadline")
-	}
-	return nil
+	return st.receives(ctx, w, will.Topic, will.Payload, fmt.Sprintf("watcher %q to receive the client's Will on %q", name, will.Topic))
 }
 
 func watcherReceivesNothing(ctx context.Context, name, seconds string) error {
-	st, err := state(ctx)
-	if err != nil {
-		return err
-	}
-	w, err := st.watcher(name)
+	st, w, err := watcherOf(ctx, name)
 	if err != nil {
 		return err
 	}

@@ -245,21 +245,7 @@ func (m *mint) build() (string, error) {
 	if m.spec.replace != nil {
 		return m.spec.replace(m)
 	}
-	alg := m.spec.alg
-	if alg == "" {
-		if alg, err = m.defaultAlg(); err != nil {
-			return "", err
-		}
-	}
-	var (
-		method string
-		key    any
-	)
-	if m.spec.signer != nil {
-		method, key, err = m.spec.signer(m, alg)
-	} else {
-		method, key, err = m.configuredSigner(alg)
-	}
+	method, key, err := m.signer()
 	if err != nil {
 		return "", err
 	}
@@ -283,6 +269,12 @@ func (m *mint) build() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return m.reshaped(tok)
+}
+
+// reshaped applies the scenario's reshapes to a signed token, in order.
+func (m *mint) reshaped(tok string) (string, error) {
+	var err error
 	for _, f := range m.spec.reshape {
 		if tok, err = f(tok); err != nil {
 			return "", err
