@@ -401,6 +401,13 @@ func (f *jwksFixture) waitFetch(ctx context.Context) bool {
 	}
 }
 
+// everFetched reports whether anything has reached the endpoint yet.
+func (f *jwksFixture) everFetched() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.started > 0
+}
+
 // fetchedSinceMark reports whether anything reached the endpoint after its
 // last change or the last wait.
 func (f *jwksFixture) fetchedSinceMark() bool {

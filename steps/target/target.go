@@ -10,6 +10,7 @@
 package target
 
 import (
+	"time"
 	"context"
 	"errors"
 	"fmt"
@@ -219,4 +220,25 @@ func Speaks(inst Instance, v Version) bool {
 		}
 	}
 	return false
+}
+
+// EMQXJWKSRefreshFloor is EMQX's floor of the JWKS refresh_interval
+// (JWT-JWKS-10): a broker raises any smaller interval to it.
+const EMQXJWKSRefreshFloor = 10 * time.Second
+
+// JWKSRefreshFloorer is implemented by targets that lower the floor of the
+// JWKS refresh_interval (the in-process reference does, to keep scenarios
+// fast). Steps that wait for a refresh wait the effective interval plus the
+// step timeout; a target that does not implement it is taken to keep
+// EMQX's floor.
+type JWKSRefreshFloorer interface {
+	JWKSRefreshFloor(s Setup) time.Duration
+}
+
+// JWKSRefreshFloor is t's floor for a scenario's Setup.
+func JWKSRefreshFloor(t Target, s Setup) time.Duration {
+	if f, ok := t.(JWKSRefreshFloorer); ok {
+		return f.JWKSRefreshFloor(s)
+	}
+	return EMQXJWKSRefreshFloor
 }
