@@ -10,11 +10,11 @@
 package target
 
 import (
-	"time"
 	"context"
 	"errors"
 	"fmt"
 	"net"
+	"time"
 
 	"github.com/authspec/authspec/fixtures/tokens"
 )
