@@ -37,7 +37,6 @@ func (h *hook) Provides(b byte) bool {
 		mqtt.OnSubscribe,
 		mqtt.OnAuthPacket,
 		mqtt.OnWill,
-		mqtt.OnSelectSubscribers,
 	}, []byte{b})
 }
 
@@ -268,41 +267,12 @@ func (h *hook) OnWill(cl *mqtt.Client, will mqtt.Will) (mqtt.Will, error) {
 	}
 	d := h.b.authorize(ss, actionPublish, will.TopicName, will.Qos, will.Retain, at)
 	if !d.allow {
-		ss.mu.Lock()
-		ss.dropWill = true
-		ss.mu.Unlock()
 		will.Retain = false
 		if !h.b.faults.On(faults.DeniedWillDelivered) {
 			will.TopicName = "$authspec-denied-will/" + rand.Text()
 		}
 	}
 	return will, nil
-}
-
-// OnSelectSubscribers delivers a denied Will to nobody.
-func (h *hook) OnSelectSubscribers(subs *mqtt.Subscribers, pk packets.Packet) *mqtt.Subscribers {
-	if pk.Origin == "" {
-		return subs
-	}
-	cl, ok := h.b.server.Clients.Get(pk.Origin)
-	if !ok {
-		return subs
-	}
-	ss := h.b.sessions.get(cl)
-	if ss == nil {
-		return subs
-	}
-	ss.mu.Lock()
-	drop := ss.dropWill
-	ss.mu.Unlock()
-	if drop {
-		return &mqtt.Subscribers{
-			Shared:         map[string]map[string]packets.Subscription{},
-			SharedSelected: map[string]packets.Subscription{},
-			Subscriptions:  map[string]packets.Subscription{},
-		}
-	}
-	return subs
 }
 
 // armExpiry schedules the disconnect at the end of the authentication's

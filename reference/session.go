@@ -37,8 +37,6 @@ type session struct {
 	reauth authn.Exchange
 	// expiry disconnects the client when its authentication expires.
 	expiry *time.Timer
-	// dropWill is set when the Will was denied, so it is not delivered.
-	dropWill bool
 	// expired is set once the authentication expired (JWT-EXP-03: the Will
 	// is then authorized as of the expiry instant).
 	expired bool

@@ -2,12 +2,11 @@ package main
 
 import (
 	"fmt"
-	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/authspec/authspec/fixtures/silentpeer"
 	"github.com/authspec/authspec/reports"
 )
 
@@ -16,37 +15,17 @@ import (
 // writes its reports and exits with 3 (target unreachable).
 func TestConformBrokerThatNeverAnswers(t *testing.T) {
 	t.Parallel()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	silent, err := silentpeer.Start("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var mu sync.Mutex
-	var held []net.Conn
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			held = append(held, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range held {
-			c.Close()
-		}
-	})
+	t.Cleanup(func() { _ = silent.Close() })
 	path := writeProfile(t, "silent.yaml", fmt.Sprintf(`name: silent
 mqtt: {url: "tcp://%s"}
 configure: by-hand
 authentication:
   - {mechanism: jwt, from: password, use_jwks: false, algorithm: hmac-based, secret: emqxsecret}
-`, ln.Addr()))
+`, silent.Addr()))
 	dir := reportsDir(t)
 	r := runAuthspec(t, time.Minute, "conform", "--target", path, "--ids", "JWT-HMAC,JWT-SRC,SEC-01",
 		"--step-timeout", "1s", "--reports", dir)
@@ -62,7 +41,7 @@ authentication:
 		t.Errorf("totals %+v: want errors only (and not applicable)", s.Totals)
 	}
 	hmac := s.IDs["JWT-HMAC-01"]
-	if hmac.Verdict != reports.VerdictError || !hmac.Unreachable || !strings.Contains(hmac.Message, "no CONNACK from "+ln.Addr().String()) {
+	if hmac.Verdict != reports.VerdictError || !hmac.Unreachable || !strings.Contains(hmac.Message, "no CONNACK from "+silent.Addr()) {
 		t.Errorf("JWT-HMAC-01: %+v", hmac)
 	}
 	if !strings.Contains(r.stderr, "target unreachable") {

@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/authspec/authspec/fixtures/profile"
+	"github.com/authspec/authspec/fixtures/silentpeer"
 	"github.com/authspec/authspec/fixtures/tokens"
 	"github.com/authspec/authspec/reference"
 	"github.com/authspec/authspec/reports"
@@ -213,21 +213,12 @@ func TestAPIThatStopsAnswering(t *testing.T) {
 	var log bytes.Buffer
 	tg := newTarget(t, b, &log, "")
 	// A management API that accepts connections and never answers.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	silent, err := silentpeer.Start("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			defer c.Close()
-		}
-	}()
-	tg.api.Base = "http://" + ln.Addr().String()
+	defer silent.Close()
+	tg.api.Base = "http://" + silent.Addr()
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
 	started := time.Now()

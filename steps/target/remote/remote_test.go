@@ -4,10 +4,10 @@ import (
 	"context"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/authspec/authspec/fixtures/silentpeer"
 	"github.com/authspec/authspec/reference"
 	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/steps/target"
@@ -41,35 +41,15 @@ func TestClaimsValidate(t *testing.T) {
 	}
 }
 
-// hangingListener accepts connections and never answers them.
+// hangingListener accepts connections and never answers.
 func hangingListener(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := silentpeer.Start("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		for _, c := range conns {
-			c.Close()
-		}
-		mu.Unlock()
-	})
-	return ln.Addr().String()
+	t.Cleanup(func() { _ = l.Close() })
+	return l.Addr()
 }
 
 func TestReachabilityOfABrokerThatNeverAnswers(t *testing.T) {
