@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -136,5 +137,46 @@ func TestTypoInsideAnAuthenticator(t *testing.T) {
 	}
 	if d := res.Summary.DominantNA; d == nil || !strings.Contains(d.Reason, "extra_claims") {
 		t.Errorf("dominant reason %+v: want it to name extra_claims", d)
+	}
+}
+
+// TestReportCompare runs `authspec report compare` on run directories: the
+// HTML page and the Markdown table are written and the table printed; bad
+// input is a usage error (exit 2) that says what is wrong.
+func TestReportCompare(t *testing.T) {
+	t.Parallel()
+	runs := filepath.Join(repoRoot(t), "reports", "testdata", "compare", "runs")
+	out := t.TempDir()
+	r := runAuthspec(t, 30*time.Second, "report", "compare", filepath.Join(runs, "alpha"), filepath.Join(runs, "beta"), "--out", out)
+	if r.code != 0 {
+		t.Fatalf("exit %d", r.code)
+	}
+	if !strings.HasPrefix(r.stdout, "| verdict | alpha | beta |") || !strings.Contains(r.stdout, "| JWT-HMAC-02 | pass `0x87` | fail `0x00` [") {
+		t.Errorf("stdout is not the comparison table:\n%s", r.stdout)
+	}
+	for _, name := range []string{"compare.html", "compare.md"} {
+		data, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == "compare.md" && string(data) != r.stdout {
+			t.Errorf("compare.md differs from what was printed")
+		}
+		if name == "compare.html" && (!bytes.Contains(data, []byte("<table class=\"matrix\">")) || bytes.Contains(data, []byte("<script"))) {
+			t.Errorf("compare.html is not the self-contained page")
+		}
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{filepath.Join(runs, "nope")}, "nope: no such file or directory"},
+		{[]string{filepath.Join(runs, "alpha"), filepath.Join(runs, "alpha", "summary.json")}, `are both runs of target "alpha"`},
+		{nil, "requires at least 1 arg"},
+	} {
+		r := runAuthspec(t, 30*time.Second, append([]string{"report", "compare", "--out", t.TempDir()}, c.args...)...)
+		if r.code != reports.ExitUsage || !strings.Contains(r.stderr, c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 and %q", c.args, r.code, r.stderr, c.want)
+		}
 	}
 }
