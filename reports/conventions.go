@@ -52,6 +52,12 @@ const (
 	UnreachablePrefix = "target unreachable: "
 )
 
+// NotClaimedPrefix starts the not-applicable reason of a scenario whose IDs the
+// target's profile does not claim. Such IDs are counted apart (Summary.NotClaimed):
+// a run is asked to judge what it claims, and "not claimed" says nothing about
+// why the claimed IDs could not be judged.
+const NotClaimedPrefix = "the profile does not claim "
+
 // AttachNA records why the scenario is not applicable. Return the context it gives
 // back together with godog.ErrSkip (or use NotApplicable, which does both).
 func AttachNA(ctx context.Context, reason string) context.Context {

@@ -28,7 +28,10 @@ func (s *Summary) ExitCode() int {
 //     behaviour cannot call the target conformant, baselined or not;
 //   - a baselined ID that now passes (or is non-strict): the baseline is stale;
 //   - a scenario without a catalogue ID (a suite defect);
-//   - no scenario at all.
+//   - no scenario at all;
+//   - nothing judged: scenarios ran but no ID got pass, non-strict or fail (every
+//     claimed ID not applicable, e.g. a profile whose configuration cannot show
+//     what it claims): a gate must not go green having proved nothing.
 //
 // Not applicable never gates and never counts as pass.
 func (s *Summary) Gate() (int, []string) {
@@ -69,6 +72,9 @@ func (s *Summary) Gate() (int, []string) {
 		// run must not read as "conformant".
 		reasons = append(reasons, "no scenario ran")
 	}
+	if s.NothingJudged {
+		reasons = append(reasons, s.nothingJudged())
+	}
 	if n := len(s.Unidentified); n > 0 {
 		reasons = append(reasons, fmt.Sprintf("%d scenario(s) without a catalogue ID tag", n))
 	}
@@ -88,4 +94,14 @@ func list(ids []string) string {
 		return fmt.Sprintf("%s and %d more", strings.Join(ids[:most], ", "), len(ids)-most)
 	}
 	return strings.Join(ids, ", ")
+}
+
+// nothingJudged is the gate's sentence for a run that judged nothing, with the
+// dominant not-applicable reason.
+func (s *Summary) nothingJudged() string {
+	msg := fmt.Sprintf("nothing judged: none of the %d IDs got pass, non-strict or fail", len(s.IDs))
+	if r := s.DominantNA; r != nil {
+		msg += fmt.Sprintf("; most often not applicable because: %s (%d of %d IDs)", r.Reason, r.IDs, s.Totals.NotApplicable)
+	}
+	return msg
 }

@@ -13,6 +13,9 @@ var (
 	skippedNA = func(id string) fakeScenario {
 		return fakeScenario{id: id, status: statusSkipped, attach: map[string]string{MediaNotApplicable: "outside claims"}}
 	}
+	naBecause = func(id, reason string) fakeScenario {
+		return fakeScenario{id: id, status: statusSkipped, attach: map[string]string{MediaNotApplicable: reason}}
+	}
 )
 
 func TestExitCodes(t *testing.T) {
@@ -36,7 +39,20 @@ func TestExitCodes(t *testing.T) {
 		{"harness error gates", []fakeScenario{{id: "SCRAM-01", status: statusFailed, message: HarnessErrorPrefix + "fixture did not start"}}, "", ExitFailures, "errors (harness or target problem): SCRAM-01"},
 		{"baseline does not cover an error", []fakeScenario{{id: "JWT-CLAIM-01", status: statusFailed, message: HarnessErrorPrefix + "x"}}, gapYAML, ExitFailures, "JWT-CLAIM-01"},
 		{"not applicable never gates", []fakeScenario{skippedNA("SCRAM-01"), passing("SCRAM-02")}, "", ExitConformant, ""},
-		{"baselined ID not applicable does not gate", []fakeScenario{skippedNA("JWT-CLAIM-01")}, gapYAML, ExitConformant, ""},
+		{"baselined ID not applicable does not gate", []fakeScenario{skippedNA("JWT-CLAIM-01"), passing("SCRAM-01")}, gapYAML, ExitConformant, ""},
+		{"nothing judged gates, naming the dominant reason", []fakeScenario{
+			naBecause("JWT-JWKS-01", "needs use_jwks: true; the broker declares use_jwks: false"),
+			naBecause("JWT-JWKS-02", "needs use_jwks: true; the broker declares use_jwks: false"),
+			naBecause("SCRAM-01", "needs the chain [scram:http]; the broker declares [jwt]"),
+			naBecause("JWT-HMAC-01", NotClaimedPrefix+"JWT-HMAC-01"),
+			naBecause("JWT-HMAC-02", NotClaimedPrefix+"JWT-HMAC-02"),
+			naBecause("JWT-HMAC-03", NotClaimedPrefix+"JWT-HMAC-03"),
+		}, "", ExitFailures, "nothing judged: none of the 6 IDs got pass, non-strict or fail; most often not applicable because: needs use_jwks: true; the broker declares use_jwks: false (2 of 6 IDs)"},
+		{"nothing claimed ran", []fakeScenario{naBecause("JWT-HMAC-01", NotClaimedPrefix+"JWT-HMAC-01")}, "", ExitFailures,
+			"nothing judged: none of the 1 IDs got pass, non-strict or fail; most often not applicable because: " + NotClaimedReason + " (1 of 1 IDs)"},
+		{"a baselined failure is judged", []fakeScenario{failing("JWT-CLAIM-01"), skippedNA("SCRAM-01")}, gapYAML, ExitConformant, ""},
+		{"one non-strict ID is judged", []fakeScenario{{id: "JWT-CLAIM-01", status: statusPassed, attach: map[string]string{MediaNonStrict: "observed 0x87, expected 0x86"}}, skippedNA("SCRAM-01")}, "", ExitConformant, ""},
+		{"nothing judged and unreachable: unreachable wins", []fakeScenario{skippedNA("SCRAM-01"), {id: "SCRAM-02", status: statusFailed, message: UnreachablePrefix + "timeout"}}, "", ExitUnreachable, "nothing judged"},
 		{"undefined step is an error", []fakeScenario{{id: "SCRAM-01", status: statusUndefined}}, "", ExitFailures, "SCRAM-01"},
 	}
 	for _, c := range cases {
@@ -88,5 +104,31 @@ func TestUnidentifiedScenarioGates(t *testing.T) {
 	}
 	if !strings.Contains(junit.String(), `type="no-catalogue-id"`) {
 		t.Errorf("junit does not flag the unidentified scenario:\n%s", junit.String())
+	}
+}
+
+func TestNothingJudgedInSummary(t *testing.T) {
+	s := mustBuild(t, cucumberOf(t,
+		naBecause("JWT-JWKS-01", "b reason"), naBecause("JWT-JWKS-02", "a reason"),
+		naBecause("JWT-HMAC-01", NotClaimedPrefix+"JWT-HMAC-01")), nil)
+	if !s.NothingJudged || s.Judged != 0 || s.NotClaimed != 1 {
+		t.Errorf("nothing_judged %v judged %d not_claimed %d", s.NothingJudged, s.Judged, s.NotClaimed)
+	}
+	// A tie goes to the reason that sorts first, whatever the map order.
+	if s.DominantNA == nil || *s.DominantNA != (NAReason{Reason: "a reason", IDs: 1}) {
+		t.Errorf("dominant_na_reason %+v", s.DominantNA)
+	}
+	data, err := MarshalSummary(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"judged": 0`, `"nothing_judged": true`, `"not_claimed": 1`, `"dominant_na_reason": {`} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("summary.json lacks %s:\n%s", want, data)
+		}
+	}
+	judged := mustBuild(t, cucumberOf(t, passing("SCRAM-01"), naBecause("SCRAM-02", "x")), nil)
+	if judged.NothingJudged || judged.Judged != 1 {
+		t.Errorf("a run with a pass: nothing_judged %v judged %d", judged.NothingJudged, judged.Judged)
 	}
 }

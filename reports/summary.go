@@ -3,6 +3,7 @@ package reports
 import (
 	"math"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -29,6 +30,17 @@ type Summary struct {
 	Profile        string                 `json:"profile,omitempty"`
 	BaselineNotRun []string               `json:"baseline_not_run,omitempty"` // baselined IDs with no scenario in this run
 	Unidentified   []UnidentifiedScenario `json:"unidentified,omitempty"`     // scenarios with no catalogue ID (a suite defect)
+	// Judged counts the IDs that got pass, non-strict or fail: what the run
+	// showed about the broker. NothingJudged is true when IDs ran and none
+	// was judged (the run then exits 1: see Gate).
+	Judged        int  `json:"judged"`
+	NothingJudged bool `json:"nothing_judged"`
+	// NotClaimed counts the not-applicable IDs the profile does not claim.
+	NotClaimed int `json:"not_claimed,omitempty"`
+	// DominantNA is the most frequent reason among the other
+	// not-applicable IDs (the claimed ones), or the not-claimed count when
+	// there are none; nil when no ID is not applicable.
+	DominantNA *NAReason `json:"dominant_na_reason,omitempty"`
 
 	Meta      Meta       `json:"-"`
 	Scenarios []Scenario `json:"-"` // in cucumber.json order
@@ -89,6 +101,15 @@ func (t *Totals) add(v Verdict) {
 	}
 }
 
+// NAReason is one not-applicable reason and how many IDs gave it.
+type NAReason struct {
+	Reason string `json:"reason"`
+	IDs    int    `json:"ids"`
+}
+
+// NotClaimedReason stands for the not-claimed IDs in DominantNA.
+const NotClaimedReason = "the profile does not claim them (claims:)"
+
 // UnidentifiedScenario is a scenario that carries no catalogue ID.
 type UnidentifiedScenario struct {
 	Name    string  `json:"name"`
@@ -145,6 +166,7 @@ func summarize(scenarios []Scenario, meta Meta, baseline *Baseline) *Summary {
 			}
 		}
 	}
+	s.judge()
 	for _, id := range baseline.IDs() {
 		if _, ran := byID[id]; !ran {
 			s.BaselineNotRun = append(s.BaselineNotRun, id)
@@ -202,4 +224,33 @@ func (s *Summary) SortedIDs() []string {
 	}
 	sort.Strings(ids)
 	return ids
+}
+
+// judge fills Judged, NothingJudged, NotClaimed and DominantNA. Reasons are
+// counted per ID (an ID's message is its deciding scenario's); ties go to
+// the reason that sorts first, so the summary does not depend on map order.
+func (s *Summary) judge() {
+	s.Judged = s.Totals.Pass + s.Totals.NonStrict + s.Totals.Fail
+	s.NothingJudged = len(s.IDs) > 0 && s.Judged == 0
+	counts := map[string]int{}
+	for _, r := range s.IDs {
+		if r.Verdict != VerdictNotApplicable {
+			continue
+		}
+		if strings.HasPrefix(r.Message, NotClaimedPrefix) {
+			s.NotClaimed++
+			continue
+		}
+		counts[r.Message]++
+	}
+	var best *NAReason
+	for reason, n := range counts {
+		if best == nil || n > best.IDs || (n == best.IDs && reason < best.Reason) {
+			best = &NAReason{Reason: reason, IDs: n}
+		}
+	}
+	if best == nil && s.NotClaimed > 0 {
+		best = &NAReason{Reason: NotClaimedReason, IDs: s.NotClaimed}
+	}
+	s.DominantNA = best
 }

@@ -50,7 +50,8 @@ ports. Reports are written to <reports>/<target>/: cucumber.json, junit.xml,
 summary.json and index.html.
 
 Exit codes: 0 conformant, 1 failures (not in the baseline, or a baselined gap
-that now passes), 2 usage or configuration error, 3 target unreachable.`,
+that now passes) or nothing judged (no ID got pass, non-strict or fail), 2
+usage or configuration error, 3 target unreachable.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ids = splitList(ids)

@@ -16,13 +16,13 @@ func init() { extraCommands = append(extraCommands, newReportCmd) }
 func newReportCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "report",
-		Short: "Work with load results: merge shards, show a summary",
+		Short: "Work with results: compare conformance runs, merge load shards, show a load summary",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return usageError("report needs a subcommand: merge or show (see 'authspec report --help')")
+			return usageError("report needs a subcommand: compare, merge or show (see 'authspec report --help')")
 		},
 	}
-	cmd.AddCommand(newReportMergeCmd(), newReportShowCmd())
+	cmd.AddCommand(newReportCompareCmd(), newReportMergeCmd(), newReportShowCmd())
 	return cmd
 }
 

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/steps/target"
 )
 
@@ -49,7 +50,7 @@ func (c Claims) Check(ids []string) error {
 		return nil
 	}
 	sort.Strings(out)
-	return target.NotApplicable("the profile does not claim %s", strings.Join(out, ", "))
+	return target.NotApplicable("%s%s", reports.NotClaimedPrefix, strings.Join(out, ", "))
 }
 
 // Validate checks every claimed name against the IDs and groups of the
