@@ -226,6 +226,14 @@ func (a apiBackend) AuthorizationSettings(context.Context) (json.RawMessage, err
 	return json.Marshal(a.b.cfg.authzSettings())
 }
 
+func (a apiBackend) AuthorizationSources(context.Context) ([]json.RawMessage, error) {
+	return a.b.cfg.authzSources(), nil
+}
+
+func (a apiBackend) SetAuthorizationSources(_ context.Context, list []json.RawMessage) error {
+	return a.b.cfg.setAuthzSources(list)
+}
+
 func (a apiBackend) SetAuthorizationSettings(_ context.Context, raw json.RawMessage) (json.RawMessage, error) {
 	s, err := a.b.cfg.setAuthzSettings(raw)
 	if err != nil {

@@ -3,6 +3,7 @@ package reference
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/authspec/authspec/reference/authn"
@@ -19,6 +20,12 @@ type configState struct {
 
 	mu    sync.RWMutex
 	authz authz.Settings
+	// sources are the authorization sources as the API shows them, in
+	// order: the file sources the engine runs (also in authz.Sources) and
+	// built_in_database sources, whose rule tables the reference does not
+	// serve, so they stay empty and match nothing (as an empty one does
+	// in EMQX) and are not handed to the engine.
+	sources []json.RawMessage
 }
 
 func newConfigState(env authn.Env, o options) (*configState, error) {
@@ -40,7 +47,16 @@ func newConfigState(env authn.Env, o options) (*configState, error) {
 		_ = mgr.Close()
 		return nil, fmt.Errorf("configuration: %w", err)
 	}
-	return &configState{mgr: mgr, authz: settings}, nil
+	c := &configState{mgr: mgr, authz: settings}
+	for _, src := range settings.Sources {
+		raw, err := json.Marshal(map[string]any{"type": src.Type, "enable": src.Enable, "rules": src.Rules})
+		if err != nil {
+			_ = mgr.Close()
+			return nil, err
+		}
+		c.sources = append(c.sources, raw)
+	}
+	return c, nil
 }
 
 func (c *configState) close() { _ = c.mgr.Close() }
@@ -51,17 +67,132 @@ func (c *configState) authzSettings() authz.Settings {
 	return c.authz
 }
 
-// setAuthzSettings validates and applies an authorization block; the
-// previous settings stay in force on error.
-func (c *configState) setAuthzSettings(raw json.RawMessage) (authz.Settings, error) {
-	s, err := authz.ParseSettings(raw)
+// setAuthzSettings applies the fields of fields (an object: the settings
+// the management API owns) over the authorization block in force, its
+// sources included; the previous settings stay in force on error.
+func (c *configState) setAuthzSettings(fields json.RawMessage) (authz.Settings, error) {
+	var update map[string]json.RawMessage
+	if err := json.Unmarshal(fields, &update); err != nil {
+		return authz.Settings{}, fmt.Errorf("authorization: %w", err)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	block, err := blockOf(c.authz)
 	if err != nil {
 		return authz.Settings{}, err
 	}
-	c.mu.Lock()
+	for k, v := range update {
+		block[k] = v
+	}
+	s, err := parseBlock(block)
+	if err != nil {
+		return authz.Settings{}, err
+	}
 	c.authz = s
-	c.mu.Unlock()
 	return s, nil
+}
+
+// authzSources returns the authorization sources as the API shows them.
+func (c *configState) authzSources() []json.RawMessage {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return slices.Clone(c.sources)
+}
+
+// setAuthzSources validates a whole list of sources and puts it in force;
+// the previous sources stay in force on error.
+func (c *configState) setAuthzSources(list []json.RawMessage) error {
+	var engine []json.RawMessage
+	for i, raw := range list {
+		path := fmt.Sprintf("sources[%d]", i)
+		var head struct {
+			Type string `json:"type"`
+		}
+		if err := json.Unmarshal(raw, &head); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		switch head.Type {
+		case "file":
+			engine = append(engine, raw)
+		case "built_in_database":
+			if err := checkBuiltinSource(raw, path); err != nil {
+				return err
+			}
+		default:
+			return fmt.Errorf("%s.type: source type %q is not supported by the reference (supported: file, built_in_database)", path, head.Type)
+		}
+	}
+	engineList, err := json.Marshal(engine)
+	if err != nil {
+		return err
+	}
+	if engine == nil {
+		engineList = []byte("[]")
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	block, err := blockOf(c.authz)
+	if err != nil {
+		return err
+	}
+	block["sources"] = engineList
+	s, err := parseBlock(block)
+	if err != nil {
+		return err
+	}
+	c.authz = s
+	c.sources = slices.Clone(list)
+	return nil
+}
+
+// checkBuiltinSource checks a built_in_database source's fields (EMQX's
+// emqx_authz_mnesia_schema: type, enable, max_rules).
+func checkBuiltinSource(raw json.RawMessage, path string) error {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	for k, v := range fields {
+		var err error
+		switch k {
+		case "type":
+		case "enable":
+			var b bool
+			err = json.Unmarshal(v, &b)
+		case "max_rules":
+			var n uint64
+			if err = json.Unmarshal(v, &n); err == nil && n == 0 {
+				err = fmt.Errorf("must be positive")
+			}
+		default:
+			return fmt.Errorf("%s: unknown field %q (known: enable, max_rules, type)", path, k)
+		}
+		if err != nil {
+			return fmt.Errorf("%s.%s: invalid value %s", path, k, v)
+		}
+	}
+	return nil
+}
+
+// blockOf is an authorization block as EMQX-shaped JSON fields.
+func blockOf(s authz.Settings) (map[string]json.RawMessage, error) {
+	raw, err := json.Marshal(s)
+	if err != nil {
+		return nil, err
+	}
+	var block map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &block); err != nil {
+		return nil, err
+	}
+	return block, nil
+}
+
+func parseBlock(block map[string]json.RawMessage) (authz.Settings, error) {
+	raw, err := json.Marshal(block)
+	if err != nil {
+		return authz.Settings{}, err
+	}
+	return authz.ParseSettings(raw)
 }
 
 // chain returns the authentication chain in force.
