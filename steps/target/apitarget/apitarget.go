@@ -50,6 +50,12 @@ type Target struct {
 	down error
 
 	warnOnce sync.Once
+
+	// rel is the broker's release, asked once (relKnown) at the first
+	// scenario that needs it.
+	relMu    sync.Mutex
+	rel      emqxapi.Release
+	relKnown bool
 }
 
 // Option configures New.
@@ -207,10 +213,26 @@ func (t *Target) noteDown(err error) error {
 	return err
 }
 
+// release is the broker's EMQX release (emqxapi.Client.Release), asked
+// once: the API differs where FIDELITY.md says.
+func (t *Target) release(ctx context.Context) (emqxapi.Release, error) {
+	t.relMu.Lock()
+	defer t.relMu.Unlock()
+	if t.relKnown {
+		return t.rel, nil
+	}
+	rel, err := t.api.Release(ctx)
+	if err != nil {
+		return emqxapi.Release{}, err
+	}
+	t.rel, t.relKnown = rel, true
+	return rel, nil
+}
+
 // warnRedacted says once that redacted values cannot be restored.
 func (t *Target) warnRedacted(ids []string) {
 	t.warnOnce.Do(func() {
-		fmt.Fprintf(t.o.log, "authspec: %s: the broker's chain holds values its API shows as %q (secrets of %v); "+
+		fmt.Fprintf(t.o.log, "authspec: %s: the broker's configuration holds values its API shows as %q (secrets of %v); "+
 			"they cannot be read back, so after each scenario they are restored as that text: set them again after the run, "+
 			"or judge a broker dedicated to the suite\n", t.name, emqxapi.Redacted, ids)
 	})
