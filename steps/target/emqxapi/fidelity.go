@@ -51,37 +51,37 @@ var Fidelity = []Request{
 	{Method: "GET", Path: "/api/v5/authentication", Statuses: []int{200},
 		Checked: "emqx_authn_api:authenticators/2, list_authenticators/1: a list, each with `id`, secrets `******` (emqx_utils:redact). Same in all three"},
 	{Method: "POST", Path: "/api/v5/authentication", Body: "one authenticator's configuration (EMQX's JSON shape, no `id`)", Statuses: []int{200, 400},
-		Checked: "emqx_authn_api:authenticators/2, create_authenticator/3: 200 with the configuration and `id` (not 201); 400 BAD_REQUEST for a configuration EMQX refuses (scenarios that expect the refusal). Same in all three",
+		Checked:   "emqx_authn_api:authenticators/2, create_authenticator/3: 200 with the configuration and `id` (not 201); 400 BAD_REQUEST for a configuration EMQX refuses (scenarios that expect the refusal). Same in all three",
 		CheckBody: objectBody},
 	{Method: "DELETE", Path: "/api/v5/authentication/{id}", Statuses: []int{204},
 		Checked: "emqx_authn_api:authenticator/2, delete_authenticator/3. Same in all three"},
 	{Method: "POST", Path: "/api/v5/authentication/{id}/users", Body: "`{user_id, password, is_superuser}`", Statuses: []int{201},
-		Checked: "emqx_authn_api:authenticator_users/2, add_user/3 (request_user_create). " + EMQXMain + " adds an optional `namespace`, not sent",
+		Checked:   "emqx_authn_api:authenticator_users/2, add_user/3 (request_user_create). " + EMQXMain + " adds an optional `namespace`, not sent",
 		CheckBody: fieldsBody("user_id", "password", "is_superuser")},
 	{Method: "GET", Path: "/api/v5/clients/{clientid}", Statuses: []int{200, 404}, NotFoundCode: "CLIENTID_NOT_FOUND",
 		Checked: "emqx_mgmt_api_clients:client/2: 200 with `client_attrs`; 404 CLIENTID_NOT_FOUND while the client is not registered (the attribute step asks again). Same in all three"},
 	{Method: "GET", Path: "/api/v5/authentication/settings", Statuses: []int{200},
 		Checked: "emqx_authn_api:authentication_settings/2. Not in " + EMQX58 + " (never sent to a 5.x broker); " + EMQX60 + " has only `node_cache`; " + EMQXMain + " adds `ignore_backend_failures`"},
 	{Method: "PUT", Path: "/api/v5/authentication/settings", Body: "the object GET returned, `ignore_backend_failures` changed", Statuses: []int{204},
-		Checked: "emqx_authn_api:authentication_settings/2 (update_config of the whole object, so every field read is sent back). Sent only when the broker shows `ignore_backend_failures` (" + EMQXMain + ")",
+		Checked:   "emqx_authn_api:authentication_settings/2 (update_config of the whole object, so every field read is sent back). Sent only when the broker shows `ignore_backend_failures` (" + EMQXMain + ")",
 		CheckBody: objectBody},
 	{Method: "GET", Path: "/api/v5/authorization/settings", Statuses: []int{200},
 		Checked: "emqx_authz_api_settings:settings/2: `no_match`, `deny_action`, `cache`, never `sources`; " + EMQXMain + " adds `include_mountpoint`, `ignore_backend_failures`"},
 	{Method: "PUT", Path: "/api/v5/authorization/settings", Body: "the object GET returned (its own fields only, never `sources`), the scenario's fields over it", Statuses: []int{200},
-		Checked: "emqx_authz_api_settings:settings/2: 200 with the settings. " + EMQX58 + " needs all of `no_match`, `deny_action`, `cache` (its function clause matches them; a body missing one fails); " + EMQX60 + " and " + EMQXMain + " fill missing ones with defaults, which is why every field read is sent back. Unknown top-level fields such as `sources` are dropped silently (hocon_tconf:filter_by_roots), so sources go through their own endpoints",
+		Checked:   "emqx_authz_api_settings:settings/2: 200 with the settings. " + EMQX58 + " needs all of `no_match`, `deny_action`, `cache` (its function clause matches them; a body missing one fails); " + EMQX60 + " and " + EMQXMain + " fill missing ones with defaults, which is why every field read is sent back. Unknown top-level fields such as `sources` are dropped silently (hocon_tconf:filter_by_roots), so sources go through their own endpoints",
 		CheckBody: fieldsBody("no_match", "deny_action", "cache", "include_mountpoint", "ignore_backend_failures")},
 	{Method: "GET", Path: "/api/v5/authorization/sources", Statuses: []int{200},
 		Checked: "emqx_authz_api_sources:sources/2: `{\"sources\": [...]}` in order, file sources with their `rules` read back, secrets `******`. Same in all three"},
 	{Method: "POST", Path: "/api/v5/authorization/sources", Body: "one source with its `type` (`{\"type\": \"file\", \"enable\": true, \"rules\": \"...\"}`)", Statuses: []int{204},
-		Checked: "emqx_authz_api_sources:sources/2, update_config(?CMD_PREPEND): 204, the source goes first; a type already configured is 400 ({duplicated_authz_source_type, ...}). Same in all three",
+		Checked:   "emqx_authz_api_sources:sources/2, update_config(?CMD_PREPEND): 204, the source goes first; a type already configured is 400 ({duplicated_authz_source_type, ...}). Same in all three",
 		CheckBody: sourceBody},
 	{Method: "PUT", Path: "/api/v5/authorization/sources/{type}", Body: "the source of that type (as read, `enable` changed, or the scenario's)", Statuses: []int{204},
-		Checked: "emqx_authz_api_sources:source/2 (with_source, emqx_utils:deobfuscate, ?CMD_REPLACE in place): `******` keeps the stored value; 404 NOT_FOUND when not configured, 400 \"Type mismatch\". Same in all three",
+		Checked:   "emqx_authz_api_sources:source/2 (with_source, emqx_utils:deobfuscate, ?CMD_REPLACE in place): `******` keeps the stored value; 404 NOT_FOUND when not configured, 400 \"Type mismatch\". Same in all three",
 		CheckBody: sourceBody},
 	{Method: "DELETE", Path: "/api/v5/authorization/sources/{type}", Statuses: []int{204},
 		Checked: "emqx_authz_api_sources:source/2 (?CMD_DELETE): 404 NOT_FOUND when not configured. Same in all three"},
 	{Method: "POST", Path: "/api/v5/authorization/sources/{type}/move", Body: "`{\"position\": \"front\" | \"rear\" | \"before:TYPE\" | \"after:TYPE\"}`", Statuses: []int{204},
-		Checked: "emqx_authz_api_sources:source_move/2, parse_position/1: 404 for a source not configured, 400 for a bad position. Same in all three",
+		Checked:   "emqx_authz_api_sources:source_move/2, parse_position/1: 404 for a source not configured, 400 for a bad position. Same in all three",
 		CheckBody: fieldsBody("position")},
 }
 
@@ -126,6 +126,10 @@ func abbreviate(b []byte) string {
 	return string(b)
 }
 
+// SourceTypes are EMQX's authorization source types
+// (emqx_authz_schema:source_types/0 in every release named above).
+var SourceTypes = []string{"built_in_database", "file", "http", "ldap", "mongodb", "mysql", "postgresql", "redis"}
+
 // Match finds the row a request (its escaped path and raw query, as sent)
 // falls under.
 func Match(method, escapedPath, rawQuery string) (Request, bool) {
@@ -151,7 +155,7 @@ func pathMatches(pattern, path string) bool {
 	}
 	for i, p := range ps {
 		if strings.HasPrefix(p, "{") && strings.HasSuffix(p, "}") {
-			if xs[i] == "" {
+			if xs[i] == "" || (p == "{type}" && !slices.Contains(SourceTypes, xs[i])) {
 				return false
 			}
 			continue
