@@ -5,8 +5,9 @@
 // The broker is shared by the whole run, so scenarios run one at a time.
 // For each, the suite reads the chain and the settings the broker has,
 // replaces them with the scenario's (authenticators, built-in database
-// users, authorization and authentication settings), and puts the previous
-// ones back when the scenario ends. EMQX's API shows secrets as "******"
+// users, authorization settings and sources, authentication settings), and
+// puts the previous ones back when the scenario ends, using only the
+// requests of emqxapi's fidelity table (FIDELITY.md). EMQX's API shows secrets as "******"
 // and never shows built-in database passwords, so what it redacts cannot be
 // restored: use a broker dedicated to the run (the first scenario that
 // meets such a value says so once, on the log writer).

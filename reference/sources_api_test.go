@@ -1,0 +1,86 @@
+package reference_test
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/authspec/authspec/fixtures/mqttwire"
+	"github.com/authspec/authspec/reference"
+)
+
+// Authorization sources changed through /api/v5/authorization/sources
+// decide publishes at once; a refused change leaves the sources in force.
+func TestAuthorizationSourcesThroughTheAPI(t *testing.T) {
+	b := start(t, reference.WithConfig([]byte(`{"authentication":[{"mechanism":"jwt","algorithm":"hmac-based","secret":"k"}],
+		"authorization":{"no_match":"deny","sources":[{"type":"file","enable":false,"rules":"{allow, all}."}]}}`)))
+	k, s := b.APIKey()
+	do := func(method, path, body string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest(method, b.APIURL()+"/api/v5/authorization"+path, strings.NewReader(body))
+		req.SetBasicAuth(k, s)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var buf bytes.Buffer
+		_, _ = buf.ReadFrom(resp.Body)
+		return resp.StatusCode, buf.String()
+	}
+	want := func(method, path, body string, status int, contains string) {
+		t.Helper()
+		code, answer := do(method, path, body)
+		if code != status || !strings.Contains(answer, contains) {
+			t.Fatalf("%s %s %s: %d %s, want %d with %q", method, path, body, code, answer, status, contains)
+		}
+	}
+	conn, ack := dial(t, b, mqttwire.Connect{ProtocolVersion: 5, ClientID: "c", Clean: true,
+		Password: []byte(hs256(t, "k", jwt.MapClaims{})), HasPassword: true})
+	if !ack.Accepted() {
+		t.Fatalf("CONNACK 0x%02X", ack.ReasonCode)
+	}
+	publishes := func(topic string, allowed bool) {
+		t.Helper()
+		rc, err := conn.Publish(ctx5(t), topic, []byte("m"), 1, false)
+		if err != nil || (rc == 0) != allowed {
+			t.Fatalf("publish to %s: PUBACK 0x%02X %v, want allowed=%v", topic, rc, err, allowed)
+		}
+	}
+
+	// The configured source is shown, disabled: no_match decides.
+	want("GET", "/sources", "", 200, `{"sources":[{"enable":false,"rules":"{allow, all}.","type":"file"}]}`)
+	publishes("src/x", false)
+
+	want("PUT", "/sources/file", `{"type":"file","enable":true,"rules":"{allow, all, publish, [\"src/#\"]}."}`, 204, "")
+	publishes("src/x", true)
+	publishes("other/x", false)
+
+	// Refused changes leave it in force.
+	want("POST", "/sources", `{"type":"file","rules":"{deny, all}."}`, 400, "duplicated_authz_source_type")
+	want("PUT", "/sources/file", `{"type":"file","rules":"{allow, all"}`, 400, "rules")
+	want("POST", "/sources", `{"type":"http","url":"http://127.0.0.1:1/"}`, 400, "not supported by the reference")
+	want("POST", "/sources", `{"type":"built_in_database","max_rules":0}`, 400, "max_rules")
+	want("POST", "/sources/file/move", `{"position":"after:built_in_database"}`, 400, "type_not_found")
+	want("PUT", "/settings", `{"no_match":"deny","deny_action":"ignore","cache":{"enable":false},"sources":[]}`, 200, `"no_match":"deny"`)
+	publishes("src/x", true)
+
+	// An empty built-in database source matches nothing, before or after.
+	want("POST", "/sources", `{"type":"built_in_database","enable":true}`, 204, "")
+	want("GET", "/sources", "", 200, `{"sources":[{"enable":true,"type":"built_in_database"},{"enable":true,"rules":"{allow, all, publish, [\"src/#\"]}.","type":"file"}]}`)
+	publishes("src/x", true)
+	publishes("other/x", false)
+
+	// no_match through the settings, the sources unchanged.
+	want("PUT", "/settings", `{"no_match":"allow","deny_action":"ignore","cache":{"enable":false}}`, 200, `"no_match":"allow"`)
+	publishes("other/x", true)
+
+	want("DELETE", "/sources/file", "", 204, "")
+	want("DELETE", "/sources/file", "", 404, "Not found: file")
+	want("PUT", "/settings", `{"no_match":"deny","deny_action":"ignore","cache":{"enable":false}}`, 200, `"no_match":"deny"`)
+	publishes("src/x", false)
+}
