@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -53,11 +54,11 @@ func TestConformReferenceThroughItsAPI(t *testing.T) {
 	t.Run("profiles", func(t *testing.T) {
 		t.Run("legacy", func(t *testing.T) {
 			t.Parallel()
-			legacy = conformThroughAPI(t, string(shipped), "legacy")
+			legacy = conformThroughAPI(t, string(shipped), "legacy", emqxLikeSources)
 		})
 		t.Run("hardened", func(t *testing.T) {
 			t.Parallel()
-			hardened = conformThroughAPI(t, string(shipped), "hardened")
+			hardened = conformThroughAPI(t, string(shipped), "hardened", "[]")
 		})
 	})
 	if legacy == nil || hardened == nil {
@@ -98,9 +99,11 @@ func TestConformReferenceThroughItsAPI(t *testing.T) {
 		used = append(used, r.recorder.rowsUsed()...)
 	}
 	// The table's authorization rows are the point of the check: the run
-	// must have used them.
-	for _, row := range []string{"GET /api/v5/authorization/sources", "POST /api/v5/authorization/sources",
-		"DELETE /api/v5/authorization/sources/{type}", "PUT /api/v5/authorization/settings"} {
+	// must have used them (adding and deleting a source, which the
+	// broker's starting sources leave unused here, is covered by
+	// steps/target/apitarget's tests).
+	for _, row := range []string{"GET /api/v5/authorization/sources", "PUT /api/v5/authorization/sources/{type}",
+		"PUT /api/v5/authorization/settings"} {
 		if !slices.Contains(used, row) {
 			t.Errorf("no request of %s was made: the check proves less than it claims", row)
 		}
@@ -117,14 +120,26 @@ type apiRun struct {
 	recorder *apiRecorder
 }
 
+// emqxLikeSources are authorization sources like a fresh EMQX's: a file
+// source that lets everything through (EMQX ships acl.conf ending in
+// {allow, all}) and an empty built-in database. Scenarios that configure
+// authorization only work if the suite takes them out of the way (the
+// legacy run), and the run must put them back exactly. The hardened run
+// starts with none.
+const emqxLikeSources = `[{"enable":true,"rules":"{allow, {ipaddr, \"127.0.0.1\"}, all, [\"#\"]}.\n{allow, all}.","type":"file"},{"enable":true,"type":"built_in_database"}]`
+
 // conformThroughAPI starts `authspec serve` with the security profile,
-// puts a recording proxy in front of its API, and judges it with the
-// shipped profile (text) pointed at both.
-func conformThroughAPI(t *testing.T, shipped, profile string) *apiRun {
+// the default chain and the starting sources, puts a recording proxy
+// in front of its API, and judges it with the shipped profile (text)
+// pointed at both.
+func conformThroughAPI(t *testing.T, shipped, profile, startingSources string) *apiRun {
 	mqttPort, apiPort := freePort(t), freePort(t)
+	config := `{"authentication": [{"mechanism": "jwt", "from": "password", "algorithm": "hmac-based", "secret": "emqxsecret"}],
+	  "authorization": {"no_match": "allow", "deny_action": "ignore", "cache": {"enable": true}, "sources": ` + startingSources + `}}`
 	serve := exec.Command(authspecBin, "serve",
 		"--listen", fmt.Sprintf("127.0.0.1:%d", mqttPort), "--api-listen", fmt.Sprintf("127.0.0.1:%d", apiPort),
-		"--jwks-min-refresh", "2s", "--log-level", "warn", "--security-profile", profile)
+		"--jwks-min-refresh", "2s", "--log-level", "warn", "--security-profile", profile,
+		"--config", writeProfile(t, "serve.json", config))
 	var serveLog bytes.Buffer
 	serve.Stdout, serve.Stderr = &serveLog, &serveLog
 	if err := serve.Start(); err != nil {
@@ -168,8 +183,8 @@ func conformThroughAPI(t *testing.T, shipped, profile string) *apiRun {
 		t.Errorf("chain after the run: %v, %v; want the starting [jwt]", ids, err)
 	}
 	sources, err := api.Sources(ctx)
-	if err != nil || len(sources) != 0 {
-		t.Errorf("authorization sources after the run: %v, %v; want none, as at the start", sources, err)
+	if got, _ := json.Marshal(sources); err != nil || string(got) != startingSources {
+		t.Errorf("authorization sources after the run: %s, %v; want them as at the start:\n%s", got, err, startingSources)
 	}
 	settings, err := api.GetSettings(ctx, emqxapi.AuthorizationSettingsPath)
 	if err != nil || settings["no_match"] != "allow" || settings["deny_action"] != "ignore" {
