@@ -231,7 +231,7 @@ func (a apiBackend) AuthorizationSources(context.Context) ([]json.RawMessage, er
 }
 
 func (a apiBackend) SetAuthorizationSources(_ context.Context, list []json.RawMessage) error {
-	return a.b.cfg.setAuthzSources(list)
+	return a.b.cfg.setAuthzSources(list, "")
 }
 
 func (a apiBackend) SetAuthorizationSettings(_ context.Context, raw json.RawMessage) (json.RawMessage, error) {

@@ -42,19 +42,22 @@ func newConfigState(env authn.Env, o options) (*configState, error) {
 	} else if mgr, err = config.Load(o.config, env, opts...); err != nil {
 		return nil, fmt.Errorf("configuration: %w", err)
 	}
-	settings, err := authz.ParseSettings(mgr.Authorization())
+	// The sources go in through setAuthzSources, which knows the ones the
+	// engine does not run; the rest of the block is parsed as it is.
+	block, sources, err := config.SplitAuthorization(mgr.Authorization())
+	if err != nil {
+		_ = mgr.Close()
+		return nil, fmt.Errorf("configuration: %w", err)
+	}
+	settings, err := authz.ParseSettings(block)
 	if err != nil {
 		_ = mgr.Close()
 		return nil, fmt.Errorf("configuration: %w", err)
 	}
 	c := &configState{mgr: mgr, authz: settings}
-	for _, src := range settings.Sources {
-		raw, err := json.Marshal(map[string]any{"type": src.Type, "enable": src.Enable, "rules": src.Rules})
-		if err != nil {
-			_ = mgr.Close()
-			return nil, err
-		}
-		c.sources = append(c.sources, raw)
+	if err := c.setAuthzSources(sources, "authorization."); err != nil {
+		_ = mgr.Close()
+		return nil, fmt.Errorf("configuration: %w", err)
 	}
 	return c, nil
 }
@@ -100,34 +103,16 @@ func (c *configState) authzSources() []json.RawMessage {
 }
 
 // setAuthzSources validates a whole list of sources and puts it in force;
-// the previous sources stay in force on error.
-func (c *configState) setAuthzSources(list []json.RawMessage) error {
-	var engine []json.RawMessage
-	for i, raw := range list {
-		path := fmt.Sprintf("sources[%d]", i)
-		var head struct {
-			Type string `json:"type"`
-		}
-		if err := json.Unmarshal(raw, &head); err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
-		switch head.Type {
-		case "file":
-			engine = append(engine, raw)
-		case "built_in_database":
-			if err := checkBuiltinSource(raw, path); err != nil {
-				return err
-			}
-		default:
-			return fmt.Errorf("%s.type: source type %q is not supported by the reference (supported: file, built_in_database)", path, head.Type)
-		}
+// the previous sources stay in force on error. Errors name the source as
+// prefix+"sources[i]".
+func (c *configState) setAuthzSources(list []json.RawMessage, prefix string) error {
+	engine, shown, err := config.SplitSources(list, prefix)
+	if err != nil {
+		return err
 	}
 	engineList, err := json.Marshal(engine)
 	if err != nil {
 		return err
-	}
-	if engine == nil {
-		engineList = []byte("[]")
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -141,36 +126,7 @@ func (c *configState) setAuthzSources(list []json.RawMessage) error {
 		return err
 	}
 	c.authz = s
-	c.sources = slices.Clone(list)
-	return nil
-}
-
-// checkBuiltinSource checks a built_in_database source's fields (EMQX's
-// emqx_authz_mnesia_schema: type, enable, max_rules).
-func checkBuiltinSource(raw json.RawMessage, path string) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &fields); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	for k, v := range fields {
-		var err error
-		switch k {
-		case "type":
-		case "enable":
-			var b bool
-			err = json.Unmarshal(v, &b)
-		case "max_rules":
-			var n uint64
-			if err = json.Unmarshal(v, &n); err == nil && n == 0 {
-				err = fmt.Errorf("must be positive")
-			}
-		default:
-			return fmt.Errorf("%s: unknown field %q (known: enable, max_rules, type)", path, k)
-		}
-		if err != nil {
-			return fmt.Errorf("%s.%s: invalid value %s", path, k, v)
-		}
-	}
+	c.sources = shown
 	return nil
 }
 

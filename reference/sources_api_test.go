@@ -84,3 +84,34 @@ func TestAuthorizationSourcesThroughTheAPI(t *testing.T) {
 	want("PUT", "/settings", `{"no_match":"deny","deny_action":"ignore","cache":{"enable":false}}`, 200, `"no_match":"deny"`)
 	publishes("src/x", false)
 }
+
+// Sources given at start go through the same checks as the API's.
+func TestSourcesInTheStartingConfiguration(t *testing.T) {
+	for config, want := range map[string]string{
+		`{"authorization":{"sources":[{"type":"http"}]}}`:                               `sources[0].type: source type "http" is not supported`,
+		`{"authorization":{"sources":[{"enable":true}]}}`:                               `sources[0]: missing field "type"`,
+		`{"authorization":{"sources":{"type":"file"}}}`:                                 "authorization.sources: must be a list",
+		`{"authorization":{"sources":[{"type":"built_in_database","bogus":1}]}}`:        `unknown field "bogus"`,
+		`{"authorization":{"sources":[{"type":"file","rules":"{allow, all"}]}}`:         "rules",
+		`{"authorization":{"no_match":"maybe","sources":[{"type":"file","rules":""}]}}`: "no_match",
+	} {
+		_, err := reference.Start(ctx5(t), reference.WithConfig([]byte(config)))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: got %v, want an error with %q", config, err, want)
+		}
+	}
+	b := start(t, reference.WithConfig([]byte(`{"authorization":{"sources":[{"type":"built_in_database"},{"type":"file","rules":"{allow, all}."}]}}`)))
+	k, s := b.APIKey()
+	req, _ := http.NewRequest("GET", b.APIURL()+"/api/v5/authorization/sources", nil)
+	req.SetBasicAuth(k, s)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var buf bytes.Buffer
+	_, _ = buf.ReadFrom(resp.Body)
+	if want := `{"sources":[{"enable":true,"type":"built_in_database"},{"enable":true,"rules":"{allow, all}.","type":"file"}]}`; buf.String() != want {
+		t.Errorf("sources %s, want %s", buf.String(), want)
+	}
+}
