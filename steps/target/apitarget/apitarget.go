@@ -50,7 +50,10 @@ type Target struct {
 	mu   sync.Mutex
 	down error
 
-	warnOnce sync.Once
+	// warned are the values already said to be unrestorable (each is
+	// said once, on the log writer).
+	warnMu sync.Mutex
+	warned map[string]bool
 
 	// rel is the broker's release, asked once (relKnown) at the first
 	// scenario that needs it.
@@ -230,11 +233,25 @@ func (t *Target) release(ctx context.Context) (emqxapi.Release, error) {
 	return rel, nil
 }
 
-// warnRedacted says once that redacted values cannot be restored.
+// warnRedacted says, once for each, that redacted values (of an
+// authenticator or an authorization source) cannot be restored.
 func (t *Target) warnRedacted(ids []string) {
-	t.warnOnce.Do(func() {
-		fmt.Fprintf(t.o.log, "authspec: %s: the broker's configuration holds values its API shows as %q (secrets of %v); "+
-			"they cannot be read back, so after each scenario they are restored as that text: set them again after the run, "+
-			"or judge a broker dedicated to the suite\n", t.name, emqxapi.Redacted, ids)
-	})
+	t.warnMu.Lock()
+	defer t.warnMu.Unlock()
+	if t.warned == nil {
+		t.warned = map[string]bool{}
+	}
+	var fresh []string
+	for _, id := range ids {
+		if !t.warned[id] {
+			t.warned[id] = true
+			fresh = append(fresh, id)
+		}
+	}
+	if len(fresh) == 0 {
+		return
+	}
+	fmt.Fprintf(t.o.log, "authspec: %s: the broker's configuration holds values its API shows as %q (secrets of %v); "+
+		"they cannot be read back, so after each scenario they are restored as that text: set them again after the run, "+
+		"or judge a broker dedicated to the suite\n", t.name, emqxapi.Redacted, fresh)
 }
