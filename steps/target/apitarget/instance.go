@@ -149,6 +149,9 @@ func (i *instance) setAuthorization(ctx context.Context, s target.Setup) error {
 	if err != nil {
 		return err
 	}
+	// Only the settings' own fields go back: EMQX's GET shows no sources,
+	// and a PUT would drop them silently (FIDELITY.md).
+	delete(cur, "sources")
 	next := copyMap(cur)
 	for k, v := range settings {
 		if _, ok := cur[k]; !ok {
