@@ -115,3 +115,37 @@ func TestSourcesInTheStartingConfiguration(t *testing.T) {
 		t.Errorf("sources %s, want %s", buf.String(), want)
 	}
 }
+
+// PUT /authentication/order refuses an order that does not name the chain
+// exactly with EMQX's message, and leaves the chain as it was.
+func TestAuthenticatorOrderRefusal(t *testing.T) {
+	b := start(t, reference.WithConfig([]byte(`[{"mechanism":"jwt","algorithm":"hmac-based","secret":"k"},
+		{"mechanism":"password_based","backend":"built_in_database"}]`)))
+	k, s := b.APIKey()
+	put := func(body string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest("PUT", b.APIURL()+"/api/v5/authentication/order", strings.NewReader(body))
+		req.SetBasicAuth(k, s)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var buf bytes.Buffer
+		_, _ = buf.ReadFrom(resp.Body)
+		return resp.StatusCode, buf.String()
+	}
+	for body, want := range map[string]string{
+		`[{"id":"jwt"}]`: "No positions are specified for authenticators: password_based:built_in_database",
+		`[{"id":"jwt"},{"id":"password_based:built_in_database"},{"id":"scram:http"}]`: "Authenticators: scram:http are not found",
+		`[{"id":"jwt"},{"id":"jwt"}]`: "Authenticators: jwt are not found, No positions are specified for authenticators: password_based:built_in_database",
+	} {
+		if code, answer := put(body); code != 400 || !strings.Contains(answer, want) {
+			t.Errorf("%s: %d %s, want 400 with %q", body, code, answer, want)
+		}
+	}
+	if code, answer := put(`[{"id":"password_based:built_in_database"},{"id":"jwt"}]`); code != 204 {
+		t.Errorf("a full order: %d %s", code, answer)
+	}
+}
