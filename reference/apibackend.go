@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/mochi-mqtt/server/v2/packets"
@@ -92,17 +93,32 @@ func (a apiBackend) MoveAuthenticator(_ context.Context, id string, to api.Posit
 }
 
 // ReorderAuthenticators checks that ids names the chain exactly, then moves
-// each to the rear in turn.
+// each to the rear in turn. The refusal says what EMQX's says
+// (emqx_authn_api:serialize_error/1): the IDs not configured, then the
+// configured ones left without a position.
 func (a apiBackend) ReorderAuthenticators(_ context.Context, ids []string) error {
-	var have []string
+	var remaining []string
 	for _, c := range a.mgr().List() {
-		have = append(have, c.ID)
+		remaining = append(remaining, c.ID)
 	}
-	want := slices.Clone(ids)
-	slices.Sort(want)
-	slices.Sort(have)
-	if !slices.Equal(want, have) {
-		return fmt.Errorf("order: must name every configured authenticator once (%v), got %v", have, ids)
+	var notFound []string
+	for _, id := range ids {
+		i := slices.Index(remaining, id)
+		if i < 0 {
+			notFound = append(notFound, id)
+			continue
+		}
+		remaining = slices.Delete(remaining, i, i+1)
+	}
+	var msgs []string
+	if len(notFound) > 0 {
+		msgs = append(msgs, "Authenticators: "+strings.Join(notFound, ", ")+" are not found")
+	}
+	if len(remaining) > 0 {
+		msgs = append(msgs, "No positions are specified for authenticators: "+strings.Join(remaining, ", "))
+	}
+	if len(msgs) > 0 {
+		return errors.New(strings.Join(msgs, ", "))
 	}
 	for _, id := range ids {
 		if err := a.mgr().Move(id, "rear"); err != nil {
@@ -224,6 +240,14 @@ func (a apiBackend) SetAuthenticationSettings(_ context.Context, raw json.RawMes
 
 func (a apiBackend) AuthorizationSettings(context.Context) (json.RawMessage, error) {
 	return json.Marshal(a.b.cfg.authzSettings())
+}
+
+func (a apiBackend) AuthorizationSources(context.Context) ([]json.RawMessage, error) {
+	return a.b.cfg.authzSources(), nil
+}
+
+func (a apiBackend) SetAuthorizationSources(_ context.Context, list []json.RawMessage) error {
+	return a.b.cfg.setAuthzSources(list, "")
 }
 
 func (a apiBackend) SetAuthorizationSettings(_ context.Context, raw json.RawMessage) (json.RawMessage, error) {

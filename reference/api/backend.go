@@ -20,6 +20,7 @@ type Backend interface {
 	Users
 	Clients
 	Settings
+	Sources
 }
 
 // Authenticators manages the global authentication chain.
@@ -169,10 +170,28 @@ type Settings interface {
 	AuthenticationSettings(ctx context.Context) (json.RawMessage, error)
 	// SetAuthenticationSettings validates and applies settings.
 	SetAuthenticationSettings(ctx context.Context, settings json.RawMessage) error
+	// AuthorizationSettings returns the authorization block without its
+	// sources; the API shows only the settings' own fields of it.
 	AuthorizationSettings(ctx context.Context) (json.RawMessage, error)
-	// SetAuthorizationSettings validates and applies no_match, deny_action
-	// and cache, and returns the resulting settings.
+	// SetAuthorizationSettings validates and applies the settings' own
+	// fields (the API sends every one: no_match, deny_action, cache,
+	// ignore_backend_failures), leaving the sources and anything else in
+	// force, and returns the resulting block.
 	SetAuthorizationSettings(ctx context.Context, settings json.RawMessage) (json.RawMessage, error)
+}
+
+// Sources holds the authorization sources (EMQX's authorization.sources),
+// which the API edits one at a time (/authorization/sources...). The API
+// keeps EMQX's rules about the list itself (one source per type, positions,
+// order); the Backend checks each source's contents.
+type Sources interface {
+	// AuthorizationSources returns the sources in order, each an
+	// EMQX-shaped JSON object with its "type", as stored (the API redacts).
+	AuthorizationSources(ctx context.Context) ([]json.RawMessage, error)
+	// SetAuthorizationSources validates the whole list and puts it in
+	// force at once; on error the previous sources stay in force. The
+	// error's text is the 400's message, so it should name the field.
+	SetAuthorizationSources(ctx context.Context, sources []json.RawMessage) error
 }
 
 // Error kinds a Backend reports by wrapping them.

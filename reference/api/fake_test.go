@@ -20,6 +20,7 @@ type fakeBackend struct {
 	kicked  []string
 	authn   json.RawMessage
 	authz   json.RawMessage
+	sources []json.RawMessage
 	panicOn string // method name that panics, to test recovery
 }
 
@@ -333,4 +334,35 @@ func (f *fakeBackend) SetAuthorizationSettings(ctx context.Context, s json.RawMe
 	}
 	f.authz = s
 	return f.authz, nil
+}
+
+func (f *fakeBackend) AuthorizationSources(ctx context.Context) ([]json.RawMessage, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.sources), nil
+}
+
+// SetAuthorizationSources checks what the reference checks of a source:
+// file sources need their rules inline, and only file and
+// built_in_database run.
+func (f *fakeBackend) SetAuthorizationSources(ctx context.Context, list []json.RawMessage) error {
+	for i, raw := range list {
+		var src struct {
+			Type  string  `json:"type"`
+			Rules *string `json:"rules"`
+		}
+		if err := json.Unmarshal(raw, &src); err != nil {
+			return fmt.Errorf("sources[%d]: %v", i, err)
+		}
+		switch {
+		case src.Type == "file" && src.Rules == nil:
+			return fmt.Errorf("sources[%d]: missing field \"rules\"", i)
+		case src.Type != "file" && src.Type != "built_in_database":
+			return fmt.Errorf("sources[%d].type: %q is not supported by the reference", i, src.Type)
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.sources = slices.Clone(list)
+	return nil
 }

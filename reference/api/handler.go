@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Prefix is the path prefix of every endpoint, as in EMQX 5 and 6.
@@ -25,6 +26,9 @@ type Handler struct {
 	// Credentials are compared as hashes, so the comparison takes the same
 	// time whatever their lengths.
 	keyHash, secretHash [32]byte
+	// sourcesMu serialises changes to the authorization sources, each a
+	// read, an edit and a write of the whole list.
+	sourcesMu sync.Mutex
 }
 
 // Option configures a Handler.
@@ -90,6 +94,11 @@ func (h *Handler) routes() {
 		"DELETE": h.deleteUser})
 	route("/clients/{clientid}", methods{"GET": h.getClient, "DELETE": h.kickClient})
 	route("/authorization/settings", methods{"GET": h.getAuthzSettings, "PUT": h.putAuthzSettings})
+	route("/authorization/sources", methods{"GET": h.listSources, "POST": h.createSource})
+	route("/authorization/sources/order", methods{"PUT": h.reorderSources})
+	route("/authorization/sources/{type}", methods{"GET": h.getSource, "PUT": h.updateSource,
+		"DELETE": h.deleteSource})
+	route("/authorization/sources/{type}/move", methods{"POST": h.moveSource})
 	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "NOT_FOUND", "Request Path Not Found")
 	})

@@ -80,7 +80,12 @@ func TestMalformedBodies(t *testing.T) {
 		{"POST", builtinPath + "/users"},
 		{"PUT", builtinPath + "/users/u1"},
 		{"PUT", "/authorization/settings"},
+		{"POST", "/authorization/sources"},
+		{"PUT", "/authorization/sources/file"},
+		{"POST", "/authorization/sources/file/move"},
+		{"PUT", "/authorization/sources/order"},
 	}
+	a.expect(a.do("POST", "/authorization/sources", `{"type":"file","rules":""}`), http.StatusNoContent, "")
 	for _, ep := range endpoints {
 		for _, tc := range []struct {
 			name, body string

@@ -89,7 +89,22 @@ func Parse(data []byte) (*File, error) {
 		}
 		f.Authorization = append(json.RawMessage(nil), raw...)
 	}
-	if f.AuthzSettings, err = authz.ParseSettings(f.Authorization); err != nil {
+	// The sources are checked as the management API checks them: the
+	// engine gets the ones it runs.
+	block, sources, err := SplitAuthorization(f.Authorization)
+	if err != nil {
+		return nil, authzError(err)
+	}
+	if sources != nil {
+		engine, _, err := SplitSources(sources, "authorization.")
+		if err != nil {
+			return nil, authzError(err)
+		}
+		if block, err = withSources(block, engine); err != nil {
+			return nil, authzError(err)
+		}
+	}
+	if f.AuthzSettings, err = authz.ParseSettings(block); err != nil {
 		return nil, authzError(err)
 	}
 	if f.Settings, err = parseSettings(o); err != nil {

@@ -5,8 +5,9 @@
 // The broker is shared by the whole run, so scenarios run one at a time.
 // For each, the suite reads the chain and the settings the broker has,
 // replaces them with the scenario's (authenticators, built-in database
-// users, authorization and authentication settings), and puts the previous
-// ones back when the scenario ends. EMQX's API shows secrets as "******"
+// users, authorization settings and sources, authentication settings), and
+// puts the previous ones back when the scenario ends, using only the
+// requests of emqxapi's fidelity table (FIDELITY.md). EMQX's API shows secrets as "******"
 // and never shows built-in database passwords, so what it redacts cannot be
 // restored: use a broker dedicated to the run (the first scenario that
 // meets such a value says so once, on the log writer).
@@ -49,7 +50,16 @@ type Target struct {
 	mu   sync.Mutex
 	down error
 
-	warnOnce sync.Once
+	// warned are the values already said to be unrestorable (each is
+	// said once, on the log writer).
+	warnMu sync.Mutex
+	warned map[string]bool
+
+	// rel is the broker's release, asked once (relKnown) at the first
+	// scenario that needs it.
+	relMu    sync.Mutex
+	rel      emqxapi.Release
+	relKnown bool
 }
 
 // Option configures New.
@@ -207,11 +217,41 @@ func (t *Target) noteDown(err error) error {
 	return err
 }
 
-// warnRedacted says once that redacted values cannot be restored.
+// release is the broker's EMQX release (emqxapi.Client.Release), asked
+// once: the API differs where FIDELITY.md says.
+func (t *Target) release(ctx context.Context) (emqxapi.Release, error) {
+	t.relMu.Lock()
+	defer t.relMu.Unlock()
+	if t.relKnown {
+		return t.rel, nil
+	}
+	rel, err := t.api.Release(ctx)
+	if err != nil {
+		return emqxapi.Release{}, err
+	}
+	t.rel, t.relKnown = rel, true
+	return rel, nil
+}
+
+// warnRedacted says, once for each, that redacted values (of an
+// authenticator or an authorization source) cannot be restored.
 func (t *Target) warnRedacted(ids []string) {
-	t.warnOnce.Do(func() {
-		fmt.Fprintf(t.o.log, "authspec: %s: the broker's chain holds values its API shows as %q (secrets of %v); "+
-			"they cannot be read back, so after each scenario they are restored as that text: set them again after the run, "+
-			"or judge a broker dedicated to the suite\n", t.name, emqxapi.Redacted, ids)
-	})
+	t.warnMu.Lock()
+	defer t.warnMu.Unlock()
+	if t.warned == nil {
+		t.warned = map[string]bool{}
+	}
+	var fresh []string
+	for _, id := range ids {
+		if !t.warned[id] {
+			t.warned[id] = true
+			fresh = append(fresh, id)
+		}
+	}
+	if len(fresh) == 0 {
+		return
+	}
+	fmt.Fprintf(t.o.log, "authspec: %s: the broker's configuration holds values its API shows as %q (secrets of %v); "+
+		"they cannot be read back, so after each scenario they are restored as that text: set them again after the run, "+
+		"or judge a broker dedicated to the suite\n", t.name, emqxapi.Redacted, fresh)
 }

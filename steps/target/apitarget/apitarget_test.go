@@ -4,7 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -229,5 +237,169 @@ func TestAPIThatStopsAnswering(t *testing.T) {
 	started = time.Now()
 	if _, err := tg.Provision(context.Background(), target.Setup{}); !reports.IsUnreachable(err) || time.Since(started) > 100*time.Millisecond {
 		t.Errorf("next scenario: %v after %s, want unreachable at once", err, time.Since(started))
+	}
+}
+
+func sourcesOf(t *testing.T, ctx context.Context, api *emqxapi.Client) string {
+	t.Helper()
+	list, err := api.Sources(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return canonical(t, list)
+}
+
+// The scenario's sources go through /authorization/sources: the broker's
+// own are disabled or replaced in place, new ones added, the scenario's
+// order kept; afterwards every source is back as it was, in its place.
+func TestSourcesReplacedAndRestored(t *testing.T) {
+	b := startReference(t, `{"authentication": [],
+	  "authorization": {"no_match": "allow", "sources": [{"type": "file", "enable": true, "rules": "{allow, all}."}]}}`)
+	var log bytes.Buffer
+	tg := newTarget(t, b, &log, "")
+	api := apiOf(b)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	// A second source of the broker's own, after the file one.
+	if err := api.CreateSource(ctx, map[string]any{"type": "built_in_database", "enable": true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := api.MoveSource(ctx, "built_in_database", "rear"); err != nil {
+		t.Fatal(err)
+	}
+	before := sourcesOf(t, ctx, api)
+	beforeAuthz, err := api.GetSettings(ctx, emqxapi.AuthorizationSettingsPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	for _, tc := range []struct {
+		name, sources, during string
+	}{
+		{"none", `[]`,
+			`[{"enable":false,"rules":"{allow, all}.","type":"file"},{"enable":false,"type":"built_in_database"}]`},
+		{"one replaced in place", `[{"type": "file", "enable": true, "rules": "{deny, all}."}]`,
+			`[{"enable":true,"rules":"{deny, all}.","type":"file"},{"enable":false,"type":"built_in_database"}]`},
+		{"in the other order", `[{"type": "built_in_database", "enable": true}, {"type": "file", "enable": true, "rules": "{deny, all}."}]`,
+			`[{"enable":true,"type":"built_in_database"},{"enable":true,"rules":"{deny, all}.","type":"file"}]`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var sources []any
+			if err := json.Unmarshal([]byte(tc.sources), &sources); err != nil {
+				t.Fatal(err)
+			}
+			inst, err := tg.Provision(ctx, target.Setup{Keys: tokens.NewKeyring(), Authentication: []map[string]any{},
+				Authorization: map[string]any{"no_match": "deny", "sources": sources}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := sourcesOf(t, ctx, api); got != tc.during {
+				t.Errorf("during the scenario the sources are\n%s\nwant\n%s", got, tc.during)
+			}
+			authz, err := api.GetSettings(ctx, emqxapi.AuthorizationSettingsPath)
+			if err != nil || authz["no_match"] != "deny" || authz["sources"] != nil {
+				t.Errorf("during the scenario the settings are %v (%v)", authz, err)
+			}
+			if err := inst.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if got := sourcesOf(t, ctx, api); got != before {
+				t.Errorf("after the scenario the sources are\n%s\nwant\n%s", got, before)
+			}
+			after, err := api.GetSettings(ctx, emqxapi.AuthorizationSettingsPath)
+			if err != nil || canonical(t, after) != canonical(t, beforeAuthz) {
+				t.Errorf("after the scenario the settings are %v (%v), want %v", after, err, beforeAuthz)
+			}
+		})
+	}
+	if log.Len() != 0 {
+		t.Errorf("nothing was redacted, yet: %s", log.String())
+	}
+}
+
+// A source the broker does not have is added, and deleted afterwards.
+func TestSourceAddedAndRemoved(t *testing.T) {
+	b := startReference(t, `[]`)
+	tg := newTarget(t, b, &bytes.Buffer{}, "")
+	api := apiOf(b)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	inst, err := tg.Provision(ctx, target.Setup{Keys: tokens.NewKeyring(), Authentication: []map[string]any{},
+		Authorization: map[string]any{"no_match": "deny", "sources": []any{
+			map[string]any{"type": "file", "enable": true, "rules": "{allow, all, publish, [\"src/#\"]}."},
+			map[string]any{"type": "built_in_database", "enable": true},
+		}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := sourcesOf(t, ctx, api), `[{"enable":true,"rules":"{allow, all, publish, [\"src/#\"]}.","type":"file"},{"enable":true,"type":"built_in_database"}]`; got != want {
+		t.Errorf("during the scenario the sources are\n%s\nwant\n%s", got, want)
+	}
+	if err := inst.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := sourcesOf(t, ctx, api); got != `[]` {
+		t.Errorf("after the scenario the sources are %s", got)
+	}
+	// A source the broker refuses is the scenario's error, and nothing of
+	// it stays.
+	_, err = tg.Provision(ctx, target.Setup{Keys: tokens.NewKeyring(), Authentication: []map[string]any{},
+		Authorization: map[string]any{"sources": []any{map[string]any{"type": "file", "rules": "{allow, all"}}}})
+	var refused *target.ConfigRefusedError
+	if !errors.As(err, &refused) {
+		t.Fatalf("got %v, want the broker's refusal", err)
+	}
+	if got := sourcesOf(t, ctx, api); got != `[]` {
+		t.Errorf("after a refused scenario the sources are %s", got)
+	}
+}
+
+// A 5.8 broker has no /authentication/settings: the target never asks it
+// for them, and a scenario needing ignore_backend_failures is not
+// applicable. Every request goes through a front that says it is 5.8.6.
+func TestEMQX58HasNoAuthenticationSettings(t *testing.T) {
+	b := startReference(t, `[]`)
+	upstream, err := url.Parse(b.APIURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(upstream)
+	var mu sync.Mutex
+	var seen []string
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, r.Method+" "+r.URL.Path)
+		mu.Unlock()
+		if r.URL.Path == "/api/v5/status" {
+			_, _ = io.WriteString(w, `{"node_name":"emqx@127.0.0.1","rel_vsn":"v5.8.6","broker_status":"started","app_status":"running"}`)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	defer front.Close()
+	tg := newTarget(t, b, &bytes.Buffer{}, "")
+	tg.api.Base = front.URL
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	inst, err := tg.Provision(ctx, target.Setup{Keys: tokens.NewKeyring(), Authentication: []map[string]any{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := inst.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, err = tg.Provision(ctx, target.Setup{Keys: tokens.NewKeyring(), Authentication: []map[string]any{}, IgnoreBackendFailures: true})
+	if reason, ok := target.AsNotApplicable(err); !ok || !strings.Contains(reason, "EMQX v5.8.6 has no such setting") {
+		t.Errorf("got %v", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, s := range seen {
+		if strings.Contains(s, "/authentication/settings") {
+			t.Errorf("asked a 5.8 broker %s", s)
+		}
+	}
+	if n := slices.Index(seen, "GET /api/v5/status"); n < 0 || slices.Index(seen[n+1:], "GET /api/v5/status") >= 0 {
+		t.Errorf("the release should be asked once: %v", seen)
 	}
 }

@@ -1,7 +1,11 @@
 // Package emqxapi is a client for the part of EMQX's management API (v5)
 // the scenarios use: authenticators (/api/v5/authentication), their
-// built-in database users, and clients (/api/v5/clients/{clientid}). The
-// reference serves the same subset, so one client drives both.
+// built-in database users, clients (/api/v5/clients/{clientid}), the
+// authentication and authorization settings, the authorization sources
+// (/api/v5/authorization/sources) and the release (/api/v5/status). The
+// reference serves the same subset, so one client drives both. Fidelity
+// (fidelity.go, FIDELITY.md) lists every request it can send, with the
+// EMQX source each was checked against.
 package emqxapi
 
 import (
