@@ -35,8 +35,13 @@ type Config struct {
 	Workloads []string
 	Algs      []string
 	// Tokens is workload.TokensPool or workload.TokensFresh.
-	Tokens    string
-	JWTSecret string
+	Tokens string
+	// TokenSource is where jwt tokens come from: TokenSourceMint (""
+	// too) or TokenSourceOIDC, an OpenID Connect provider the run serves
+	// at OIDCListen ("" a free loopback port) issuing tokens for
+	// OIDCAudience ("" mqtt-broker); see oidc.go.
+	TokenSource, OIDCListen, OIDCAudience string
+	JWTSecret                             string
 	// JWTKey signs public-key algorithms; nil generates one per algorithm
 	// (the broker is then provisioned with its public half).
 	JWTKey          *tokens.Key
@@ -124,6 +129,7 @@ func (c Config) Validate() error {
 		if c.Tokens != workload.TokensPool && c.Tokens != workload.TokensFresh {
 			bad("unknown token mode %q (known: pool, fresh)", c.Tokens)
 		}
+		errs = append(errs, c.validateTokenSource()...)
 	}
 	if c.needs(WorkloadSCRAM) {
 		if c.SCRAMAlg != "sha256" && c.SCRAMAlg != "sha512" {
