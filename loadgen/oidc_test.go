@@ -39,4 +39,3 @@ func TestOIDCTokenSourceValidation(t *testing.T) {
 		t.Error("an unknown token source was accepted")
 	}
 }
-
