@@ -181,8 +181,3 @@ func (f *oidcFixture) waitFetch(ctx context.Context) bool {
 		}
 	}
 }
-
-func (f *oidcFixture) everFetched() bool {
-	act, _ := f.main.KeysActivity()
-	return act.Started > 0
-}
