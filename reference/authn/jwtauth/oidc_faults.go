@@ -21,7 +21,7 @@ import (
 // faultyJWKSKeys narrows the keys of the JWKS source as the key-selection
 // faults say.
 func faultyJWKSKeys(fs *faults.Set, keys []any) []any {
-	if fs.On(faults.JWKSRSAKeysOnly) {
+	if fs.On(faults.OIDCRSAKeysOnly) {
 		var rsaOnly []any
 		for _, k := range keys {
 			if _, ok := k.(*rsa.PublicKey); ok {
@@ -30,7 +30,7 @@ func faultyJWKSKeys(fs *faults.Set, keys []any) []any {
 		}
 		keys = rsaOnly
 	}
-	if fs.On(faults.JWKSLastKeyOnly) && len(keys) > 1 {
+	if fs.On(faults.OIDCLastKeyOnly) && len(keys) > 1 {
 		keys = keys[len(keys)-1:]
 	}
 	return keys
