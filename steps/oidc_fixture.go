@@ -10,6 +10,7 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 
 	"github.com/authspec/authspec/fixtures/oidcprovider"
+	"github.com/authspec/authspec/fixtures/tokens"
 	"github.com/authspec/authspec/steps/target"
 )
 
@@ -89,12 +90,28 @@ func (f *oidcFixture) key(alg, name string) (*oidcprovider.Key, error) {
 		}
 		return k, nil
 	}
-	k, err := oidcprovider.GenerateKey(jose.SignatureAlgorithm(alg), name)
+	k, err := f.keyFromRing(alg, "oidc "+name, name)
 	if err != nil {
 		return nil, err
 	}
 	f.keys[name] = k
 	return k, nil
+}
+
+// keyFromRing takes the key pair from the scenario's keyring, whose RSA
+// keys come from a per-process cache: a scenario generates no RSA key,
+// which under load would take the CPU the timing-sensitive scenarios run
+// beside need.
+func (f *oidcFixture) keyFromRing(alg, ringName, kid string) (*oidcprovider.Key, error) {
+	kind, err := tokens.KindForAlg(alg)
+	if err != nil {
+		return nil, err
+	}
+	tk, err := f.st.keys.Key(kind, ringName)
+	if err != nil {
+		return nil, err
+	}
+	return oidcprovider.NewKey(jose.SignatureAlgorithm(alg), kid, tk.Private)
 }
 
 // rotate makes the provider publish and sign with k; a fetch that began
@@ -132,7 +149,7 @@ func (f *oidcFixture) otherProvider() (*oidcprovider.Provider, error) {
 	if k := f.main.ActiveKey(); k != nil {
 		alg = k.Alg
 	}
-	k, err := oidcprovider.GenerateKey(alg, "other-issuer-key")
+	k, err := f.keyFromRing(string(alg), "oidc other issuer", "other-issuer-key")
 	if err != nil {
 		return nil, err
 	}
