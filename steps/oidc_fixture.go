@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -197,4 +198,22 @@ func (f *oidcFixture) waitFetch(ctx context.Context) bool {
 			return false
 		}
 	}
+}
+
+// requestLog lists what the provider received, for a failing scenario's
+// report: which fetches of jwks_uri the broker made, and the token
+// requests with their answers.
+func (f *oidcFixture) requestLog() string {
+	var b strings.Builder
+	for _, r := range f.main.Requests() {
+		fmt.Fprintf(&b, "%3d %s %s %s -> %d in %s", r.Seq, r.At.Format("15:04:05.000"), r.Method, r.Path, r.Status, r.Took.Round(time.Microsecond))
+		if r.ClientID != "" {
+			fmt.Fprintf(&b, " (client %s)", r.ClientID)
+		}
+		b.WriteByte('\n')
+	}
+	if b.Len() == 0 {
+		return "the provider received no request"
+	}
+	return b.String()
 }

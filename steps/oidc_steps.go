@@ -66,10 +66,14 @@ func oidcBefore(ctx context.Context, sc *godog.Scenario) (context.Context, error
 	return ctx, nil
 }
 
-func oidcAfter(ctx context.Context, _ *godog.Scenario, _ error) (context.Context, error) {
+func oidcAfter(ctx context.Context, _ *godog.Scenario, scenarioErr error) (context.Context, error) {
 	st, ok := lookupScenario(ctx)
 	if !ok || st.oidc == nil {
 		return ctx, nil
+	}
+	if scenarioErr != nil {
+		ctx = godog.Attach(ctx, godog.Attachment{FileName: "OIDC provider requests", MediaType: "text/plain",
+			Body: []byte(st.oidc.requestLog())})
 	}
 	if err := st.oidc.close(); err != nil && !errors.Is(err, context.Canceled) {
 		return ctx, reports.HarnessError(fmt.Errorf("closing the OIDC provider: %w", err))
