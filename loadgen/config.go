@@ -35,13 +35,8 @@ type Config struct {
 	Workloads []string
 	Algs      []string
 	// Tokens is workload.TokensPool or workload.TokensFresh.
-	Tokens string
-	// TokenSource is where jwt tokens come from: TokenSourceMint (""
-	// too) or TokenSourceOIDC, an OpenID Connect provider the run serves
-	// at OIDCListen ("" a free loopback port) issuing tokens for
-	// OIDCAudience ("" mqtt-broker); see oidc.go.
-	TokenSource, OIDCListen, OIDCAudience string
-	JWTSecret                             string
+	Tokens    string
+	JWTSecret string
 	// JWTKey signs public-key algorithms; nil generates one per algorithm
 	// (the broker is then provisioned with its public half).
 	JWTKey          *tokens.Key
@@ -54,6 +49,12 @@ type Config struct {
 	// first of Algs), scram or anonymous.
 	HoldAuth string
 	HoldFor  time.Duration
+
+	// TokenSource is where jwt tokens come from: TokenSourceMint (""
+	// too) or TokenSourceOIDC, an OpenID Connect provider the run serves
+	// at OIDCListen ("" a free loopback port) issuing tokens for
+	// OIDCAudience ("" mqtt-broker); see oidc.go.
+	TokenSource, OIDCListen, OIDCAudience string
 
 	// Rate (run-wide, every shard together) selects an open loop;
 	// Concurrency > 0 a closed loop instead.
