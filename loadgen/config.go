@@ -50,6 +50,12 @@ type Config struct {
 	HoldAuth string
 	HoldFor  time.Duration
 
+	// TokenSource is where jwt tokens come from: TokenSourceMint (""
+	// too) or TokenSourceOIDC, an OpenID Connect provider the run serves
+	// at OIDCListen ("" a free loopback port) issuing tokens for
+	// OIDCAudience ("" mqtt-broker); see oidc.go.
+	TokenSource, OIDCListen, OIDCAudience string
+
 	// Rate (run-wide, every shard together) selects an open loop;
 	// Concurrency > 0 a closed loop instead.
 	Rate        float64
@@ -124,6 +130,7 @@ func (c Config) Validate() error {
 		if c.Tokens != workload.TokensPool && c.Tokens != workload.TokensFresh {
 			bad("unknown token mode %q (known: pool, fresh)", c.Tokens)
 		}
+		errs = append(errs, c.validateTokenSource()...)
 	}
 	if c.needs(WorkloadSCRAM) {
 		if c.SCRAMAlg != "sha256" && c.SCRAMAlg != "sha512" {

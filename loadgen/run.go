@@ -222,6 +222,10 @@ func (r *runner) workload(kind, alg string, cache bool) (workload.Workload, erro
 	)
 	switch kind {
 	case workload.KindJWT:
+		if r.cfg.TokenSource == TokenSourceOIDC {
+			w, err = r.oidcWorkload(alg)
+			break
+		}
 		w, err = workload.NewJWT(workload.JWTOptions{Alg: alg, Tokens: r.cfg.Tokens, Secret: r.cfg.JWTSecret,
 			Key: r.cfg.JWTKey, Names: r.names})
 	case workload.KindSCRAM:

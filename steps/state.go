@@ -41,6 +41,7 @@ type scenario struct {
 
 	scram *scramScenario // the SCRAM backend and exchanges (scram_state.go)
 	ext   *extState      // JWKS endpoint, session, watchers (ext_state.go)
+	oidc  *oidcFixture   // the OpenID Connect provider (oidc_fixture.go)
 }
 
 type scenarioKey struct{}

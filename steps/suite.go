@@ -50,6 +50,7 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 	registerAdminSteps(sc)
 	registerScramSteps(sc)
 	registerExtSteps(sc)
+	registerOIDCSteps(sc)
 }
 
 func (s *Suite) timeout() time.Duration {

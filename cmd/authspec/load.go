@@ -46,6 +46,7 @@ type loadFlags struct {
 	client, sources, out, progress     string
 	prometheus                         bool
 	cpuProfile, memProfile             string
+	oidc                               loadOIDCFlags
 }
 
 func newLoadCmd() *cobra.Command {
@@ -94,6 +95,7 @@ run was interrupted, 2 usage or configuration error, 3 target unreachable.`,
 	fl.StringSliceVar(&f.algs, "alg", def.Algs, "JWT algorithms, one phase each: "+strings.Join(tokens.AllAlgs, ", "))
 	fl.StringVar(&f.tokens, "tokens", def.Tokens, "pool (minted before the phase) | fresh (minted per connection)")
 	fl.StringVar(&f.jwtSecret, "jwt-secret", def.JWTSecret, "HMAC secret (HS* algorithms)")
+	f.oidc.register(fl)
 	fl.StringVar(&f.jwtKeyFile, "jwt-private-key", "", "PEM private key for public-key algorithms (default: a key generated per run)")
 	fl.StringVar(&f.scramAlg, "scram-alg", def.SCRAMAlg, "sha256 | sha512")
 	fl.IntVar(&f.scramIterations, "scram-iterations", def.SCRAMIterations, "PBKDF2 iterations of the SCRAM users")
@@ -141,6 +143,7 @@ func loadConfig(cmd *cobra.Command, f loadFlags) (loadgen.Config, error) {
 	c.Workloads = loadList(f.workloads)
 	c.Algs = loadList(f.algs)
 	c.Tokens, c.JWTSecret = f.tokens, f.jwtSecret
+	f.oidc.apply(&c)
 	if f.jwtKeyFile != "" {
 		data, err := os.ReadFile(f.jwtKeyFile)
 		if err != nil {
@@ -259,6 +262,7 @@ func runLoad(cmd *cobra.Command, f loadFlags) error {
 	if err := results.WriteText(cmd.OutOrStdout(), res.Run); err != nil {
 		return err
 	}
+	writeTokenText(cmd.OutOrStdout(), res.Run)
 	if err := loadgen.WriteFiles(loadgen.Output{Dir: f.out, Prometheus: f.prometheus}, res.Run, res.Hlog); err != nil {
 		return fmt.Errorf("writing results to %s: %w", f.out, err)
 	}

@@ -24,6 +24,7 @@ func newServeCmd() *cobra.Command {
 		logLevel                             string
 		faultNames                           []string
 		jwksMinRefresh                       time.Duration
+		oidc                                 serveOIDC
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -35,6 +36,11 @@ CONNECT password, HMAC secret "emqxsecret". --config takes an EMQX-shaped JSON
 file: an array of authenticators, or an object with "authentication",
 "authorization" and "authentication_settings". Each authentication decision
 is logged in one line naming the check that decided it.
+
+With --oidc-provider ADDR it also serves an OpenID Connect provider there
+(discovery, jwks_uri, a token endpoint with the client credentials grant) and,
+without --config, the broker verifies the provider's tokens: a JWKS
+authenticator on its jwks_uri with verify_claims {iss, aud}.
 
 Faults (deliberate defects, to see what a failing report looks like):
 ` + faultHelp(),
@@ -68,6 +74,17 @@ Faults (deliberate defects, to see what a failing report looks like):
 				handler = slog.NewJSONHandler(os.Stderr, hopts)
 			default:
 				return usageError("--log-format must be text or json, not %q", logFormat)
+			}
+			if oidc.listen != "" {
+				p, err := oidc.start()
+				if err != nil {
+					return err
+				}
+				defer p.Close()
+				oidc.describe(cmd.ErrOrStderr(), p)
+				if configFile == "" {
+					cfg = oidc.config(p)
+				}
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
@@ -108,6 +125,7 @@ Faults (deliberate defects, to see what a failing report looks like):
 	// configure 1 s, run in seconds against a reference judged through its
 	// API. Anything above the 1.5 s JWT-JWKS-10 watches keeps that
 	// scenario passing.
+	oidc.flags(f)
 	f.DurationVar(&jwksMinRefresh, "jwks-min-refresh", 10*time.Second, "floor of the JWKS refresh_interval (EMQX: 10s; tests lower it, e.g. 2s)")
 	return cmd
 }

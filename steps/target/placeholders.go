@@ -43,7 +43,8 @@ const ScramBackendPlaceholder = "<scram backend url>"
 // IsPlaceholder reports whether s is a key placeholder or starts with the
 // SCRAM backend's.
 func IsPlaceholder(s string) bool {
-	return placeholderPattern.MatchString(s) || strings.HasPrefix(s, ScramBackendPlaceholder) || isJWKSPlaceholder(s)
+	return placeholderPattern.MatchString(s) || strings.HasPrefix(s, ScramBackendPlaceholder) || isJWKSPlaceholder(s) ||
+		isOIDCPlaceholder(s)
 }
 
 // Resolver turns placeholders into values for one instance.
@@ -58,6 +59,9 @@ type Resolver struct {
 	ScramBackendURL string
 	// JWKS is what the JWKS placeholders stand for (see JWKSEndpoint).
 	JWKS JWKSEndpoint
+	// OIDC is what the OpenID Connect placeholders stand for (see
+	// OIDCProvider).
+	OIDC OIDCProvider
 }
 
 // Resolve returns the chain with placeholders replaced, each authenticator
@@ -110,6 +114,9 @@ func (r Resolver) value(v any, applied *Applied) (any, error) {
 
 func (r Resolver) placeholder(p string, applied *Applied) (string, error) {
 	if v, ok, err := r.jwksValue(p); ok {
+		return v, err
+	}
+	if v, ok, err := r.oidcValue(p); ok {
 		return v, err
 	}
 	if rest, ok := strings.CutPrefix(p, ScramBackendPlaceholder); ok {

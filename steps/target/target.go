@@ -69,6 +69,9 @@ type Setup struct {
 	ScramBackendURL string
 	// JWKS is the JWKS endpoint the scenario serves (zero when none).
 	JWKS JWKSEndpoint
+	// OIDC is the OpenID Connect provider the scenario serves (zero when
+	// none).
+	OIDC OIDCProvider
 	// KeepJWKSRefreshFloor: the scenario observes EMQX's 10 s floor of the
 	// JWKS refresh_interval (JWT-JWKS-10), so a target that lowers the floor
 	// to make refreshes quick (the in-process reference) must keep it.

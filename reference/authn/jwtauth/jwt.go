@@ -292,6 +292,7 @@ func (a *Authenticator) checkSignature(t *compactToken, method string) (authn.Re
 		for _, k := range pub {
 			keys = append(keys, k)
 		}
+		keys = faultyJWKSKeys(fs, keys)
 	}
 	if kid, ok := t.headerString("kid"); ok && fs.On(faults.JWKSUseKid) {
 		if src, ok := a.source.(KeyIDSource); ok {
@@ -326,6 +327,11 @@ func (a *Authenticator) checkSignature(t *compactToken, method string) (authn.Re
 		err = verifyWith(method, t, []any{a.cfg.PublicKeyPEM})
 	default:
 		err = verifyWith(method, t, keys)
+	}
+	if err != nil && a.source != nil && fs.On(faults.OIDCKeysFromTokenIssuer) {
+		if issKeys, issErr := keysOfTokenIssuer(t); issErr == nil {
+			err = verifyWith(t.alg, t, issKeys)
+		}
 	}
 	if err != nil {
 		return a.backendFailure(CheckSignature, fmt.Sprintf("the %s signature does not verify with the %s key(s): %v", t.alg, a.cfg.Mode, err)), false

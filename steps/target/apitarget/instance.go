@@ -54,7 +54,7 @@ func (i *instance) provision(ctx context.Context, s target.Setup) error {
 		}
 		i.dir = dir
 	}
-	i.resolver = target.Resolver{Keys: s.Keys, Dir: i.dir, ScramBackendURL: s.ScramBackendURL, JWKS: s.JWKS}
+	i.resolver = target.Resolver{Keys: s.Keys, Dir: i.dir, ScramBackendURL: s.ScramBackendURL, JWKS: s.JWKS, OIDC: s.OIDC}
 	applied, err := i.resolver.Resolve(s.Authentication)
 	if err != nil {
 		return err

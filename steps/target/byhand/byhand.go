@@ -34,6 +34,9 @@ type Target struct {
 	// broker never calls takes a free port instead of a fixed one another
 	// program may hold.
 	jwksListen, scramListen string
+	// oidc is the suite's OpenID Connect provider, when a declared JWKS
+	// endpoint is at serve.oidc_listen (oidc.go).
+	oidc oidcDeclared
 
 	reach remote.Reachability
 
@@ -112,6 +115,12 @@ func (t *Target) declare(p *profile.Profile, i int, a profile.Authenticator) (de
 	}
 	switch target.Mechanism(cfg) {
 	case "jwt":
+		if cfg["use_jwks"] == true && atListen(cfg["endpoint"], p.Serve.OIDCListen) {
+			if t.oidc, err = declareOIDC(p, cfg); err != nil {
+				return declared{}, err
+			}
+			break
+		}
 		if cfg["use_jwks"] == true {
 			if err := servedAt(cfg["endpoint"], "endpoint", p.Serve.JWKSListen, "serve.jwks_listen"); err != nil {
 				return declared{}, err
@@ -139,6 +148,13 @@ func servedAt(v any, field, listen, listenKey string) error {
 			field, s, listenKey, listen, listenKey)
 	}
 	return nil
+}
+
+// atListen reports whether URL v is at address listen.
+func atListen(v any, listen string) bool {
+	s, _ := v.(string)
+	u, err := url.Parse(s)
+	return err == nil && u.Host != "" && sameHostPort(u.Host, listen)
 }
 
 func sameHostPort(a, b string) bool {

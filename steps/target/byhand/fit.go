@@ -163,9 +163,12 @@ func (t *Target) adapt(s target.Setup, mech, field string, w, h any, have declar
 	case mech == "jwt" && field == "public_key":
 		return true, fitPublicKey(s, w, h, have.key)
 	case mech == "jwt" && field == "endpoint":
+		if decided, err := t.fitEndpointOIDC(w, h); decided {
+			return true, err
+		}
 		return true, fitEndpoint(w, h)
 	case mech == "jwt" && field == "verify_claims":
-		return true, fitClaims(s, w, h, applied)
+		return true, fitClaims(s, t.resolveOIDCClaims(w), h, applied)
 	case mech == "scram:http" && field == "url":
 		return true, fitScramURL(w, h)
 	}

@@ -72,7 +72,7 @@ func (r Reference) Provision(ctx context.Context, s target.Setup) (target.Instan
 		return nil, err
 	}
 	inst := &instance{dir: dir, idle: r.idleTimeout(),
-		resolver: target.Resolver{Keys: s.Keys, Dir: dir, ScramBackendURL: s.ScramBackendURL, JWKS: s.JWKS}}
+		resolver: target.Resolver{Keys: s.Keys, Dir: dir, ScramBackendURL: s.ScramBackendURL, JWKS: s.JWKS, OIDC: s.OIDC}}
 	applied, err := inst.resolver.Resolve(s.Authentication)
 	if err != nil {
 		inst.Close()
