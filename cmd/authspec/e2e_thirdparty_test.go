@@ -12,6 +12,7 @@ import (
 
 	"github.com/authspec/authspec/fixtures/container"
 	"github.com/authspec/authspec/fixtures/profile"
+	"github.com/authspec/authspec/fixtures/testenv"
 	"github.com/authspec/authspec/fixtures/thirdparty"
 	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/steps/runner"
@@ -32,6 +33,7 @@ func judge(t *testing.T, profilePath string, edit func(*profile.Profile), proces
 	t.Helper()
 	dir := reportsDir(t)
 	if os.Getenv("AUTHSPEC_E2E_PROCESSES") == "" && container.EngineAvailable(context.Background()) == nil {
+		needImage(t, loadProfile(t, profilePath, nil))
 		if edit == nil {
 			r := runAuthspec(t, e2eRunBound, "conform", "--target", profilePath, "--reports", dir)
 			s := summary(t, dir, strings.TrimSuffix(filepath.Base(profilePath), ".yaml"))
@@ -56,7 +58,7 @@ func judge(t *testing.T, profilePath string, edit func(*profile.Profile), proces
 	local, stop, err := process(ctx, p)
 	switch {
 	case errors.Is(err, thirdparty.ErrNotInstalled), errors.Is(err, thirdparty.ErrNotPermitted):
-		t.Skipf("no Docker engine, and %v", err)
+		testenv.Unavailable(t, "no Docker engine (or AUTHSPEC_E2E_PROCESSES set), and %v", err)
 	case err != nil:
 		t.Fatal(err)
 	}
@@ -66,6 +68,24 @@ func judge(t *testing.T, profilePath string, edit func(*profile.Profile), proces
 		t.Fatal(err)
 	}
 	return runGo(t, tg, dir)
+}
+
+// needImage ends the test (testenv's rule) when the profile's Debian image
+// is neither cached nor buildable here (debootstrap missing).
+func needImage(t *testing.T, p *profile.Profile) {
+	t.Helper()
+	if p.Container == nil || p.Container.Build == nil || p.Container.Build.Recipe != profile.DebianRecipe {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	err := container.CanBuildDebianBrokerImage(ctx, p.Container.Image, p.Container.Build.Packages)
+	if errors.Is(err, container.ErrCannotBuild) {
+		testenv.Unavailable(t, "%v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 func loadProfile(t *testing.T, path string, edit func(*profile.Profile)) *profile.Profile {
