@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -32,7 +34,10 @@ import (
 func judge(t *testing.T, profilePath string, edit func(*profile.Profile), process func(context.Context, *profile.Profile) (*profile.Profile, func(), error)) (int, *reports.Summary) {
 	t.Helper()
 	dir := reportsDir(t)
-	if os.Getenv("AUTHSPEC_E2E_PROCESSES") == "" && container.EngineAvailable(context.Background()) == nil {
+	// Both probes must answer: testcontainers falls back to the default
+	// socket when DOCKER_HOST names none, testenv honours DOCKER_HOST.
+	if os.Getenv("AUTHSPEC_E2E_PROCESSES") == "" && testenv.DockerAvailable(context.Background()) == nil &&
+		container.EngineAvailable(context.Background()) == nil {
 		needImage(t, loadProfile(t, profilePath, nil))
 		if edit == nil {
 			r := runAuthspec(t, e2eRunBound, "conform", "--target", profilePath, "--reports", dir)
@@ -166,6 +171,11 @@ func TestConformMosquitto(t *testing.T) {
 func TestConformEjabberd(t *testing.T) {
 	t.Parallel()
 	start := func(ctx context.Context, p *profile.Profile) (*profile.Profile, func(), error) {
+		// ejabberdctl is run from /usr/sbin, but only a PATH that has it
+		// (root's) has the tools it calls too.
+		if _, err := exec.LookPath("ejabberdctl"); err != nil {
+			return nil, nil, fmt.Errorf("%w: ejabberdctl is not on PATH (apt-get install -y ejabberd; run as root)", thirdparty.ErrNotInstalled)
+		}
 		jwk, err := os.ReadFile(shippedProfile(t, "ejabberd/key.jwk"))
 		if err != nil {
 			return nil, nil, err
