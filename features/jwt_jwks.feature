@@ -63,8 +63,8 @@ Feature: JWT-JWKS Keys from a JWKS endpoint (use_jwks: true)
     Then the connection is accepted
     When the JWKS endpoint serves an ES256 key "new"
     And the JWKS endpoint stops serving key "old"
-    And the broker fetches the key set again
-    And the token is signed by JWKS key "new"
+    Then the broker fetches the key set again
+    When the token is signed by JWKS key "new"
     And the client connects
     Then the connection is accepted
     When the token is signed by JWKS key "old"
@@ -193,8 +193,8 @@ Feature: JWT-JWKS Keys from a JWKS endpoint (use_jwks: true)
     And the broker has fetched the key set
     And a valid token
     When the JWKS endpoint answers with status 500 and a body that is not JSON
-    And the broker fetches the key set again
-    And the client connects
+    Then the broker fetches the key set again
+    When the client connects
     Then the connection is accepted
     When the JWKS endpoint resets every connection
     And the broker fetches the key set again

@@ -17,6 +17,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/authspec/authspec/fixtures/mqttwire"
+	"github.com/authspec/authspec/fixtures/testenv"
 	"github.com/authspec/authspec/reference"
 )
 
@@ -70,9 +71,7 @@ func ctx5(t *testing.T) context.Context {
 // TestMosquittoPubSeedToken is issue 2's independent-client check: Debian's
 // mosquitto_pub, not a client of ours, against `authspec serve`'s default.
 func TestMosquittoPubSeedToken(t *testing.T) {
-	if _, err := exec.LookPath("mosquitto_pub"); err != nil {
-		t.Skip("mosquitto_pub not installed (apt-get install mosquitto-clients); .ci/run installs it")
-	}
+	testenv.Need(t, "mosquitto_pub", "mosquitto-clients")
 	b := start(t, reference.WithConfig([]byte(reference.CloudDefaultConfig)))
 	host, port, _ := strings.Cut(b.MQTTAddr(), ":")
 	// One character of the signature changed, still valid base64url, so

@@ -16,6 +16,9 @@ type fakeScenario struct {
 	status  string // godog step status
 	message string
 	attach  map[string]string // media type -> body
+	// setup: the status goes to a Given step, and the Then step after it
+	// is skipped (a scenario that failed in its set-up).
+	setup bool
 }
 
 // cucumberOf renders scenarios in godog's cucumber JSON shape, one feature per group.
@@ -35,10 +38,17 @@ func cucumberOf(t *testing.T, scs ...fakeScenario) []byte {
 		for mt, body := range sc.attach {
 			st.Embeddings = append(st.Embeddings, cukeEmbedding{Name: "x", MimeType: mt, Data: base64.StdEncoding.EncodeToString([]byte(body))})
 		}
+		steps := []cukeStep{st}
+		if sc.setup {
+			given := st
+			given.Keyword, given.Name, given.Line = "Given ", "a broker", st.Line-1
+			st.Result, st.Embeddings = cukeResult{Status: statusSkipped}, nil
+			steps = []cukeStep{given, st}
+		}
 		f.Elements = append(f.Elements, cukeElement{
 			Name: sc.id + " behaves", Line: i*10 + 1, Type: "scenario",
 			Tags:  []cukeTag{{Name: "@" + g}, {Name: "@" + sc.id}},
-			Steps: []cukeStep{st},
+			Steps: steps,
 		})
 	}
 	var out []cukeFeature

@@ -32,6 +32,44 @@ func TestJudgeFault(t *testing.T) {
 	}
 }
 
+// A fault is caught only where a scenario of its ID fails at a Then step;
+// a failure in the set-up is reported, not counted.
+func TestJudgeFaultCountsOnlyAssertions(t *testing.T) {
+	run := mustBuild(t, cucumberOf(t,
+		failing("JWT-CLAIM-01"),
+		fakeScenario{id: "JWT-CLAIM-02", status: statusFailed, message: "dial: connection refused", setup: true},
+	), nil)
+	r := JudgeFault("f", []string{"JWT-CLAIM-01"}, run)
+	if !r.Caught || len(r.CaughtAt) != 1 || r.CaughtAt[0].Phase != PhaseThen || r.CaughtAt[0].Step != "Then the broker behaves" {
+		t.Errorf("expected a catch at the Then step, got %+v", r)
+	}
+	r = JudgeFault("f", []string{"JWT-CLAIM-02"}, run)
+	if r.Caught {
+		t.Errorf("a failure in a Given step must not count as a catch: %+v", r)
+	}
+	if len(r.FailedIDs) != 2 || len(r.FailedInSetup) != 1 || r.FailedInSetup[0] != "JWT-CLAIM-02" {
+		t.Errorf("expected JWT-CLAIM-02 failed in set-up, got failed %v, in set-up %v", r.FailedIDs, r.FailedInSetup)
+	}
+	if len(r.CaughtAt) != 1 || r.CaughtAt[0].Phase != PhaseGiven || r.CaughtAt[0].Where == "" {
+		t.Errorf("expected where it failed (a Given step), got %+v", r.CaughtAt)
+	}
+	if r := JudgeFault("f", []string{"JWT-CLAIM-01", "JWT-CLAIM-02"}, run); r.Caught {
+		t.Errorf("one ID failing only in set-up leaves the fault uncaught: %+v", r)
+	}
+}
+
+func TestStepPhases(t *testing.T) {
+	steps := []Step{{Text: "And a leading one"}, {Text: "Given a broker"}, {Text: "And a token"}, {Text: "When it connects"},
+		{Text: "But slowly"}, {Text: "Then it is refused"}, {Text: "And the log says so"}, {Text: "* still then"}}
+	want := []string{"Given", "Given", "Given", "When", "When", "Then", "Then", "Then"}
+	got := StepPhases(steps)
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("step %q: phase %s, want %s", steps[i].Text, got[i], want[i])
+		}
+	}
+}
+
 func TestWriteSelfTestShape(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "selftest")
 	s := SelfTestSummary{Faults: []FaultResult{
@@ -59,7 +97,7 @@ func TestWriteSelfTestShape(t *testing.T) {
 	}
 	for _, f := range faults {
 		if len(f) != 4 {
-			t.Errorf("fault has keys %v, want name, ids, caught, failed_ids", f)
+			t.Errorf("fault has keys %v, want name, ids, caught, failed_ids (the additions are omitted when empty)", f)
 		}
 		if _, ok := f["failed_ids"].([]any); !ok {
 			t.Errorf("failed_ids is %v, want a list", f["failed_ids"])

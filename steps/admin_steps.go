@@ -72,6 +72,9 @@ func creationResult(ctx context.Context) (refused *target.ConfigRefusedError, er
 	if errors.As(st.createdErr, &refused) {
 		return refused, nil
 	}
+	if outcome := (*creationOutcomeError)(nil); errors.As(st.createdErr, &outcome) {
+		return nil, outcome.err
+	}
 	return nil, reports.HarnessError(st.createdErr)
 }
 

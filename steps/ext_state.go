@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/cucumber/godog"
-	"github.com/mochi-mqtt/server/v2/packets"
 
 	"github.com/authspec/authspec/fixtures/jwksserver"
 	"github.com/authspec/authspec/fixtures/mqttwire"
@@ -34,7 +33,7 @@ type extState struct {
 	// packet, so the client connects with the raw client (client.Request.Wire).
 	packetLevel bool
 	will        *mqttwire.Will
-	userProps   []packets.UserProperty
+	userProps   []mqttwire.UserProperty
 	// minted are the claims of the scenario client's last token.
 	minted map[string]any
 

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/cucumber/godog"
-	"github.com/mochi-mqtt/server/v2/packets"
 
 	"github.com/authspec/authspec/fixtures/mqttwire"
 	"github.com/authspec/authspec/reports"
@@ -83,7 +82,7 @@ func theConnectCarriesUserProperties(ctx context.Context, kb int) error {
 	x.userProps = nil
 	for left := kb * 1024; left > 0; left -= chunk {
 		n := min(left, chunk)
-		x.userProps = append(x.userProps, packets.UserProperty{Key: "authspec-padding", Val: strings.Repeat("p", n)})
+		x.userProps = append(x.userProps, mqttwire.UserProperty{Key: "authspec-padding", Val: strings.Repeat("p", n)})
 	}
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/authspec/authspec/fixtures/container"
+	"github.com/authspec/authspec/fixtures/testenv"
 	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/steps/target/emqxapi"
 )
@@ -211,9 +212,7 @@ func waitForAPI(t *testing.T, base string, log *bytes.Buffer) {
 // needEngine skips a test that needs Docker when no engine answers.
 func needEngine(t *testing.T) {
 	t.Helper()
-	if err := container.EngineAvailable(context.Background()); err != nil {
-		t.Skipf("no Docker engine answers (%v): container targets need one", err)
-	}
+	testenv.NeedDocker(t)
 }
 
 // noContainerLeft checks that a finished conform run removed its

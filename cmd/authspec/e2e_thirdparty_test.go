@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/authspec/authspec/fixtures/container"
 	"github.com/authspec/authspec/fixtures/profile"
+	"github.com/authspec/authspec/fixtures/testenv"
 	"github.com/authspec/authspec/fixtures/thirdparty"
 	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/steps/runner"
@@ -31,7 +34,11 @@ import (
 func judge(t *testing.T, profilePath string, edit func(*profile.Profile), process func(context.Context, *profile.Profile) (*profile.Profile, func(), error)) (int, *reports.Summary) {
 	t.Helper()
 	dir := reportsDir(t)
-	if os.Getenv("AUTHSPEC_E2E_PROCESSES") == "" && container.EngineAvailable(context.Background()) == nil {
+	// Both probes must answer: testcontainers falls back to the default
+	// socket when DOCKER_HOST names none, testenv honours DOCKER_HOST.
+	if os.Getenv("AUTHSPEC_E2E_PROCESSES") == "" && testenv.DockerAvailable(context.Background()) == nil &&
+		container.EngineAvailable(context.Background()) == nil {
+		needImage(t, loadProfile(t, profilePath, nil))
 		if edit == nil {
 			r := runAuthspec(t, e2eRunBound, "conform", "--target", profilePath, "--reports", dir)
 			s := summary(t, dir, strings.TrimSuffix(filepath.Base(profilePath), ".yaml"))
@@ -56,7 +63,7 @@ func judge(t *testing.T, profilePath string, edit func(*profile.Profile), proces
 	local, stop, err := process(ctx, p)
 	switch {
 	case errors.Is(err, thirdparty.ErrNotInstalled), errors.Is(err, thirdparty.ErrNotPermitted):
-		t.Skipf("no Docker engine, and %v", err)
+		testenv.Unavailable(t, "no Docker engine (or AUTHSPEC_E2E_PROCESSES set), and %v", err)
 	case err != nil:
 		t.Fatal(err)
 	}
@@ -66,6 +73,24 @@ func judge(t *testing.T, profilePath string, edit func(*profile.Profile), proces
 		t.Fatal(err)
 	}
 	return runGo(t, tg, dir)
+}
+
+// needImage ends the test (testenv's rule) when the profile's Debian image
+// is neither cached nor buildable here (debootstrap missing).
+func needImage(t *testing.T, p *profile.Profile) {
+	t.Helper()
+	if p.Container == nil || p.Container.Build == nil || p.Container.Build.Recipe != profile.DebianRecipe {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	err := container.CanBuildDebianBrokerImage(ctx, p.Container.Image, p.Container.Build.Packages)
+	if errors.Is(err, container.ErrCannotBuild) {
+		testenv.Unavailable(t, "%v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 func loadProfile(t *testing.T, path string, edit func(*profile.Profile)) *profile.Profile {
@@ -146,6 +171,11 @@ func TestConformMosquitto(t *testing.T) {
 func TestConformEjabberd(t *testing.T) {
 	t.Parallel()
 	start := func(ctx context.Context, p *profile.Profile) (*profile.Profile, func(), error) {
+		// ejabberdctl is run from /usr/sbin, but only a PATH that has it
+		// (root's) has the tools it calls too.
+		if _, err := exec.LookPath("ejabberdctl"); err != nil {
+			return nil, nil, fmt.Errorf("%w: ejabberdctl is not on PATH (apt-get install -y ejabberd; run as root)", thirdparty.ErrNotInstalled)
+		}
 		jwk, err := os.ReadFile(shippedProfile(t, "ejabberd/key.jwk"))
 		if err != nil {
 			return nil, nil, err

@@ -16,6 +16,9 @@ import (
 // entry matches a catalogue entry's ID: a list item starting "- **ID**".
 var entry = regexp.MustCompile(`(?m)^- \*\*([A-Z]+(?:-[A-Z]+)*-\d\d)\*\*`)
 
+// entryID is a catalogue ID alone.
+var entryID = regexp.MustCompile(`^[A-Z]+(?:-[A-Z]+)*-\d\d$`)
+
 // ParseIDs returns the IDs of a catalogue (behaviors.md), sorted. A
 // duplicated ID is an error: IDs are stable names.
 func ParseIDs(markdown []byte) ([]string, error) {

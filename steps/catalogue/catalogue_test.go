@@ -2,7 +2,12 @@ package catalogue
 
 import (
 	"errors"
+	"flag"
+	"os"
+	"slices"
 	"testing"
+
+	"github.com/authspec/authspec/fixtures/testenv"
 )
 
 func TestParseIDs(t *testing.T) {
@@ -28,15 +33,59 @@ func TestParseIDs(t *testing.T) {
 	}
 }
 
-func TestTheRealCatalogue(t *testing.T) {
+// update rewrites ids.txt from ../shared/spec/behaviors.md.
+var update = flag.Bool("update", false, "rewrite ids.txt from ../shared/spec/behaviors.md")
+
+// TestCopyIsCurrent keeps the repository's copy (ids.txt) equal to the
+// catalogue beside the checkout. Without ../shared the copy cannot be
+// compared: skipped on a developer's machine, required in CI (which has it).
+func TestCopyIsCurrent(t *testing.T) {
 	path, err := Find(".")
 	if errors.Is(err, ErrNotFound) {
-		t.Skipf("catalogue not available: %v", err)
+		testenv.Unavailable(t, "the copy ids.txt cannot be compared with the catalogue: %v", err)
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids, err := Load(path)
+	md, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := ParseIDs(md)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rendered := RenderIDsFile(Title(md), want)
+	if *update {
+		if err := os.WriteFile("ids.txt", []byte(rendered), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("ids.txt rewritten from %s: %d IDs (rebuild to embed it)", path, len(want))
+		return
+	}
+	got, err := IDs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) || idsFile != rendered {
+		var added, removed []string
+		for _, id := range want {
+			if !slices.Contains(got, id) {
+				added = append(added, id)
+			}
+		}
+		for _, id := range got {
+			if !slices.Contains(want, id) {
+				removed = append(removed, id)
+			}
+		}
+		t.Errorf("ids.txt is not the catalogue at %s (%q): missing %v, not in the catalogue %v; run "+
+			"go test ./steps/catalogue -run TestCopyIsCurrent -args -update", path, Title(md), added, removed)
+	}
+}
+
+func TestTheCopy(t *testing.T) {
+	ids, err := IDs()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,5 +100,16 @@ func TestTheRealCatalogue(t *testing.T) {
 	}
 	if len(ids) < 100 {
 		t.Errorf("expected the whole catalogue (over 100 entries), got %d", len(ids))
+	}
+}
+
+func TestParseIDsFile(t *testing.T) {
+	if ids, err := parseIDsFile("# c\nA-01\n\nB-C-02\n"); err != nil || !slices.Equal(ids, []string{"A-01", "B-C-02"}) {
+		t.Errorf("expected [A-01 B-C-02], got %v, %v", ids, err)
+	}
+	for _, bad := range []string{"", "# only\n", "A-01\nA-01\n", "B-01\nA-01\n", "a-01\n", "A-1\n"} {
+		if _, err := parseIDsFile(bad); err == nil {
+			t.Errorf("%q: expected an error", bad)
+		}
 	}
 }

@@ -15,8 +15,6 @@ import (
 	"net"
 	"time"
 
-	"github.com/mochi-mqtt/server/v2/packets"
-
 	"github.com/authspec/authspec/fixtures/mqttwire"
 	"github.com/authspec/authspec/steps/target"
 )
@@ -35,7 +33,7 @@ type Request struct {
 	Will *mqttwire.Will
 	// UserProperties are MQTT 5 CONNECT user properties (SEC-04 pads a
 	// CONNECT past the broker's maximum packet size with them).
-	UserProperties []packets.UserProperty
+	UserProperties []mqttwire.UserProperty
 	// Wire makes the connection with the raw client, whose session can
 	// publish, subscribe and see the broker's DISCONNECT packet by packet
 	// (see WireSession). A Will or user properties imply it.

@@ -1,8 +1,11 @@
 // Package selftest checks that the scenarios can fail: for every fault of
 // the reference (reference/faults), it runs the scenarios of the IDs the
 // fault declares against a reference started with that fault, and records
-// which of those IDs came out failed. A fault that leaves one of its IDs
-// green means a scenario that cannot catch the defect it is written for.
+// which of those IDs came out failed, and where. A fault that leaves one of
+// its IDs green means a scenario that cannot catch the defect it is written
+// for; so does one whose scenarios fail only in a Given or When step (the
+// set-up broke, the behaviour's assertion was never reached): a fault is
+// caught only at a Then step (reports.JudgeFault).
 package selftest
 
 import (
@@ -131,15 +134,20 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 			}
 			fr := reports.JudgeFault(string(def.Name), def.IDs, r.Summary)
 			results[i] = fr
-			failed := map[string]bool{}
+			failed, inSetup := map[string]bool{}, map[string]bool{}
 			for _, id := range fr.FailedIDs {
 				failed[id] = true
+			}
+			for _, id := range fr.FailedInSetup {
+				inSetup[id] = true
 			}
 			var missed []string
 			for _, id := range run {
 				switch {
 				case !failed[id]:
 					missed = append(missed, id+" ("+string(r.Summary.IDs[id].Verdict)+")")
+				case inSetup[id]:
+					missed = append(missed, id+" (failed in set-up, not at a Then step: "+setupFailure(fr, id)+")")
 				case res.NotPassingClean[id] != "":
 					missed = append(missed, id+" (fails without the fault too)")
 				}
@@ -172,4 +180,15 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// setupFailure names the step where id's scenario failed under a fault
+// that did not reach its assertion.
+func setupFailure(fr reports.FaultResult, id string) string {
+	for _, c := range fr.CaughtAt {
+		if c.ID == id {
+			return fmt.Sprintf("%s at %s line %d", c.Step, c.Where, c.StepLine)
+		}
+	}
+	return "no failing step recorded"
 }

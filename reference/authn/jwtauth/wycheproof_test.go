@@ -1,16 +1,23 @@
 package jwtauth
 
 import (
+	"bytes"
 	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/authspec/authspec/fixtures/testenv"
 )
 
-// vectorsDir holds the third-party vectors, outside the repository
-// (SEC-05); the test is skipped when they are absent.
-const vectorsDir = "../../../../shared/vectors/wycheproof"
+// vectorsDir holds the repository's copy of the third-party vectors
+// (SEC-05), with their licence; sharedVectorsDir is where they come from,
+// beside the checkout, which TestVendoredWycheproofIsCurrent compares.
+const (
+	vectorsDir       = "../../../testdata/wycheproof"
+	sharedVectorsDir = "../../../../shared/vectors/wycheproof"
+)
 
 type wpFile struct {
 	TestGroups []struct {
@@ -33,9 +40,6 @@ type wpFile struct {
 // keys parsed by ParsePublicKeyPEM). A JWS cannot be built around an
 // arbitrary msg, so the signing input is the vector's msg itself.
 func TestWycheproof(t *testing.T) {
-	if _, err := os.Stat(vectorsDir); err != nil {
-		t.Skipf("SEC-05: wycheproof vectors not found at %s (they live beside the repository, in ../shared/vectors)", vectorsDir)
-	}
 	files := map[string]struct {
 		alg     string
 		fullTag int // HMAC: bits of an untruncated tag
@@ -116,4 +120,43 @@ func mustHex(t *testing.T, s string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestVendoredWycheproofIsCurrent: testdata/wycheproof is a byte-for-byte
+// copy of ../shared/vectors/wycheproof (vectors, README, LICENSE). Without
+// ../shared there is nothing to compare: skipped on a developer's machine,
+// required in CI, which has it.
+func TestVendoredWycheproofIsCurrent(t *testing.T) {
+	shared, err := os.ReadDir(sharedVectorsDir)
+	if err != nil {
+		testenv.Unavailable(t, "the vendored Wycheproof vectors cannot be compared with ../shared/vectors/wycheproof: %v", err)
+	}
+	ours, err := os.ReadDir(vectorsDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, e := range ours {
+		names[e.Name()] = true
+	}
+	for _, e := range shared {
+		want, err := os.ReadFile(filepath.Join(sharedVectorsDir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(filepath.Join(vectorsDir, e.Name()))
+		switch {
+		case err != nil:
+			t.Errorf("%s: not vendored (%v): cp ../shared/vectors/wycheproof/* testdata/wycheproof/", e.Name(), err)
+		case !bytes.Equal(got, want):
+			t.Errorf("%s differs from ../shared/vectors/wycheproof: cp ../shared/vectors/wycheproof/* testdata/wycheproof/", e.Name())
+		}
+		delete(names, e.Name())
+	}
+	for name := range names {
+		t.Errorf("testdata/wycheproof/%s is not in ../shared/vectors/wycheproof", name)
+	}
+	if _, err := os.Stat(filepath.Join(vectorsDir, "LICENSE")); err != nil {
+		t.Errorf("the vectors' licence must travel with them: %v", err)
+	}
 }

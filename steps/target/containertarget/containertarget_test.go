@@ -2,6 +2,7 @@ package containertarget
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/authspec/authspec/fixtures/container"
 	"github.com/authspec/authspec/fixtures/profile"
+	"github.com/authspec/authspec/fixtures/testenv"
 	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/steps/target"
 )
@@ -37,9 +39,7 @@ func TestMain(m *testing.M) {
 
 func needEngine(t *testing.T) {
 	t.Helper()
-	if err := container.EngineAvailable(context.Background()); err != nil {
-		t.Skipf("no Docker engine answers (%v)", err)
-	}
+	testenv.NeedDocker(t)
 }
 
 func load(t *testing.T, text string) *profile.Profile {
@@ -103,6 +103,17 @@ func TestMosquittoContainer(t *testing.T) {
 	p, err := profile.Load(filepath.Join("..", "..", "..", "fixtures", "profiles", "mosquitto-2.yaml"))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if b := p.Container.Build; b != nil && b.Recipe == profile.DebianRecipe {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		err := container.CanBuildDebianBrokerImage(ctx, p.Container.Image, b.Packages)
+		cancel()
+		if errors.Is(err, container.ErrCannotBuild) {
+			testenv.Unavailable(t, "%v", err)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 	tg, err := New(p)
 	if err != nil {
