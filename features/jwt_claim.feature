@@ -57,7 +57,7 @@ Feature: JWT-CLAIM Standard claims
       | when           | nbf      | version | outcome           |
       | in a minute    | NOW+60   | 3.1.1   | refused with 0x86 |
 
-  @JWT-CLAIM-03 @ambiguity
+  @JWT-CLAIM-03 @ambiguity @any-version
   Scenario Outline: JWT-CLAIM-03 a token whose iat is <when> is accepted
     Requirement: "`iat` decides nothing: a token with `iat` in the future is accepted. The
     docs say iat is checked; EMQX's code ignores it and its tests assert it "should not
@@ -101,7 +101,7 @@ Feature: JWT-CLAIM Standard claims
     Then the connection is accepted
     And the connection is still open after 1 second
 
-  @JWT-CLAIM-05
+  @JWT-CLAIM-05 @any-version
   Scenario Outline: JWT-CLAIM-05 <claim> written as <form> <value> gets <outcome>
     Requirement: "`exp` and `nbf` may be JSON numbers (fractions allowed, but see
     JWT-CLAIM-09) or numeric strings (`"1719830400"`, `"17.5"`), which are converted before
@@ -137,7 +137,7 @@ Feature: JWT-CLAIM Standard claims
       | nbf   | a boolean                  | false          | refused with 0x86 |
       | nbf   | other text                 | "yesterday"    | refused with 0x86 |
 
-  @JWT-CLAIM-06
+  @JWT-CLAIM-06 @any-version
   Scenario: JWT-CLAIM-06 a token whose exp is exactly now is refused
     Requirement: "Boundaries, in whole seconds of the broker's clock with no leeway: `exp`
     must be strictly after now (`exp` equal to now gives 0x86/4); `nbf` equal to now is
@@ -153,7 +153,7 @@ Feature: JWT-CLAIM Standard claims
     When the client connects
     Then the connection is refused with 0x86
 
-  @JWT-CLAIM-06
+  @JWT-CLAIM-06 @any-version
   Scenario: JWT-CLAIM-06 a token whose nbf is exactly now is accepted
     Requirement: "Boundaries, in whole seconds of the broker's clock with no leeway: `exp`
     must be strictly after now (`exp` equal to now gives 0x86/4); `nbf` equal to now is
@@ -169,7 +169,7 @@ Feature: JWT-CLAIM Standard claims
     When the client connects
     Then the connection is accepted
 
-  @JWT-CLAIM-06
+  @JWT-CLAIM-06 @any-version
   Scenario: JWT-CLAIM-06 a token whose exp passed a second ago is refused, with no leeway
     Requirement: "Boundaries, in whole seconds of the broker's clock with no leeway: `exp`
     must be strictly after now (`exp` equal to now gives 0x86/4); `nbf` equal to now is
@@ -185,7 +185,7 @@ Feature: JWT-CLAIM Standard claims
     When the client connects
     Then the connection is refused with 0x86
 
-  @JWT-CLAIM-07
+  @JWT-CLAIM-07 @any-version
   Scenario Outline: JWT-CLAIM-07 is_superuser <value> makes <who>
     Requirement: "`is_superuser` counts as true when it is `true`, `"true"`, `"1"`, an integer
     >= 1 or a string holding an integer >= 1 (`"2"`); any other value (`false`, `0`, `"yes"`,
@@ -225,7 +225,7 @@ Feature: JWT-CLAIM Standard claims
       | 1.0   | an ordinary client | may not |
       | null  | an ordinary client | may not |
 
-  @JWT-CLAIM-08
+  @JWT-CLAIM-08 @any-version
   Scenario: JWT-CLAIM-08 clientid_override registers the client under the new Client ID
     Requirement: "A non-empty string claim `clientid_override` replaces the client's Client
     ID after authentication: the broker registers the client under the new ID (EMQX: the
@@ -243,7 +243,7 @@ Feature: JWT-CLAIM Standard claims
     Then the connection is accepted
     And the broker shows the client under client ID "overridden-id"
 
-  @JWT-CLAIM-08
+  @JWT-CLAIM-08 @any-version
   Scenario: JWT-CLAIM-08 an empty clientid_override leaves the Client ID as it is
     Requirement: "A non-empty string claim `clientid_override` replaces the client's Client
     ID after authentication: the broker registers the client under the new ID (EMQX: the
@@ -286,7 +286,7 @@ Feature: JWT-CLAIM Standard claims
       | true       | refused with BF |
       | false      | accepted        |
 
-  @JWT-CLAIM-09 @ambiguity
+  @JWT-CLAIM-09 @ambiguity @any-version
   Scenario: JWT-CLAIM-09 a fractional exp with the default disconnect_after_expire gives BF
     Requirement: "A fractional `exp` (e.g. now + 10.5) with `disconnect_after_expire: true`
     (the default) gives BF, because EMQX's disconnect timer cannot take it; with `false` the

@@ -3,7 +3,7 @@ Feature: JWT-SRC Where the token comes from
   The JWT authenticator reads its token from one CONNECT field, chosen by its
   `from` setting, and does not look at the other one.
 
-  @JWT-SRC-01
+  @JWT-SRC-01 @any-version
   Scenario: JWT-SRC-01 a valid token in the Password is accepted whatever the Username
     Requirement: "By default (`from: password`) the JWT is read from the CONNECT Password
     field and any Username is accepted; a valid token gives 0x00."
@@ -18,7 +18,7 @@ Feature: JWT-SRC Where the token comes from
     When the client connects
     Then the connection is accepted
 
-  @JWT-SRC-01
+  @JWT-SRC-01 @any-version
   Scenario: JWT-SRC-01 a valid token in the Password is accepted without a Username
     Requirement: "By default (`from: password`) the JWT is read from the CONNECT Password
     field and any Username is accepted; a valid token gives 0x00."
@@ -32,7 +32,7 @@ Feature: JWT-SRC Where the token comes from
     When the client connects
     Then the connection is accepted
 
-  @JWT-SRC-02
+  @JWT-SRC-02 @any-version
   Scenario: JWT-SRC-02 with from username the token is read from the Username
     Requirement: "With `from: username` the JWT is read from the Username field and the
     Password is not used."
@@ -47,7 +47,7 @@ Feature: JWT-SRC Where the token comes from
     When the client connects
     Then the connection is accepted
 
-  @JWT-SRC-02
+  @JWT-SRC-02 @any-version
   Scenario: JWT-SRC-02 with from username no Password is needed
     Requirement: "With `from: username` the JWT is read from the Username field and the
     Password is not used."
@@ -62,7 +62,7 @@ Feature: JWT-SRC Where the token comes from
     When the client connects
     Then the connection is accepted
 
-  @JWT-SRC-02
+  @JWT-SRC-02 @any-version
   Scenario: JWT-SRC-02 with from username a valid token in the Password is not used
     Requirement: "With `from: username` the JWT is read from the Username field and the
     Password is not used."
@@ -107,7 +107,7 @@ Feature: JWT-SRC Where the token comes from
       | password | ignore     | 3.1.1   | 0x87 |
       | password | deny       | 3.1.1   | 0x86 |
 
-  @JWT-SRC-03
+  @JWT-SRC-03 @any-version
   Scenario Outline: JWT-SRC-03 the default of on_missing_jwt under the <profile> profile gives <code>
     Requirement: "The default is `ignore` under legacy and `deny` under hardened."
 
@@ -202,7 +202,7 @@ Feature: JWT-SRC Where the token comes from
       | on_missing | version |
       | deny       | 3.1.1   |
 
-  @JWT-SRC-07
+  @JWT-SRC-07 @any-version
   Scenario Outline: JWT-SRC-07 a token that is not a JWS compact form gives BF: <shape>
     Requirement: "Only the JWS compact form (three base64url parts, no padding) is parsed: a
     five-part JWE, a `Bearer ` prefix, `=` padding in a segment, or any other string gives BF."

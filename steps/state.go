@@ -19,6 +19,9 @@ type scenario struct {
 	name  string
 	tags  []string
 	ids   []string
+	// vpick: a protocol-independent scenario, or its 3.1.1 twin
+	// (versions.go).
+	vpick versionPick
 
 	setup      target.Setup
 	chainGiven bool
@@ -74,6 +77,9 @@ func (st *scenario) withTimeout(ctx context.Context) (context.Context, context.C
 // A Setup the target cannot meet ends the step as not applicable.
 func (st *scenario) instance(ctx context.Context) (target.Instance, error) {
 	if st.inst != nil {
+		if why := st.vpick.applicable(st.suite.Target, st.inst); why != "" {
+			return nil, target.NotApplicable("%s", why)
+		}
 		return st.inst, nil
 	}
 	ctx, cancel := st.withTimeout(ctx)
@@ -83,6 +89,9 @@ func (st *scenario) instance(ctx context.Context) (target.Instance, error) {
 		return nil, err
 	}
 	st.inst = inst
+	if why := st.vpick.applicable(st.suite.Target, inst); why != "" {
+		return nil, target.NotApplicable("%s", why)
+	}
 	return inst, nil
 }
 

@@ -87,6 +87,8 @@ func (s *Suite) before(ctx context.Context, sc *godog.Scenario) (context.Context
 			st.defects = append(st.defects, step.Text)
 		}
 	}
+	st.vpick = pickVersion(st.tags)
+	st.client.version = st.vpick.version()
 	st.setup.Keys = st.keys
 	st.setup.IDs = st.ids
 	st.trace.Note("scenario %q against %s", sc.Name, s.Target.Name())

@@ -214,20 +214,33 @@ func (t *Target) Provision(ctx context.Context, s target.Setup) (target.Instance
 	if err := t.reach.Check(ctx, t.ep); err != nil {
 		return nil, err
 	}
-	return &instance{ep: t.ep, applied: applied, peerHost: t.peerHost}, nil
+	versions, noMQTT5 := t.reach.Spoken(t.ep)
+	return &instance{ep: t.ep, applied: applied, peerHost: t.peerHost, versions: versions, noMQTT5: noMQTT5}, nil
 }
 
 type instance struct {
 	ep       remote.Endpoint
 	applied  []target.Applied
 	peerHost string
+	// versions are those the broker speaks of the declared ones; noMQTT5
+	// says why MQTT 5 is not among them when the broker turned it down.
+	versions []target.Version
+	noMQTT5  string
+}
+
+// VersionNote is target.VersionNoter.
+func (i *instance) VersionNote(v target.Version) string {
+	if v == target.MQTT5 {
+		return i.noMQTT5
+	}
+	return ""
 }
 
 // PeerHost is target.PeerHoster.
 func (i *instance) PeerHost() string { return i.peerHost }
 
 func (i *instance) Dial(ctx context.Context) (net.Conn, error) { return i.ep.Dial(ctx) }
-func (i *instance) Versions() []target.Version                 { return i.ep.Versions }
+func (i *instance) Versions() []target.Version                 { return i.versions }
 func (i *instance) Authenticators() []target.Applied           { return i.applied }
 
 // Close has nothing to release: the broker is not the suite's.

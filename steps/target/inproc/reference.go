@@ -57,6 +57,10 @@ func (r Reference) Name() string {
 	return name
 }
 
+// AllVersions: the reference runs each protocol-independent scenario on
+// MQTT 5 and on 3.1.1, so its run proves both (target.AllVersions).
+func (r Reference) AllVersions() bool { return true }
+
 // builtinDatabase is the ID of EMQX's password authenticator with users in
 // its own database.
 const builtinDatabase = "password_based:built_in_database"
