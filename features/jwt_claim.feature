@@ -31,6 +31,27 @@ Feature: JWT-CLAIM Standard claims
       | a minute ago        | NOW-60     | 3.1.1   | refused with 0x86 |
       | in an hour          | NOW+3600   | 3.1.1   | accepted          |
 
+  @JWT-CLAIM-01 @any-version
+  Scenario Outline: JWT-CLAIM-01 an exp in the past is refused even when the look-alike "<lookalike>" holds a future time
+    Requirement: "`exp` in the past gives 0x86/4; `exp` in the future is accepted."
+    The negative twin: a claim that only looks like `exp` carries what would pass.
+
+    Given the authentication chain:
+      """json
+      [{"mechanism": "jwt", "from": "password", "use_jwks": false,
+        "algorithm": "hmac-based", "secret": "emqxsecret"}]
+      """
+    And a valid token
+    And the token's "exp" claim is NOW-60
+    And the token's "<lookalike>" claim is NOW+3600
+    When the client connects
+    Then the connection is refused with 0x86
+
+    Examples:
+      | lookalike |
+      | Exp       |
+      | EXP       |
+
   @JWT-CLAIM-02
   Scenario Outline: JWT-CLAIM-02 a token whose nbf is <when> gets <outcome>
     Requirement: "`nbf` in the future gives 0x86/4; `nbf` in the past is accepted."
@@ -56,6 +77,27 @@ Feature: JWT-CLAIM Standard claims
     Examples: MQTT 3.1.1 return codes
       | when           | nbf      | version | outcome           |
       | in a minute    | NOW+60   | 3.1.1   | refused with 0x86 |
+
+  @JWT-CLAIM-02 @any-version
+  Scenario Outline: JWT-CLAIM-02 an nbf in the future is refused even when the look-alike "<lookalike>" holds a past time
+    Requirement: "`nbf` in the future gives 0x86/4; `nbf` in the past is accepted."
+    The negative twin: a claim that only looks like `nbf` carries what would pass.
+
+    Given the authentication chain:
+      """json
+      [{"mechanism": "jwt", "from": "password", "use_jwks": false,
+        "algorithm": "hmac-based", "secret": "emqxsecret"}]
+      """
+    And a valid token
+    And the token's "nbf" claim is NOW+3600
+    And the token's "<lookalike>" claim is NOW-60
+    When the client connects
+    Then the connection is refused with 0x86
+
+    Examples:
+      | lookalike |
+      | Nbf       |
+      | NBF       |
 
   @JWT-CLAIM-03 @ambiguity @any-version
   Scenario Outline: JWT-CLAIM-03 a token whose iat is <when> is accepted

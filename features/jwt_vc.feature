@@ -100,6 +100,28 @@ Feature: JWT-VC Custom claim checks (verify_claims)
       | sub      |
       | username |
 
+  @JWT-VC-03 @any-version
+  Scenario Outline: JWT-VC-03 a token without the configured claim is refused even when the look-alike "<lookalike>" holds its value
+    Requirement: "A configured claim missing from the token gives 0x86/4."
+    The negative twin: a claim that only looks like the configured one carries what would
+    pass.
+
+    Given the authentication chain:
+      """json
+      [{"mechanism": "jwt", "from": "password", "use_jwks": false, "algorithm": "hmac-based",
+        "secret": "emqxsecret", "verify_claims": {"tenant": "acme"}}]
+      """
+    And a valid token
+    And the token has no "tenant" claim
+    And the token's "<lookalike>" claim is "acme"
+    When the client connects
+    Then the connection is refused with 0x86
+
+    Examples:
+      | lookalike |
+      | Tenant    |
+      | TENANT    |
+
   @JWT-VC-04 @any-version
   Scenario Outline: JWT-VC-04 an aud of <form> passes the expected aud
     Requirement: "An expected `aud` (templates allowed) passes when the token's `aud` is a
@@ -185,6 +207,29 @@ Feature: JWT-VC Custom claim checks (verify_claims)
       | aud                           | outcome           |
       | ["x", "broker-client-a"]      | accepted          |
       | "broker-client-b"             | refused with 0x86 |
+
+  @JWT-VC-04 @any-version
+  Scenario Outline: JWT-VC-04 a token without aud is refused even when the look-alike "<lookalike>" holds the expected aud
+    Requirement: "An expected `aud` (templates allowed) passes when the token's `aud` is a
+    string equal to it or an array containing it; a missing `aud`, `""`, `[]` or any other
+    type gives 0x86/4."
+    The negative twin: a claim that only looks like `aud` carries what would pass.
+
+    Given the authentication chain:
+      """json
+      [{"mechanism": "jwt", "from": "password", "use_jwks": false, "algorithm": "hmac-based",
+        "secret": "emqxsecret", "verify_claims": {"aud": "mqtt-broker"}}]
+      """
+    And a valid token
+    And the token has no "aud" claim
+    And the token's "<lookalike>" claim is "mqtt-broker"
+    When the client connects
+    Then the connection is refused with 0x86
+
+    Examples:
+      | lookalike |
+      | Aud       |
+      | AUD       |
 
   @JWT-VC-05 @any-version
   Scenario Outline: JWT-VC-05 a template mixing placeholders and text expects <expected>
