@@ -112,7 +112,7 @@ Feature: JWT-ACL Authorization rules in the token (the acl claim)
     And the client may not publish to "u/bob/x"
     And the client may not publish to "c/${clientid}"
 
-  @JWT-ACL-03 @ambiguity @any-version
+  @JWT-ACL-03 @ambiguity @A12 @any-version
   Scenario: JWT-ACL-03 ${zone} in a rule is the client's zone
     Requirement: "... EMQX also fills `${cert_common_name}` and `${zone}`, which the docs do
     not list (ambiguity A12)."
@@ -555,7 +555,7 @@ Feature: JWT-ACL Authorization rules in the token (the acl claim)
       | #      | $SYS/x    | sys/x    |
       | +/info | $foo/info | foo/info |
 
-  @JWT-ACL-15 @ambiguity @any-version
+  @JWT-ACL-15 @ambiguity @A12 @any-version
   Scenario: JWT-ACL-15 ${client_attrs.role} in a rule is the token's attribute role
     Requirement: "`${client_attrs.NAME}` in a rule topic is replaced with the client's
     attribute NAME, such as one set by the token's `client_attrs` (JWT-ATTR-01) (ambiguity

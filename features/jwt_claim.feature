@@ -99,7 +99,7 @@ Feature: JWT-CLAIM Standard claims
       | Nbf       |
       | NBF       |
 
-  @JWT-CLAIM-03 @ambiguity @any-version
+  @JWT-CLAIM-03 @ambiguity @A4 @any-version
   Scenario Outline: JWT-CLAIM-03 a token whose iat is <when> is accepted
     Requirement: "`iat` decides nothing: a token with `iat` in the future is accepted. The
     docs say iat is checked; EMQX's code ignores it and its tests assert it "should not
@@ -124,7 +124,30 @@ Feature: JWT-CLAIM Standard claims
       | in a day     | NOW+86400  |
       | not a number | "whenever" |
 
-  @JWT-CLAIM-04 @ambiguity
+  @JWT-CLAIM-03 @ambiguity @A4 @A4=iat-checked @any-version
+  Scenario Outline: JWT-CLAIM-03 under reading iat-checked a token whose iat is <when> is refused
+    Requirement: "`iat` decides nothing: a token with `iat` in the future is accepted. The
+    docs say iat is checked; EMQX's code ignores it and its tests assert it "should not
+    matter" (ambiguity A4)."
+    Ambiguity A4, reading iat-checked (the docs), for a profile that declares it: a token
+    issued in the future is refused as a failed claim.
+
+    Given the authentication chain:
+      """json
+      [{"mechanism": "jwt", "from": "password", "use_jwks": false,
+        "algorithm": "hmac-based", "secret": "emqxsecret"}]
+      """
+    And a valid token
+    And the token's "iat" claim is <iat>
+    When the client connects
+    Then the connection is refused with 0x86
+
+    Examples:
+      | when       | iat       |
+      | in an hour | NOW+3600  |
+      | in a day   | NOW+86400 |
+
+  @JWT-CLAIM-04 @ambiguity @A1
   Scenario: JWT-CLAIM-04 a token without exp is accepted and the connection stays open
     Requirement: "A token without `exp` is accepted and never expires (no disconnect timer,
     no ACL expiry); one document says `exp` is required (ambiguity A1)."
@@ -142,6 +165,23 @@ Feature: JWT-CLAIM Standard claims
     When the client connects
     Then the connection is accepted
     And the connection is still open after 1 second
+
+  @JWT-CLAIM-04 @ambiguity @A1 @A1=exp-required @any-version
+  Scenario: JWT-CLAIM-04 under reading exp-required a token without exp is refused
+    Requirement: "A token without `exp` is accepted and never expires (no disconnect timer,
+    no ACL expiry); one document says `exp` is required (ambiguity A1)."
+    Ambiguity A1, reading exp-required (one document), for a profile that declares it: a
+    token without `exp` is refused as a failed claim, while one with `exp` is accepted.
+
+    Given the authentication chain:
+      """json
+      [{"mechanism": "jwt", "from": "password", "use_jwks": false,
+        "algorithm": "hmac-based", "secret": "emqxsecret"}]
+      """
+    And a valid token
+    And the token has no "exp" claim
+    When the client connects
+    Then the connection is refused with 0x86
 
   @JWT-CLAIM-05 @any-version
   Scenario Outline: JWT-CLAIM-05 <claim> written as <form> <value> gets <outcome>
@@ -303,7 +343,7 @@ Feature: JWT-CLAIM Standard claims
     Then the connection is accepted
     And the broker shows the client under client ID "original-id"
 
-  @JWT-CLAIM-09 @ambiguity
+  @JWT-CLAIM-09 @ambiguity @A14
   Scenario Outline: JWT-CLAIM-09 a fractional exp with disconnect_after_expire <disconnect> gets <outcome>
     Requirement: "A fractional `exp` (e.g. now + 10.5) with `disconnect_after_expire: true`
     (the default) gives BF, because EMQX's disconnect timer cannot take it; with `false` the
@@ -328,7 +368,7 @@ Feature: JWT-CLAIM Standard claims
       | true       | refused with BF |
       | false      | accepted        |
 
-  @JWT-CLAIM-09 @ambiguity @any-version
+  @JWT-CLAIM-09 @ambiguity @A14 @any-version
   Scenario: JWT-CLAIM-09 a fractional exp with the default disconnect_after_expire gives BF
     Requirement: "A fractional `exp` (e.g. now + 10.5) with `disconnect_after_expire: true`
     (the default) gives BF, because EMQX's disconnect timer cannot take it; with `false` the
@@ -344,3 +384,26 @@ Feature: JWT-CLAIM Standard claims
     And the token's "exp" claim is NOW+3600.5
     When the client connects
     Then the connection is refused with BF
+
+  @JWT-CLAIM-09 @ambiguity @A14 @A14=fraction-accepted @any-version
+  Scenario Outline: JWT-CLAIM-09 under reading fraction-accepted a fractional exp with disconnect_after_expire <disconnect> is accepted
+    Requirement: "A fractional `exp` (e.g. now + 10.5) with `disconnect_after_expire: true`
+    (the default) gives BF, because EMQX's disconnect timer cannot take it; with `false` the
+    token is accepted (ambiguity A14)."
+    Ambiguity A14, reading fraction-accepted (the docs, silent), for a profile that declares
+    it: a fractional `exp` in the future is a valid expiry either way.
+
+    Given the authentication chain:
+      """json
+      [{"mechanism": "jwt", "from": "password", "use_jwks": false, "algorithm": "hmac-based",
+        "secret": "emqxsecret", "disconnect_after_expire": <disconnect>}]
+      """
+    And a valid token
+    And the token's "exp" claim is NOW+3600.5
+    When the client connects
+    Then the connection is accepted
+
+    Examples:
+      | disconnect |
+      | true       |
+      | false      |

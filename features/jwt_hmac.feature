@@ -128,7 +128,7 @@ Feature: JWT-HMAC HMAC-signed tokens (algorithm: hmac-based)
     Then creating the authenticator succeeds
     And the chain has a "jwt" authenticator
 
-  @JWT-HMAC-05 @ambiguity @exact-config @any-version
+  @JWT-HMAC-05 @ambiguity @A1 @exact-config @any-version
   Scenario: JWT-HMAC-05 the documented seed token is accepted with secret emqxsecret and never expires
     Requirement: "With secret `emqxsecret`, the seed token (see Vectors) as Password with any
     Username is accepted and never expires, as it has no `exp`. The docs present

@@ -145,7 +145,7 @@ Feature: JWT-JWKS Keys from a JWKS endpoint (use_jwks: true)
     When the client connects
     Then the connection is refused with BF
 
-  @JWT-JWKS-04 @ambiguity @any-version
+  @JWT-JWKS-04 @ambiguity @A8 @any-version
   Scenario Outline: JWT-JWKS-04 a token whose kid is <kid case> is accepted when a key of the set verifies it
     Requirement: "A token signed by a key that is not in the set gives BF; a token whose
     `kid` matches no key in the set but whose signature a key in the set verifies is
@@ -166,6 +166,33 @@ Feature: JWT-JWKS Keys from a JWKS endpoint (use_jwks: true)
     And the token's header "kid" is <kid>
     When the client connects
     Then the connection is accepted
+
+    Examples:
+      | kid case               | kid       |
+      | in no key of the set   | "no-such" |
+      | the kid of another key | "k1"      |
+
+  @JWT-JWKS-04 @ambiguity @A8 @A8=kid-selects @any-version
+  Scenario Outline: JWT-JWKS-04 under reading kid-selects a token whose kid is <kid case> gives BF
+    Requirement: "A token signed by a key that is not in the set gives BF; a token whose
+    `kid` matches no key in the set but whose signature a key in the set verifies is
+    accepted (ambiguity A8)."
+    Ambiguity A8, reading kid-selects (the JWKS article), for a profile that declares it: the
+    verifier picks the key by the token's `kid`, so a token whose `kid` names no key of the
+    set, or another key, is refused although a key of the set verifies it.
+
+    Given the JWKS endpoint serves an RS256 key "k1"
+    And the JWKS endpoint serves an RS256 key "k2"
+    And the authentication chain:
+      """json
+      [{"mechanism": "jwt", "from": "password", "use_jwks": true, "endpoint": "<jwks endpoint>"}]
+      """
+    And the broker has fetched the key set
+    And a valid token
+    And the token is signed by JWKS key "k2"
+    And the token's header "kid" is <kid>
+    When the client connects
+    Then the connection is refused with BF
 
     Examples:
       | kid case               | kid       |
@@ -232,7 +259,7 @@ Feature: JWT-JWKS Keys from a JWKS endpoint (use_jwks: true)
       | 1   |
       | 3   |
 
-  @JWT-JWKS-07 @ambiguity @any-version
+  @JWT-JWKS-07 @ambiguity @A10 @any-version
   Scenario Outline: JWT-JWKS-07 a JWK Set answered with status <status> replaces the keys
     Requirement: "The HTTP status of a JWKS response is not checked: a 404 or 500 whose body
     is a JWK Set replaces the keys, and a body that does not parse as a set (not JSON, or a
@@ -297,6 +324,38 @@ Feature: JWT-JWKS Keys from a JWKS endpoint (use_jwks: true)
     And the token is signed by JWKS key "old"
     And the client connects
     Then the connection is accepted
+
+  @JWT-JWKS-07 @ambiguity @A10 @A10=status-checked @any-version
+  Scenario Outline: JWT-JWKS-07 under reading status-checked a JWK Set answered with status <status> is a failed refresh
+    Requirement: "The HTTP status of a JWKS response is not checked: a 404 or 500 whose body
+    is a JWK Set replaces the keys, and a body that does not parse as a set (not JSON, or a
+    single JWK without `keys`) is a failed refresh whatever the status (ambiguity A10)."
+    Ambiguity A10, reading status-checked, for a profile that declares it: a non-2xx answer
+    is a failed refresh, so the old key keeps verifying and the new one does not.
+
+    Given the JWKS endpoint serves an RS256 key "old"
+    And the authentication chain:
+      """json
+      [{"mechanism": "jwt", "from": "password", "use_jwks": true, "endpoint": "<jwks endpoint>",
+        "refresh_interval": 1}]
+      """
+    And the broker has fetched the key set
+    And a valid token
+    When the JWKS endpoint serves an ES256 key "new"
+    And the JWKS endpoint stops serving key "old"
+    And the JWKS endpoint answers with its key set and status <status>
+    And the broker fetches the key set again
+    And the token is signed by JWKS key "new"
+    And the client connects
+    Then the connection is refused with BF
+    When the token is signed by JWKS key "old"
+    And the client connects
+    Then the connection is accepted
+
+    Examples:
+      | status |
+      | 404    |
+      | 500    |
 
   @JWT-JWKS-08 @any-version
   Scenario: JWT-JWKS-08 an empty set replaces the keys, and every token then gives BF

@@ -30,7 +30,7 @@ Feature: JWT-PK Tokens signed with a private key (algorithm: public-key)
       | ES384 | ec-p384 |
       | ES512 | ec-p521 |
 
-    @ambiguity
+    @ambiguity @A9
     Examples: algorithms EMQX also accepts (ambiguity A9)
       Reading 1 (the docs): only RS256/384/512 and ES256/384/512, so a docs-only broker
       refuses these. Reading 2 (EMQX 6.1.3/6.2.2 and later, the reference): PS256/384/512 and
@@ -59,6 +59,29 @@ Feature: JWT-PK Tokens signed with a private key (algorithm: public-key)
       | alg   | kind    |
       | RS256 | rsa     |
       | ES256 | ec-p256 |
+
+  @JWT-PK-01 @ambiguity @A9 @A9=docs-only @any-version
+  Scenario Outline: JWT-PK-01 under reading docs-only an <alg> token gives BF
+    Requirement: "Tokens signed with the private key matching the configured public key (a
+    PEM string, or a path to a PEM file) are accepted: RS256/384/512 and PS256/384/512 with
+    an RSA key, ES256/384/512 with a P-256/P-384/P-521 key, EdDSA with an Ed25519 key. The
+    docs list only RS* and ES* (ambiguity A9)."
+    Ambiguity A9, reading docs-only, for a profile that declares it: only the documented
+    RS* and ES* algorithms verify, so PS* and EdDSA tokens are refused.
+
+    Given the authentication chain:
+      """json
+      [{"mechanism": "jwt", "from": "password", "use_jwks": false,
+        "algorithm": "public-key", "public_key": "<<kind> public key>"}]
+      """
+    And a valid <alg> token
+    When the client connects
+    Then the connection is refused with BF
+
+    Examples:
+      | alg   | kind    |
+      | PS256 | rsa     |
+      | EdDSA | ed25519 |
 
   @JWT-PK-02 @any-version
   Scenario Outline: JWT-PK-02 an <alg> token signed with another <kind> key gives BF

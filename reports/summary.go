@@ -43,6 +43,7 @@ type IDResult struct {
 	// Additions to the contract.
 	Group       string          `json:"group"`
 	Observed    string          `json:"observed,omitempty"` // reason code of the scenario that decided the verdict
+	Readings    []string        `json:"readings,omitempty"` // catalogue ambiguity readings judged under ("A1=exp-required")
 	Unreachable bool            `json:"unreachable,omitempty"`
 	Baseline    *BaselineStatus `json:"baseline,omitempty"`
 }
@@ -178,6 +179,7 @@ func idResult(id string, scs []*Scenario) IDResult {
 			r.Unreachable = true
 		}
 	}
+	r.Readings = idReadings(scs)
 	return r
 }
 

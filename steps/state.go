@@ -22,6 +22,11 @@ type scenario struct {
 	// vpick: a protocol-independent scenario, or its 3.1.1 twin
 	// (versions.go).
 	vpick versionPick
+	// readings: the catalogue ambiguities the scenario's outcome depends
+	// on, with the reading it expects; otherReading says why the target's
+	// declared reading is not it (variants.go).
+	readings     readings
+	otherReading string
 
 	setup      target.Setup
 	chainGiven bool
@@ -76,6 +81,9 @@ func (st *scenario) withTimeout(ctx context.Context) (context.Context, context.C
 // only record the Setup, so the order of Given steps does not matter.
 // A Setup the target cannot meet ends the step as not applicable.
 func (st *scenario) instance(ctx context.Context) (target.Instance, error) {
+	if st.otherReading != "" {
+		return nil, target.NotApplicable("%s", st.otherReading)
+	}
 	if st.inst != nil {
 		if why := st.vpick.applicable(st.suite.Target, st.inst); why != "" {
 			return nil, target.NotApplicable("%s", why)

@@ -87,6 +87,11 @@ func (s *Suite) before(ctx context.Context, sc *godog.Scenario) (context.Context
 			st.defects = append(st.defects, step.Text)
 		}
 	}
+	var err error
+	if st.readings, err = readingsOf(st.tags); err != nil {
+		return withScenario(ctx, st), reports.HarnessError(err)
+	}
+	st.otherReading = st.readings.judgedUnder(s.Target)
 	st.vpick = pickVersion(st.tags)
 	st.client.version = st.vpick.version()
 	st.setup.Keys = st.keys
@@ -103,6 +108,9 @@ func after(ctx context.Context, _ *godog.Scenario, err error) (context.Context, 
 		return ctx, nil
 	}
 	closeErr := st.close()
+	if len(st.readings) > 0 && st.otherReading == "" {
+		ctx = reports.AttachReading(ctx, st.readings.attachment())
+	}
 	if err != nil && !errors.Is(err, godog.ErrSkip) {
 		ctx = reports.AttachPacketTrace(ctx, st.trace.String())
 	}

@@ -44,6 +44,8 @@ type Target struct {
 	o       options
 
 	reach remote.Reachability
+	// variants are the profile's readings of the catalogue's ambiguities.
+	variants map[string]string
 	// down is the API's first transport failure: once the API stopped
 	// answering, later scenarios fail at once instead of each waiting.
 	mu   sync.Mutex
@@ -86,6 +88,10 @@ func WithFixtureHost(host string) Option { return func(o *options) { o.fixtureHo
 // default it can when the API is on a loopback address.
 func WithSharedFiles(shared bool) Option { return func(o *options) { o.sharedFiles = &shared } }
 
+// Variants are the profile's readings of the catalogue's ambiguities
+// (target.Varianted).
+func (t *Target) Variants() map[string]string { return t.variants }
+
 // New reads an emqx-api profile. The profile must name its API's URL (a
 // container profile gets it from containertarget).
 func New(p *profile.Profile, opts ...Option) (*Target, error) {
@@ -116,6 +122,7 @@ func New(p *profile.Profile, opts ...Option) (*Target, error) {
 		profile: target.Profile(p.SecurityProfile),
 		o:       o,
 	}
+	t.variants = p.Variants
 	if t.profile == "" {
 		t.profile = target.Legacy
 	}

@@ -38,6 +38,7 @@ type Target struct {
 	reach remote.Reachability
 
 	peerHost string
+	variants map[string]string
 }
 
 // Option configures New.
@@ -77,6 +78,7 @@ func New(p *profile.Profile, opts ...Option) (*Target, error) {
 		claims:   remote.NewClaims(p.ClaimList),
 		policy:   target.ReasonCodePolicy(p.ReasonCodes),
 		profile:  target.Profile(p.SecurityProfile),
+		variants: p.Variants,
 	}
 	if t.profile == "" {
 		t.profile = target.Legacy
@@ -181,6 +183,10 @@ func loadKey(path string, publicKey any) (*tokens.Key, error) {
 	}
 	return key, nil
 }
+
+// Variants are the profile's readings of the catalogue's ambiguities
+// (target.Varianted).
+func (t *Target) Variants() map[string]string { return t.variants }
 
 // Name names the report directory.
 func (t *Target) Name() string { return t.name }

@@ -90,6 +90,10 @@ func (t *Target) ReasonCodes() target.ReasonCodePolicy {
 // Serial: the run shares one container (target.Serializer).
 func (t *Target) Serial() bool { return true }
 
+// Variants are the profile's readings of the catalogue's ambiguities
+// (target.Varianted).
+func (t *Target) Variants() map[string]string { return t.prof.Variants }
+
 // JWKSListen starts the broker if needed: where the fixture must listen
 // depends on the container's network (target.JWKSHost).
 func (t *Target) JWKSListen() string {
