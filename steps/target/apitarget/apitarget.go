@@ -46,6 +46,8 @@ type Target struct {
 	reach remote.Reachability
 	// variants are the profile's readings of the catalogue's ambiguities.
 	variants map[string]string
+	// tokenClaims is the profile's token_claims (target.TokenClaimer).
+	tokenClaims map[string]any
 	// down is the API's first transport failure: once the API stopped
 	// answering, later scenarios fail at once instead of each waiting.
 	mu   sync.Mutex
@@ -120,7 +122,9 @@ func New(p *profile.Profile, opts ...Option) (*Target, error) {
 		claims:  remote.NewClaims(p.ClaimList),
 		policy:  target.ReasonCodePolicy(p.ReasonCodes),
 		profile: target.Profile(p.SecurityProfile),
-		o:       o,
+
+		tokenClaims: p.TokenClaims,
+		o:           o,
 	}
 	t.variants = p.Variants
 	if t.profile == "" {
@@ -140,6 +144,9 @@ func loopbackURL(raw string) bool {
 
 // Name names the report directory.
 func (t *Target) Name() string { return t.name }
+
+// TokenClaims is the profile's token_claims (target.TokenClaimer).
+func (t *Target) TokenClaims() map[string]any { return t.tokenClaims }
 
 // ReasonCodes is the profile's reason_codes (target.Policied).
 func (t *Target) ReasonCodes() target.ReasonCodePolicy { return t.policy }
@@ -222,3 +229,5 @@ func (t *Target) warnRedacted(ids []string) {
 			"or judge a broker dedicated to the suite\n", t.name, emqxapi.Redacted, ids)
 	})
 }
+
+var _ target.TokenClaimer = (*Target)(nil)

@@ -36,6 +36,8 @@ type Target struct {
 	jwksListen, scramListen string
 
 	reach remote.Reachability
+	// tokenClaims is the profile's token_claims (target.TokenClaimer).
+	tokenClaims map[string]any
 
 	peerHost string
 	variants map[string]string
@@ -79,6 +81,8 @@ func New(p *profile.Profile, opts ...Option) (*Target, error) {
 		policy:   target.ReasonCodePolicy(p.ReasonCodes),
 		profile:  target.Profile(p.SecurityProfile),
 		variants: p.Variants,
+
+		tokenClaims: p.TokenClaims,
 	}
 	if t.profile == "" {
 		t.profile = target.Legacy
@@ -191,6 +195,9 @@ func (t *Target) Variants() map[string]string { return t.variants }
 // Name names the report directory.
 func (t *Target) Name() string { return t.name }
 
+// TokenClaims is the profile's token_claims (target.TokenClaimer).
+func (t *Target) TokenClaims() map[string]any { return t.tokenClaims }
+
 // ReasonCodes is the profile's reason_codes (target.Policied).
 func (t *Target) ReasonCodes() target.ReasonCodePolicy { return t.policy }
 
@@ -251,3 +258,5 @@ func (i *instance) Authenticators() []target.Applied           { return i.applie
 
 // Close has nothing to release: the broker is not the suite's.
 func (i *instance) Close() error { return nil }
+
+var _ target.TokenClaimer = (*Target)(nil)
