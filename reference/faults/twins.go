@@ -1,6 +1,7 @@
 package faults
 
-// Faults that only a negative twin can see: a scenario where the other
+// Faults that only a negative twin, or a stand-in that keeps the scenario's
+// meaning, can see: a scenario where the other
 // CONNECT field, or a look-alike claim, carries what would pass. Without
 // the twins a broker with these defects passes every scenario that puts
 // the token, or the claim, where it belongs.
@@ -14,6 +15,12 @@ const (
 	// ClaimNamesCaseInsensitive: claim names are matched without regard to
 	// case, and a look-alike ("Exp", "AUD", "Tenant") wins over the claim.
 	ClaimNamesCaseInsensitive Name = "claim-names-case-insensitive"
+	// VerifyClaimsScalarText: a number or boolean claim matches the
+	// expected string that is its text (123 matches "123").
+	VerifyClaimsScalarText Name = "verify-claims-scalar-text"
+	// VerifyClaimsCaseInsensitive: verify_claims values are compared
+	// without regard to case.
+	VerifyClaimsCaseInsensitive Name = "verify-claims-case-insensitive"
 )
 
 var twinFaults = []Def{
@@ -23,4 +30,8 @@ var twinFaults = []Def{
 		"A token that does not verify in the configured field is tried again from the other CONNECT field."},
 	{ClaimNamesCaseInsensitive, []string{"JWT-CLAIM-01", "JWT-CLAIM-02", "JWT-VC-03", "JWT-VC-04"},
 		"Claim names are matched case-insensitively, and a look-alike claim (\"Exp\", \"Aud\", \"Tenant\") wins over the claim itself."},
+	{VerifyClaimsScalarText, []string{"JWT-VC-07"},
+		"A number or boolean claim matches the expected string that is its text (\"uid\": 123 matches \"123\")."},
+	{VerifyClaimsCaseInsensitive, []string{"JWT-VC-01"},
+		"verify_claims values are compared without regard to case (\"ACME\" matches \"acme\")."},
 }

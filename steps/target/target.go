@@ -130,6 +130,9 @@ type Applied struct {
 type ClaimStandIn struct {
 	Declared string // the declared claim's name
 	Template string // the scenario's expected value, with ${clientid}/${username}
+	// DeclaredTemplate is the declared claim's expected value: the
+	// scenario's values are carried over to it (steps/claim_standins.go).
+	DeclaredTemplate string
 }
 
 // ClientInspector is implemented by instances that can show a connected
