@@ -147,7 +147,7 @@ Feature: JWT-CLAIM Standard claims
       | in an hour | NOW+3600  |
       | in a day   | NOW+86400 |
 
-  @JWT-CLAIM-04 @ambiguity @A1
+  @JWT-CLAIM-04 @ambiguity @A1 @any-version
   Scenario: JWT-CLAIM-04 a token without exp is accepted and the connection stays open
     Requirement: "A token without `exp` is accepted and never expires (no disconnect timer,
     no ACL expiry); one document says `exp` is required (ambiguity A1)."
@@ -343,7 +343,7 @@ Feature: JWT-CLAIM Standard claims
     Then the connection is accepted
     And the broker shows the client under client ID "original-id"
 
-  @JWT-CLAIM-09 @ambiguity @A14
+  @JWT-CLAIM-09 @ambiguity @A14 @any-version
   Scenario Outline: JWT-CLAIM-09 a fractional exp with disconnect_after_expire <disconnect> gets <outcome>
     Requirement: "A fractional `exp` (e.g. now + 10.5) with `disconnect_after_expire: true`
     (the default) gives BF, because EMQX's disconnect timer cannot take it; with `false` the

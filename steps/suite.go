@@ -92,6 +92,7 @@ func (s *Suite) before(ctx context.Context, sc *godog.Scenario) (context.Context
 		return withScenario(ctx, st), reports.HarnessError(err)
 	}
 	st.otherReading = st.readings.judgedUnder(s.Target)
+	st.setup.Readings = st.readings
 	st.vpick = pickVersion(st.tags)
 	st.client.version = st.vpick.version()
 	st.setup.Keys = st.keys

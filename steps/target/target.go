@@ -69,6 +69,10 @@ type Setup struct {
 	ScramBackendURL string
 	// JWKS is the JWKS endpoint the scenario serves (zero when none).
 	JWKS JWKSEndpoint
+	// Readings are the catalogue ambiguities the scenario's outcome depends
+	// on, with the reading it expects ({"A1": "exp-required"}; nil for
+	// none): a reading can change what the scenario observes.
+	Readings map[string]string
 	// KeepJWKSRefreshFloor: the scenario observes EMQX's 10 s floor of the
 	// JWKS refresh_interval (JWT-JWKS-10), so a target that lowers the floor
 	// to make refreshes quick (the in-process reference) must keep it.

@@ -107,7 +107,7 @@ func (t *Target) fitAuthenticator(s target.Setup, raw map[string]any, have decla
 		if !hSet {
 			h = def
 		}
-		if same(w, h) || (!wSet && !observes(mech, field, s.IDs)) {
+		if same(w, h) || (!wSet && !observes(mech, field, s.IDs, s.Readings)) {
 			continue
 		}
 		return target.Applied{}, target.NotApplicable("needs %s; the broker declares %s",

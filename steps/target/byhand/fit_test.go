@@ -179,11 +179,18 @@ func TestFitObservedByLeavesOtherScenariosAlone(t *testing.T) {
 		{[]string{"JWT-EXP-01"}, true}, {[]string{"JWT-ACL-08"}, true}, {[]string{"JWT-ACL-09"}, false},
 		{[]string{"JWT-HMAC-01"}, false}, {nil, false},
 	} {
-		if got := observes("jwt", "disconnect_after_expire", c.ids); got != c.want {
+		if got := observes("jwt", "disconnect_after_expire", c.ids, nil); got != c.want {
 			t.Errorf("observes(disconnect_after_expire, %v) = %t, want %t", c.ids, got, c.want)
 		}
 	}
-	if !observes("scram:http", "headers", nil) {
+	// Under A1 exp-required no connection outlives a token without exp.
+	if observes("jwt", "disconnect_after_expire", []string{"JWT-CLAIM-04"}, map[string]string{"A1": "exp-required"}) {
+		t.Error("JWT-CLAIM-04 under A1 exp-required observes disconnect_after_expire")
+	}
+	if !observes("jwt", "disconnect_after_expire", []string{"JWT-CLAIM-04"}, map[string]string{"A1": "exp-optional"}) {
+		t.Error("JWT-CLAIM-04 under A1 exp-optional does not observe disconnect_after_expire")
+	}
+	if !observes("scram:http", "headers", nil, nil) {
 		t.Error("a SCRAM authenticator's headers are always observed")
 	}
 }
