@@ -267,6 +267,7 @@ Feature: JWT-SRC Where the token comes from
     Examples: MQTT 3.1.1 return codes
       | on_missing | version |
       | deny       | 3.1.1   |
+      | ignore     | 3.1.1   |
 
   @JWT-SRC-07 @any-version
   Scenario Outline: JWT-SRC-07 a token that is not a JWS compact form gives BF: <shape>
