@@ -84,6 +84,9 @@ func (st *scenario) instance(ctx context.Context) (target.Instance, error) {
 	if st.otherReading != "" {
 		return nil, target.NotApplicable("%s", st.otherReading)
 	}
+	if why := st.vpick.applicableBefore(st.suite.Target); why != "" {
+		return nil, target.NotApplicable("%s", why)
+	}
 	if st.inst != nil {
 		if why := st.vpick.applicable(st.suite.Target, st.inst); why != "" {
 			return nil, target.NotApplicable("%s", why)

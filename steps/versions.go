@@ -1,7 +1,10 @@
 package steps
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"net"
 	"slices"
 
 	"github.com/authspec/authspec/steps/target"
@@ -65,6 +68,27 @@ func (p versionPick) applicable(t target.Target, inst target.Instance) string {
 	}
 	return ""
 }
+
+// applicableBefore is applicable for a target that knows its versions
+// before provisioning (target.Versioned); "" when it does not know them or
+// the scenario runs.
+func (p versionPick) applicableBefore(t target.Target) string {
+	v, ok := t.(target.Versioned)
+	if !ok || !p.anyVersion {
+		return ""
+	}
+	return p.applicable(t, versionsOnly(v.Versions()))
+}
+
+// versionsOnly is an Instance that only knows its versions.
+type versionsOnly []target.Version
+
+func (v versionsOnly) Versions() []target.Version { return v }
+func (versionsOnly) Dial(context.Context) (net.Conn, error) {
+	return nil, errors.New("versionsOnly cannot dial")
+}
+func (versionsOnly) Authenticators() []target.Applied { return nil }
+func (versionsOnly) Close() error                     { return nil }
 
 func otherVersion(v target.Version) target.Version {
 	if v == target.MQTT5 {

@@ -18,6 +18,14 @@ func WhyNotSpoken(inst Instance, v Version) string {
 	return "the target does not speak MQTT " + string(v)
 }
 
+// Versioned is implemented by targets that know the versions their broker
+// speaks before provisioning a scenario (a profile's mqtt.versions, less
+// MQTT 5 once the broker turned it down), so a scenario on a version that
+// will not run is not applicable without provisioning the broker for it.
+type Versioned interface {
+	Versions() []Version
+}
+
 // AllVersions is implemented by targets that run a protocol-independent
 // scenario on every version they speak, not just on one (the in-process
 // reference: its run is the suite's own proof, so it covers both).

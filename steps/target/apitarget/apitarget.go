@@ -90,6 +90,13 @@ func WithFixtureHost(host string) Option { return func(o *options) { o.fixtureHo
 // default it can when the API is on a loopback address.
 func WithSharedFiles(shared bool) Option { return func(o *options) { o.sharedFiles = &shared } }
 
+// Versions are the declared versions, less MQTT 5 once the broker turned
+// it down (target.Versioned).
+func (t *Target) Versions() []target.Version {
+	v, _ := t.reach.Spoken(t.ep)
+	return v
+}
+
 // Variants are the profile's readings of the catalogue's ambiguities
 // (target.Varianted).
 func (t *Target) Variants() map[string]string { return t.variants }

@@ -188,6 +188,13 @@ func loadKey(path string, publicKey any) (*tokens.Key, error) {
 	return key, nil
 }
 
+// Versions are the declared versions, less MQTT 5 once the broker turned
+// it down (target.Versioned).
+func (t *Target) Versions() []target.Version {
+	v, _ := t.reach.Spoken(t.ep)
+	return v
+}
+
 // Variants are the profile's readings of the catalogue's ambiguities
 // (target.Varianted).
 func (t *Target) Variants() map[string]string { return t.variants }
