@@ -242,7 +242,7 @@ Feature: JWT-HMAC HMAC-signed tokens (algorithm: hmac-based)
     Examples:
       | mode       | mode_config                                                     |
       | HMAC       | "algorithm": "hmac-based", "secret": "emqxsecret"               |
-      | public-key | "algorithm": "public-key", "public_key": "<rsa public key>"     |
+      | public-key | "algorithm": "public-key", "public_key": "<any public key>"     |
       | public-key | "algorithm": "public-key", "public_key": "<ed25519 public key>" |
 
   @JWT-HMAC-07 @any-version
@@ -320,7 +320,7 @@ Feature: JWT-HMAC HMAC-signed tokens (algorithm: hmac-based)
     Given the authentication chain:
       """json
       [{"mechanism": "jwt", "from": "password", "use_jwks": false,
-        "algorithm": "public-key", "public_key": "<rsa public key>"}]
+        "algorithm": "public-key", "public_key": "<any public key>"}]
       """
     And a valid token
     And the token's header "<field>" is <value>

@@ -224,6 +224,10 @@ authentication:
 	if applied[0].PrivateKey == nil || applied[0].PrivateKey.PublicPEM() != key.PublicPEM() {
 		t.Error("the applied authenticator does not sign with private_key_file")
 	}
+	// A scenario that needs some public key takes the declared one's kind.
+	if applied, err := tg.fit(pk("<any public key>")); err != nil || applied[0].PrivateKey.Kind != tokens.RSA {
+		t.Errorf("<any public key> against an RSA key: %v", err)
+	}
 	for placeholder, want := range map[string]string{
 		"<ec-p256 public key>":  "needs an ec-p256 public key; the broker declares an rsa key",
 		"<rsa public key file>": "needs public_key as a file path; the broker declares the PEM text",
