@@ -28,6 +28,31 @@ var otherReadings = []struct{ ambiguity, reading, fault, id string }{
 	{"A14", "fraction-accepted", "fractional-exp-truncated", "JWT-CLAIM-09"},
 }
 
+// Every reading a scenario expects other than the reference's has a row
+// above: a fault that follows it, so its scenarios are shown to pass and
+// to fail.
+func TestEveryOtherReadingIsCovered(t *testing.T) {
+	fsys, err := FeatureFS()
+	if err != nil {
+		t.Fatal(err)
+	}
+	scs, err := Select(fsys, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	covered := map[string]bool{}
+	for _, r := range otherReadings {
+		covered[r.ambiguity+"="+r.reading] = true
+	}
+	for _, sc := range scs {
+		for _, tag := range sc.Tags {
+			if strings.Contains(tag, "=") && !covered[tag] {
+				t.Errorf("%q expects reading %s: add it to otherReadings with the fault that makes the reference follow it", sc.Name, tag)
+			}
+		}
+	}
+}
+
 func TestDeclaredReadingsAreJudged(t *testing.T) {
 	for _, tc := range otherReadings {
 		t.Run(tc.ambiguity, func(t *testing.T) {
