@@ -115,7 +115,7 @@ func newHTMLView(s *Summary) htmlView {
 			r := s.IDs[id]
 			col := verdictIndex(r.Verdict)
 			title := printable(r.Message)
-			if rt := readingText(r.Readings); rt != "" {
+			if rt := readingsText(r.Readings); rt != "" {
 				title = strings.TrimPrefix(title+" ("+rt+")", " ")
 			}
 			row.Columns[col] = append(row.Columns[col], htmlCell{
@@ -125,7 +125,7 @@ func newHTMLView(s *Summary) htmlView {
 			hr := htmlRow{
 				ID: id, Verdict: verdictLabel(r.Verdict), Class: verdictClass(r.Verdict), Code: cellCode(r),
 				Message: printable(r.Message), Scenarios: r.Scenarios, Baseline: baselineMark(r), Detail: detailOf[id],
-				Reading: readingText(r.Readings),
+				Reading: readingsText(r.Readings),
 			}
 			if r.Baseline != nil {
 				hr.BaselineReason = r.Baseline.Reason

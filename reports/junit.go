@@ -174,7 +174,7 @@ func junitProperties(s *Summary) []junitProperty {
 // catalogue ambiguity says which in its system-out.
 func junitCase(s *Summary, sc *Scenario, name string) junitTestcase {
 	tc := junitCaseOf(s, sc, name)
-	if text := readingText(sc.Readings); text != "" && sc.Verdict != VerdictNotApplicable && len(sc.IDs) > 0 {
+	if text := readingsText(sc.Readings); text != "" && sc.Verdict != VerdictNotApplicable && len(sc.IDs) > 0 {
 		if tc.SystemOut != "" {
 			text += "\n" + string(tc.SystemOut)
 		}

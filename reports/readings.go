@@ -58,9 +58,9 @@ func appendOnce(list []string, s string) []string {
 	return append(list, s)
 }
 
-// readingText renders readings for a person: "ambiguity A1 judged under
+// readingsText renders readings for a person: "ambiguity A1 judged under
 // reading exp-required".
-func readingText(readings []string) string {
+func readingsText(readings []string) string {
 	if len(readings) == 0 {
 		return ""
 	}
