@@ -4,7 +4,7 @@ Feature: CHAIN The authentication chain
   (passes it on). The second authenticator of these scenarios is EMQX's
   built-in database of users and passwords.
 
-  @CHAIN-01
+  @CHAIN-01 @any-version
   Scenario: CHAIN-01 the first authenticator that accepts decides
     Requirement: "Authenticators run in the configured order and disabled ones are skipped;
     "ignore" passes the client to the next, and the first accept or deny decides."
@@ -21,7 +21,7 @@ Feature: CHAIN The authentication chain
     When the client connects
     Then the connection is accepted
 
-  @CHAIN-01
+  @CHAIN-01 @any-version
   Scenario: CHAIN-01 the first authenticator that denies decides
     Requirement: "Authenticators run in the configured order and disabled ones are skipped;
     "ignore" passes the client to the next, and the first accept or deny decides."
@@ -38,7 +38,7 @@ Feature: CHAIN The authentication chain
     When the client connects
     Then the connection is refused with 0x86
 
-  @CHAIN-01
+  @CHAIN-01 @any-version
   Scenario: CHAIN-01 an authenticator that ignores the client passes it to the next
     Requirement: "Authenticators run in the configured order and disabled ones are skipped;
     "ignore" passes the client to the next, and the first accept or deny decides."
@@ -55,7 +55,7 @@ Feature: CHAIN The authentication chain
     When the client connects
     Then the connection is accepted
 
-  @CHAIN-01
+  @CHAIN-01 @any-version
   Scenario Outline: CHAIN-01 a database authenticator with enable <enable> <effect>
     Requirement: "Authenticators run in the configured order and disabled ones are skipped;
     "ignore" passes the client to the next, and the first accept or deny decides."
@@ -152,7 +152,7 @@ Feature: CHAIN The authentication chain
     When the client connects
     Then the connection is refused with 0x87
 
-  @CHAIN-04
+  @CHAIN-04 @any-version
   Scenario Outline: CHAIN-04 a precondition on <variable> that renders <rendered> <effect>
     Requirement: "An authenticator with a `precondition` is skipped, as if it ignored the
     client, unless the expression renders to `"true"` for that client (e.g. a precondition
@@ -176,7 +176,7 @@ Feature: CHAIN The authentication chain
       | listener | str_eq(listener, 'ssl:default')   | bob      | false    | skips it          | refused with 0x87 |
       | username | concat([username, '-x'])          | alice    | alice-x  | skips it          | refused with 0x87 |
 
-  @CHAIN-04
+  @CHAIN-04 @any-version
   Scenario: CHAIN-04 a skipped authenticator passes the client to the next one
     Requirement: "An authenticator with a `precondition` is skipped, as if it ignored the
     client, unless the expression renders to `"true"` for that client (e.g. a precondition

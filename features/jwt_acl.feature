@@ -9,7 +9,7 @@ Feature: JWT-ACL Authorization rules in the token (the acl claim)
   3.1.1: 0x80 when denied). Every scenario turns EMQX's authorization cache
   off (JWT-ACL-08 says why) and states authorization.no_match.
 
-  @JWT-ACL-01
+  @JWT-ACL-01 @any-version
   Scenario: JWT-ACL-01 old-format pub, sub and all lists allow exactly their actions
     Requirement: "Old format: `acl` is an object whose `pub`, `sub` and `all` lists name the
     topic filters the client may publish to, subscribe to, or both; an action on a topic
@@ -38,7 +38,7 @@ Feature: JWT-ACL Authorization rules in the token (the acl claim)
     And the client may not publish to "t/other"
     And the client may not subscribe to "t/other"
 
-  @JWT-ACL-01
+  @JWT-ACL-01 @any-version
   Scenario: JWT-ACL-01 an empty old-format acl {} denies everything
     Requirement: "... an action on a topic no listed filter matches is denied, so `{}` denies
     everything."
@@ -59,7 +59,7 @@ Feature: JWT-ACL Authorization rules in the token (the acl claim)
     And the client may not publish to "t/any"
     And the client may not subscribe to "t/any"
 
-  @JWT-ACL-02
+  @JWT-ACL-02 @any-version
   Scenario: JWT-ACL-02 + matches exactly one level and # any number, as in MQTT topic filters
     Requirement: "`+` and `#` in ACL topics match as MQTT topic filters: rule `a/+` allows
     publishing to `a/b`, not to `a/b/c`."
@@ -86,7 +86,7 @@ Feature: JWT-ACL Authorization rules in the token (the acl claim)
     And the client may publish to "c/x/d"
     And the client may not publish to "c/x/y/d"
 
-  @JWT-ACL-03
+  @JWT-ACL-03 @any-version
   Scenario: JWT-ACL-03 ${clientid} and ${username} in rules are the client's values
     Requirement: "`${clientid}` and `${username}` in ACL topics are replaced with the
     client's values when each action is checked; EMQX also fills `${cert_common_name}` and
@@ -112,7 +112,7 @@ Feature: JWT-ACL Authorization rules in the token (the acl claim)
     And the client may not publish to "u/bob/x"
     And the client may not publish to "c/${clientid}"
 
-  @JWT-ACL-03 @ambiguity
+  @JWT-ACL-03 @ambiguity @A12 @any-version
   Scenario: JWT-ACL-03 ${zone} in a rule is the client's zone
     Requirement: "... EMQX also fills `${cert_common_name}` and `${zone}`, which the docs do
     not list (ambiguity A12)."
@@ -135,7 +135,7 @@ Feature: JWT-ACL Authorization rules in the token (the acl claim)
     Then the client may publish to "z/default"
     And the client may not publish to "z/other"
 
-  @JWT-ACL-04
+  @JWT-ACL-04 @any-version
   Scenario Outline: JWT-ACL-04 the eq prefix matches literally in the <format> format
     Requirement: "The `eq ` prefix makes an exact, literal match with no wildcards and no
     placeholders, in both formats and for publish and subscribe: `eq t/${username}` matches
@@ -166,7 +166,7 @@ Feature: JWT-ACL Authorization rules in the token (the acl claim)
       | new    | [{"permission": "allow", "action": "publish", "topic": "eq t/${username}"}, {"permission": "allow", "action": "subscribe", "topic": "eq s/#"}] |
       | old    | {"pub": ["eq t/${username}"], "sub": ["eq s/#"]}                                                                                               |
 
-  @JWT-ACL-05
+  @JWT-ACL-05 @any-version
   Scenario: JWT-ACL-05 the first rule whose action, topic, qos and retain match decides
     Requirement: "New format: `acl` is a list of rules `{permission: allow|deny, action,
     topic, qos, retain}` checked in order; the first rule whose action, topic, qos and
@@ -191,7 +191,7 @@ Feature: JWT-ACL Authorization rules in the token (the acl claim)
     And the client may not subscribe to "t/open"
     And the client may not publish to "x/y"
 
-  @JWT-ACL-06
+  @JWT-ACL-06 @any-version
   Scenario: JWT-ACL-06 new-format rules come first, then the sources, then no_match
     Requirement: "Precedence: a superuser is allowed everything; otherwise the token's rules
     are checked before every configured authorization source, and `authorization.no_match`
@@ -222,7 +222,7 @@ Feature: JWT-ACL Authorization rules in the token (the acl claim)
     And the client may not publish to "blocked/x"
     And the client may not publish to "other/x"
 
-  @JWT-ACL-06
+  @JWT-ACL-06 @any-version
   Scenario: JWT-ACL-06 an old-format acl decides alone
     Requirement: "With the old format a topic matching no entry is denied and nothing else
     is asked; with the new format the sources and then `no_match` decide when no rule
@@ -246,7 +246,7 @@ Feature: JWT-ACL Authorization rules in the token (the acl claim)
     And the client may not publish to "src/x"
     And the client may not publish to "other/x"
 
-  @JWT-ACL-06
+  @JWT-ACL-06 @any-version
   Scenario: JWT-ACL-06 a superuser is allowed what its own acl and no_match deny
     Requirement: "Precedence: a superuser is allowed everything; otherwise the token's rules
     are checked before every configured authorization source, and `authorization.no_match`
@@ -268,7 +268,7 @@ Feature: JWT-ACL Authorization rules in the token (the acl claim)
     Then the client may publish to "any/x"
     And the client may subscribe to "any/#"
 
-  @JWT-ACL-07
+  @JWT-ACL-07 @any-version
   Scenario: JWT-ACL-07 with acl_claim_name "perms" the rules come from the perms claim
     Requirement: "The claim name is configurable (`acl_claim_name`, default `acl`); a token
     without that claim brings no rules, so the authorization sources and `no_match` decide."
@@ -291,7 +291,7 @@ Feature: JWT-ACL Authorization rules in the token (the acl claim)
     Then the client may publish to "a/1"
     And the client may not publish to "b/1"
 
-  @JWT-ACL-07
+  @JWT-ACL-07 @any-version
   Scenario Outline: JWT-ACL-07 a token without the acl claim leaves it to the source and no_match <no_match>
     Requirement: "The claim name is configurable (`acl_claim_name`, default `acl`); a token
     without that claim brings no rules, so the authorization sources and `no_match` decide."
@@ -318,7 +318,7 @@ Feature: JWT-ACL Authorization rules in the token (the acl claim)
       | allow    | may     |
       | deny     | may not |
 
-  @JWT-ACL-08
+  @JWT-ACL-08 @any-version
   Scenario: JWT-ACL-08 the token's rules deny everything once its exp has passed
     Requirement: "The token's rules expire at its `exp`: from then every publish and
     subscribe is denied, even when the connection stays open (`disconnect_after_expire:
@@ -380,7 +380,7 @@ Feature: JWT-ACL Authorization rules in the token (the acl claim)
       | what                  | version | rule                                                   |
       | with permission maybe | 3.1.1   | {"permission": "maybe", "action": "all", "topic": "t"} |
 
-  @JWT-ACL-09
+  @JWT-ACL-09 @any-version
   Scenario Outline: JWT-ACL-09 an acl claim that is <kind> gives BF
     Requirement: "... an `acl` claim that is neither an object nor a list gives BF."
 
@@ -400,7 +400,7 @@ Feature: JWT-ACL Authorization rules in the token (the acl claim)
       | a number  | 42    |
       | a boolean | true  |
 
-  @JWT-ACL-10
+  @JWT-ACL-10 @any-version
   Scenario: JWT-ACL-10 actions publish, pub, subscribe, sub and all, and topic or topics
     Requirement: "New-format `action` accepts `publish` or `pub`, `subscribe` or `sub`, and
     `all`; a rule names its filters with `topic` (one string) or `topics` (a list)."
@@ -429,7 +429,7 @@ Feature: JWT-ACL Authorization rules in the token (the acl claim)
     And the client may subscribe to "S/1"
     And the client may not publish to "S/1"
 
-  @JWT-ACL-11
+  @JWT-ACL-11 @any-version
   Scenario: JWT-ACL-11 qos and retain conditions narrow the rules
     Requirement: "`qos` may be an integer, a list or a string like `"0,1"` (default: all
     levels) and is matched against the publish QoS or the requested subscription QoS;
@@ -462,7 +462,7 @@ Feature: JWT-ACL Authorization rules in the token (the acl claim)
     And the client may not publish to "ar/x" with QoS 1
     And the client may subscribe to "ar/x" with QoS 1
 
-  @JWT-ACL-12
+  @JWT-ACL-12 @any-version
   Scenario Outline: JWT-ACL-12 a rule narrowed by <matching> applies to client "dev-1" of user "alice", one narrowed by <other> does not
     Requirement: "A new-format rule may be narrowed by `username_re`, `clientid_re`, `ipaddr`
     (CIDR), `zone`, `zone_re`, `listener` or `listener_re`; any other key, including
@@ -500,7 +500,7 @@ Feature: JWT-ACL Authorization rules in the token (the acl claim)
       | "username": "bob"         | "username_re": "^bob"     |
       | "clientid": "srv-9"       | "clientid_re": "^srv-"    |
 
-  @JWT-ACL-13
+  @JWT-ACL-13 @any-version
   Scenario Outline: JWT-ACL-13 rule "<rule>": a subscription filter is matched as a topic
     Requirement: "A subscription filter is matched against rule filters as if it were a
     topic: rule `a/#` allows subscribing to `a/+/b`, `a/#` and `a`, rule `a/b` does not allow
@@ -529,7 +529,7 @@ Feature: JWT-ACL Authorization rules in the token (the acl claim)
       | a/b  | may   | a/b      | may not | a/+      | may not | a/#      |
       | a/+  | may   | a/#      | may     | a/+      | may not | a/b/c    |
 
-  @JWT-ACL-14
+  @JWT-ACL-14 @any-version
   Scenario Outline: JWT-ACL-14 rule "<rule>" does not cover "<dollar>" but covers "<plain>"
     Requirement: "Rule filters starting with a wildcard (`#`, `+/...`) do not match topics
     or filters starting with `$` (e.g. `$SYS/x`)."
@@ -555,7 +555,7 @@ Feature: JWT-ACL Authorization rules in the token (the acl claim)
       | #      | $SYS/x    | sys/x    |
       | +/info | $foo/info | foo/info |
 
-  @JWT-ACL-15 @ambiguity
+  @JWT-ACL-15 @ambiguity @A12 @any-version
   Scenario: JWT-ACL-15 ${client_attrs.role} in a rule is the token's attribute role
     Requirement: "`${client_attrs.NAME}` in a rule topic is replaced with the client's
     attribute NAME, such as one set by the token's `client_attrs` (JWT-ATTR-01) (ambiguity
@@ -581,7 +581,7 @@ Feature: JWT-ACL Authorization rules in the token (the acl claim)
     And the client may not publish to "d/other/1"
     And the client may not publish to "d/${client_attrs.role}/1"
 
-  @JWT-ACL-16
+  @JWT-ACL-16 @any-version
   Scenario Outline: JWT-ACL-16 under <profile>, when ${username} is <value>, a deny rule on "t/${username}" <effect>
     Requirement: "When a placeholder in a rule is undefined for the client, or its value
     contains `/`, `+` or `#`, the rule does not match under legacy and denies under
@@ -614,7 +614,7 @@ Feature: JWT-ACL Authorization rules in the token (the acl claim)
       | hardened | "+"       | the client's username is "+"   | denies         | may not | t/x   |
       | hardened | undefined | the client sends no username   | denies         | may not | t/    |
 
-  @JWT-ACL-17
+  @JWT-ACL-17 @any-version
   Scenario: JWT-ACL-17 a shared subscription is checked without its $share/g/ prefix
     Requirement: "For a shared subscription `$share/g/t/#` the rules are checked against
     `t/#`, the filter without its `$share/g/` prefix."

@@ -4,7 +4,7 @@ Feature: JWT-ATTR Client attributes from the token (client_attrs)
   the broker shows (EMQX: GET /api/v5/clients/{clientid}) and which ACL
   rules read as ${client_attrs.NAME}.
 
-  @JWT-ATTR-01
+  @JWT-ATTR-01 @any-version
   Scenario: JWT-ATTR-01 client_attrs become the client's attributes
     Requirement: "A `client_attrs` object with string keys and values becomes the client's
     attributes, visible where the broker shows them (EMQX: the clients REST API) and usable
@@ -22,7 +22,7 @@ Feature: JWT-ATTR Client attributes from the token (client_attrs)
     Then the connection is accepted
     And the broker shows the client's attributes as {"role": "sensor", "site": "plant-7"}
 
-  @JWT-ATTR-01
+  @JWT-ATTR-01 @any-version
   Scenario: JWT-ATTR-01 ACL rules read the attribute as ${client_attrs.NAME}
     Requirement: "... and usable as `${client_attrs.NAME}` in ACL rules."
 
@@ -42,7 +42,7 @@ Feature: JWT-ATTR Client attributes from the token (client_attrs)
     Then the client may publish to "s/plant-7/x"
     And the client may not publish to "s/plant-8/x"
 
-  @JWT-ATTR-02
+  @JWT-ATTR-02 @any-version
   Scenario: JWT-ATTR-02 entries whose key is not a restricted string are dropped, the others kept
     Requirement: "Entries whose key does not match `^[A-Za-z0-9]+[A-Za-z0-9-_]*$` are dropped
     silently; the other entries are kept and the connection is accepted."
@@ -94,7 +94,7 @@ Feature: JWT-ATTR Client attributes from the token (client_attrs)
       | what                | version | attrs     |
       | with a number value | 3.1.1   | {"n": 42} |
 
-  @JWT-ATTR-03
+  @JWT-ATTR-03 @any-version
   Scenario: JWT-ATTR-03 a list of strings is joined into one value
     Requirement: "... a list of strings is joined (`["a","b"]` becomes `"ab"`)."
 

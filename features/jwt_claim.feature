@@ -31,6 +31,27 @@ Feature: JWT-CLAIM Standard claims
       | a minute ago        | NOW-60     | 3.1.1   | refused with 0x86 |
       | in an hour          | NOW+3600   | 3.1.1   | accepted          |
 
+  @JWT-CLAIM-01 @any-version
+  Scenario Outline: JWT-CLAIM-01 an exp in the past is refused even when the look-alike "<lookalike>" holds a future time
+    Requirement: "`exp` in the past gives 0x86/4; `exp` in the future is accepted."
+    The negative twin: a claim that only looks like `exp` carries what would pass.
+
+    Given the authentication chain:
+      """json
+      [{"mechanism": "jwt", "from": "password", "use_jwks": false,
+        "algorithm": "hmac-based", "secret": "emqxsecret"}]
+      """
+    And a valid token
+    And the token's "exp" claim is NOW-60
+    And the token's "<lookalike>" claim is NOW+3600
+    When the client connects
+    Then the connection is refused with 0x86
+
+    Examples:
+      | lookalike |
+      | Exp       |
+      | EXP       |
+
   @JWT-CLAIM-02
   Scenario Outline: JWT-CLAIM-02 a token whose nbf is <when> gets <outcome>
     Requirement: "`nbf` in the future gives 0x86/4; `nbf` in the past is accepted."
@@ -57,7 +78,28 @@ Feature: JWT-CLAIM Standard claims
       | when           | nbf      | version | outcome           |
       | in a minute    | NOW+60   | 3.1.1   | refused with 0x86 |
 
-  @JWT-CLAIM-03 @ambiguity
+  @JWT-CLAIM-02 @any-version
+  Scenario Outline: JWT-CLAIM-02 an nbf in the future is refused even when the look-alike "<lookalike>" holds a past time
+    Requirement: "`nbf` in the future gives 0x86/4; `nbf` in the past is accepted."
+    The negative twin: a claim that only looks like `nbf` carries what would pass.
+
+    Given the authentication chain:
+      """json
+      [{"mechanism": "jwt", "from": "password", "use_jwks": false,
+        "algorithm": "hmac-based", "secret": "emqxsecret"}]
+      """
+    And a valid token
+    And the token's "nbf" claim is NOW+3600
+    And the token's "<lookalike>" claim is NOW-60
+    When the client connects
+    Then the connection is refused with 0x86
+
+    Examples:
+      | lookalike |
+      | Nbf       |
+      | NBF       |
+
+  @JWT-CLAIM-03 @ambiguity @A4 @any-version
   Scenario Outline: JWT-CLAIM-03 a token whose iat is <when> is accepted
     Requirement: "`iat` decides nothing: a token with `iat` in the future is accepted. The
     docs say iat is checked; EMQX's code ignores it and its tests assert it "should not
@@ -82,7 +124,30 @@ Feature: JWT-CLAIM Standard claims
       | in a day     | NOW+86400  |
       | not a number | "whenever" |
 
-  @JWT-CLAIM-04 @ambiguity
+  @JWT-CLAIM-03 @ambiguity @A4 @A4=iat-checked @any-version
+  Scenario Outline: JWT-CLAIM-03 under reading iat-checked a token whose iat is <when> is refused
+    Requirement: "`iat` decides nothing: a token with `iat` in the future is accepted. The
+    docs say iat is checked; EMQX's code ignores it and its tests assert it "should not
+    matter" (ambiguity A4)."
+    Ambiguity A4, reading iat-checked (the docs), for a profile that declares it: a token
+    issued in the future is refused as a failed claim.
+
+    Given the authentication chain:
+      """json
+      [{"mechanism": "jwt", "from": "password", "use_jwks": false,
+        "algorithm": "hmac-based", "secret": "emqxsecret"}]
+      """
+    And a valid token
+    And the token's "iat" claim is <iat>
+    When the client connects
+    Then the connection is refused with 0x86
+
+    Examples:
+      | when       | iat       |
+      | in an hour | NOW+3600  |
+      | in a day   | NOW+86400 |
+
+  @JWT-CLAIM-04 @ambiguity @A1 @any-version
   Scenario: JWT-CLAIM-04 a token without exp is accepted and the connection stays open
     Requirement: "A token without `exp` is accepted and never expires (no disconnect timer,
     no ACL expiry); one document says `exp` is required (ambiguity A1)."
@@ -101,7 +166,24 @@ Feature: JWT-CLAIM Standard claims
     Then the connection is accepted
     And the connection is still open after 1 second
 
-  @JWT-CLAIM-05
+  @JWT-CLAIM-04 @ambiguity @A1 @A1=exp-required @any-version
+  Scenario: JWT-CLAIM-04 under reading exp-required a token without exp is refused
+    Requirement: "A token without `exp` is accepted and never expires (no disconnect timer,
+    no ACL expiry); one document says `exp` is required (ambiguity A1)."
+    Ambiguity A1, reading exp-required (one document), for a profile that declares it: a
+    token without `exp` is refused as a failed claim, while one with `exp` is accepted.
+
+    Given the authentication chain:
+      """json
+      [{"mechanism": "jwt", "from": "password", "use_jwks": false,
+        "algorithm": "hmac-based", "secret": "emqxsecret"}]
+      """
+    And a valid token
+    And the token has no "exp" claim
+    When the client connects
+    Then the connection is refused with 0x86
+
+  @JWT-CLAIM-05 @any-version
   Scenario Outline: JWT-CLAIM-05 <claim> written as <form> <value> gets <outcome>
     Requirement: "`exp` and `nbf` may be JSON numbers (fractions allowed, but see
     JWT-CLAIM-09) or numeric strings (`"1719830400"`, `"17.5"`), which are converted before
@@ -137,7 +219,7 @@ Feature: JWT-CLAIM Standard claims
       | nbf   | a boolean                  | false          | refused with 0x86 |
       | nbf   | other text                 | "yesterday"    | refused with 0x86 |
 
-  @JWT-CLAIM-06
+  @JWT-CLAIM-06 @any-version
   Scenario: JWT-CLAIM-06 a token whose exp is exactly now is refused
     Requirement: "Boundaries, in whole seconds of the broker's clock with no leeway: `exp`
     must be strictly after now (`exp` equal to now gives 0x86/4); `nbf` equal to now is
@@ -153,7 +235,7 @@ Feature: JWT-CLAIM Standard claims
     When the client connects
     Then the connection is refused with 0x86
 
-  @JWT-CLAIM-06
+  @JWT-CLAIM-06 @any-version
   Scenario: JWT-CLAIM-06 a token whose nbf is exactly now is accepted
     Requirement: "Boundaries, in whole seconds of the broker's clock with no leeway: `exp`
     must be strictly after now (`exp` equal to now gives 0x86/4); `nbf` equal to now is
@@ -169,7 +251,7 @@ Feature: JWT-CLAIM Standard claims
     When the client connects
     Then the connection is accepted
 
-  @JWT-CLAIM-06
+  @JWT-CLAIM-06 @any-version
   Scenario: JWT-CLAIM-06 a token whose exp passed a second ago is refused, with no leeway
     Requirement: "Boundaries, in whole seconds of the broker's clock with no leeway: `exp`
     must be strictly after now (`exp` equal to now gives 0x86/4); `nbf` equal to now is
@@ -185,7 +267,7 @@ Feature: JWT-CLAIM Standard claims
     When the client connects
     Then the connection is refused with 0x86
 
-  @JWT-CLAIM-07
+  @JWT-CLAIM-07 @any-version
   Scenario Outline: JWT-CLAIM-07 is_superuser <value> makes <who>
     Requirement: "`is_superuser` counts as true when it is `true`, `"true"`, `"1"`, an integer
     >= 1 or a string holding an integer >= 1 (`"2"`); any other value (`false`, `0`, `"yes"`,
@@ -225,7 +307,7 @@ Feature: JWT-CLAIM Standard claims
       | 1.0   | an ordinary client | may not |
       | null  | an ordinary client | may not |
 
-  @JWT-CLAIM-08
+  @JWT-CLAIM-08 @any-version
   Scenario: JWT-CLAIM-08 clientid_override registers the client under the new Client ID
     Requirement: "A non-empty string claim `clientid_override` replaces the client's Client
     ID after authentication: the broker registers the client under the new ID (EMQX: the
@@ -243,7 +325,7 @@ Feature: JWT-CLAIM Standard claims
     Then the connection is accepted
     And the broker shows the client under client ID "overridden-id"
 
-  @JWT-CLAIM-08
+  @JWT-CLAIM-08 @any-version
   Scenario: JWT-CLAIM-08 an empty clientid_override leaves the Client ID as it is
     Requirement: "A non-empty string claim `clientid_override` replaces the client's Client
     ID after authentication: the broker registers the client under the new ID (EMQX: the
@@ -261,7 +343,7 @@ Feature: JWT-CLAIM Standard claims
     Then the connection is accepted
     And the broker shows the client under client ID "original-id"
 
-  @JWT-CLAIM-09 @ambiguity
+  @JWT-CLAIM-09 @ambiguity @A14 @any-version
   Scenario Outline: JWT-CLAIM-09 a fractional exp with disconnect_after_expire <disconnect> gets <outcome>
     Requirement: "A fractional `exp` (e.g. now + 10.5) with `disconnect_after_expire: true`
     (the default) gives BF, because EMQX's disconnect timer cannot take it; with `false` the
@@ -286,7 +368,7 @@ Feature: JWT-CLAIM Standard claims
       | true       | refused with BF |
       | false      | accepted        |
 
-  @JWT-CLAIM-09 @ambiguity
+  @JWT-CLAIM-09 @ambiguity @A14 @any-version
   Scenario: JWT-CLAIM-09 a fractional exp with the default disconnect_after_expire gives BF
     Requirement: "A fractional `exp` (e.g. now + 10.5) with `disconnect_after_expire: true`
     (the default) gives BF, because EMQX's disconnect timer cannot take it; with `false` the
@@ -302,3 +384,26 @@ Feature: JWT-CLAIM Standard claims
     And the token's "exp" claim is NOW+3600.5
     When the client connects
     Then the connection is refused with BF
+
+  @JWT-CLAIM-09 @ambiguity @A14 @A14=fraction-accepted @any-version
+  Scenario Outline: JWT-CLAIM-09 under reading fraction-accepted a fractional exp with disconnect_after_expire <disconnect> is accepted
+    Requirement: "A fractional `exp` (e.g. now + 10.5) with `disconnect_after_expire: true`
+    (the default) gives BF, because EMQX's disconnect timer cannot take it; with `false` the
+    token is accepted (ambiguity A14)."
+    Ambiguity A14, reading fraction-accepted (the docs, silent), for a profile that declares
+    it: a fractional `exp` in the future is a valid expiry either way.
+
+    Given the authentication chain:
+      """json
+      [{"mechanism": "jwt", "from": "password", "use_jwks": false, "algorithm": "hmac-based",
+        "secret": "emqxsecret", "disconnect_after_expire": <disconnect>}]
+      """
+    And a valid token
+    And the token's "exp" claim is NOW+3600.5
+    When the client connects
+    Then the connection is accepted
+
+    Examples:
+      | disconnect |
+      | true       |
+      | false      |

@@ -32,7 +32,7 @@ Feature: JWT-EXP Expiry while connected
       | version | ends it               | end                                                             |
       | 3.1.1   | closes the connection | the broker closes the client's connection at the token's expiry |
 
-  @JWT-EXP-01
+  @JWT-EXP-01 @ambiguity @A1 @any-version
   Scenario: JWT-EXP-01 a token without exp sets no timer
     Requirement: "... A token without `exp` sets no timer."
 

@@ -3,7 +3,7 @@ Feature: JWT-HMAC HMAC-signed tokens (algorithm: hmac-based)
   An HMAC authenticator verifies HS256, HS384 and HS512 tokens with its
   configured secret, and nothing else.
 
-  @JWT-HMAC-01
+  @JWT-HMAC-01 @any-version
   Scenario Outline: JWT-HMAC-01 an <alg> token signed with the configured secret is accepted
     Requirement: "HS256, HS384 and HS512 tokens signed with the configured `secret` (its raw
     bytes) are accepted."
@@ -51,7 +51,7 @@ Feature: JWT-HMAC HMAC-signed tokens (algorithm: hmac-based)
       | alg   | version |
       | HS256 | 3.1.1   |
 
-  @JWT-HMAC-03
+  @JWT-HMAC-03 @any-version
   Scenario: JWT-HMAC-03 with secret_base64_encoded a token signed with the decoded bytes is accepted
     Requirement: "With `secret_base64_encoded: true` the configured secret is base64-decoded
     before use: a token signed with the decoded bytes is accepted, one signed with the
@@ -66,7 +66,7 @@ Feature: JWT-HMAC HMAC-signed tokens (algorithm: hmac-based)
     When the client connects
     Then the connection is accepted
 
-  @JWT-HMAC-03
+  @JWT-HMAC-03 @any-version
   Scenario: JWT-HMAC-03 with secret_base64_encoded a token signed with the base64 text gives BF
     Requirement: "With `secret_base64_encoded: true` the configured secret is base64-decoded
     before use: a token signed with the decoded bytes is accepted, one signed with the
@@ -82,7 +82,7 @@ Feature: JWT-HMAC HMAC-signed tokens (algorithm: hmac-based)
     When the client connects
     Then the connection is refused with BF
 
-  @JWT-HMAC-03
+  @JWT-HMAC-03 @any-version
   Scenario: JWT-HMAC-03 without secret_base64_encoded the secret's text is used as it is
     Requirement: "With `secret_base64_encoded: true` the configured secret is base64-decoded
     before use: a token signed with the decoded bytes is accepted, one signed with the
@@ -128,7 +128,7 @@ Feature: JWT-HMAC HMAC-signed tokens (algorithm: hmac-based)
     Then creating the authenticator succeeds
     And the chain has a "jwt" authenticator
 
-  @JWT-HMAC-05 @ambiguity @exact-config
+  @JWT-HMAC-05 @ambiguity @A1 @exact-config @any-version
   Scenario: JWT-HMAC-05 the documented seed token is accepted with secret emqxsecret and never expires
     Requirement: "With secret `emqxsecret`, the seed token (see Vectors) as Password with any
     Username is accepted and never expires, as it has no `exp`. The docs present
@@ -150,7 +150,7 @@ Feature: JWT-HMAC HMAC-signed tokens (algorithm: hmac-based)
     Then the connection is accepted
     And the connection is still open after 1 second
 
-  @JWT-HMAC-06
+  @JWT-HMAC-06 @any-version
   Scenario Outline: JWT-HMAC-06 an HMAC authenticator refuses a valid <alg> token with BF
     Requirement: "An HMAC authenticator accepts only HS256/HS384/HS512: tokens whose `alg` is
     RS*, PS*, ES*, EdDSA or `none` give BF, including an RS256 token whose "signature" is an
@@ -179,7 +179,7 @@ Feature: JWT-HMAC HMAC-signed tokens (algorithm: hmac-based)
       | ES512 |
       | EdDSA |
 
-  @JWT-HMAC-06
+  @JWT-HMAC-06 @any-version
   Scenario: JWT-HMAC-06 an HMAC authenticator refuses an unsigned alg none token with BF
     Requirement: "An HMAC authenticator accepts only HS256/HS384/HS512: tokens whose `alg` is
     RS*, PS*, ES*, EdDSA or `none` give BF, including an RS256 token whose "signature" is an
@@ -195,7 +195,7 @@ Feature: JWT-HMAC HMAC-signed tokens (algorithm: hmac-based)
     When the client connects
     Then the connection is refused with BF
 
-  @JWT-HMAC-06
+  @JWT-HMAC-06 @any-version
   Scenario Outline: JWT-HMAC-06 an RS256 header over an HMAC keyed with <key> gives BF
     Requirement: "An HMAC authenticator accepts only HS256/HS384/HS512: tokens whose `alg` is
     RS*, PS*, ES*, EdDSA or `none` give BF, including an RS256 token whose "signature" is an
@@ -216,7 +216,7 @@ Feature: JWT-HMAC HMAC-signed tokens (algorithm: hmac-based)
       | an RSA public key's PEM text |
       | the configured secret        |
 
-  @JWT-HMAC-07
+  @JWT-HMAC-07 @any-version
   Scenario Outline: JWT-HMAC-07 a superuser (<mode> mode) may publish and subscribe where its own acl denies
     Requirement: "`is_superuser` true (JWT-CLAIM-07) in a verified token, in any mode, makes
     the client a superuser: every publish and subscribe is allowed, including topics its
@@ -242,10 +242,10 @@ Feature: JWT-HMAC HMAC-signed tokens (algorithm: hmac-based)
     Examples:
       | mode       | mode_config                                                     |
       | HMAC       | "algorithm": "hmac-based", "secret": "emqxsecret"               |
-      | public-key | "algorithm": "public-key", "public_key": "<rsa public key>"     |
+      | public-key | "algorithm": "public-key", "public_key": "<any public key>"     |
       | public-key | "algorithm": "public-key", "public_key": "<ed25519 public key>" |
 
-  @JWT-HMAC-07
+  @JWT-HMAC-07 @any-version
   Scenario: JWT-HMAC-07 a superuser (JWKS mode) may publish and subscribe where its own acl denies
     Requirement: "`is_superuser` true (JWT-CLAIM-07) in a verified token, in any mode, makes
     the client a superuser: every publish and subscribe is allowed, including topics its
@@ -268,7 +268,7 @@ Feature: JWT-HMAC HMAC-signed tokens (algorithm: hmac-based)
     Then the client may publish to "any/topic"
     And the client may subscribe to "any/#"
 
-  @JWT-HMAC-07
+  @JWT-HMAC-07 @any-version
   Scenario: JWT-HMAC-07 the same token without is_superuser is held to its acl (control)
     Requirement: "`is_superuser` true (JWT-CLAIM-07) in a verified token, in any mode, makes
     the client a superuser ..."
@@ -288,7 +288,7 @@ Feature: JWT-HMAC HMAC-signed tokens (algorithm: hmac-based)
     Then the client may not publish to "any/topic"
     And the client may not subscribe to "any/#"
 
-  @JWT-HMAC-08
+  @JWT-HMAC-08 @any-version
   Scenario Outline: JWT-HMAC-08 an HMAC token with header <field> <value> is accepted
     Requirement: "In HMAC and public-key modes the header's `kid` and `typ` are ignored: a
     valid token with any `kid` or `typ` value is accepted."
@@ -312,7 +312,7 @@ Feature: JWT-HMAC HMAC-signed tokens (algorithm: hmac-based)
       | typ   | "not a type"     |
       | typ   | absent           |
 
-  @JWT-HMAC-08
+  @JWT-HMAC-08 @any-version
   Scenario Outline: JWT-HMAC-08 a public-key token with header <field> <value> is accepted
     Requirement: "In HMAC and public-key modes the header's `kid` and `typ` are ignored: a
     valid token with any `kid` or `typ` value is accepted."
@@ -320,7 +320,7 @@ Feature: JWT-HMAC HMAC-signed tokens (algorithm: hmac-based)
     Given the authentication chain:
       """json
       [{"mechanism": "jwt", "from": "password", "use_jwks": false,
-        "algorithm": "public-key", "public_key": "<rsa public key>"}]
+        "algorithm": "public-key", "public_key": "<any public key>"}]
       """
     And a valid token
     And the token's header "<field>" is <value>

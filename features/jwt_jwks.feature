@@ -11,7 +11,7 @@ Feature: JWT-JWKS Keys from a JWKS endpoint (use_jwks: true)
   say (against the in-process reference it is not raised to 10 s, see
   JWT-JWKS-10).
 
-  @JWT-JWKS-01
+  @JWT-JWKS-01 @any-version
   Scenario: JWT-JWKS-01 a token signed by any key of the set is accepted, whatever the keys' kid, alg and use
     Requirement: "The authenticator gets a JWK Set (`{"keys": [...]}`) by HTTP GET from
     `endpoint` and tries every key in order; a token any key verifies is accepted. The
@@ -42,7 +42,7 @@ Feature: JWT-JWKS Keys from a JWKS endpoint (use_jwks: true)
     And the client connects
     Then the connection is accepted
 
-  @JWT-JWKS-02
+  @JWT-JWKS-02 @any-version
   Scenario: JWT-JWKS-02 a key added at the endpoint verifies after the next refresh, a removed one stops verifying
     Requirement: "The set is fetched again every `refresh_interval` seconds (default 300): a
     key added at the endpoint verifies tokens after the next refresh, a key removed stops
@@ -127,7 +127,7 @@ Feature: JWT-JWKS Keys from a JWKS endpoint (use_jwks: true)
       | Te         | deflate |
       | Connection | close   |
 
-  @JWT-JWKS-04
+  @JWT-JWKS-04 @any-version
   Scenario: JWT-JWKS-04 a token signed by a key that is not in the set gives BF
     Requirement: "A token signed by a key that is not in the set gives BF; a token whose
     `kid` matches no key in the set but whose signature a key in the set verifies is
@@ -145,7 +145,7 @@ Feature: JWT-JWKS Keys from a JWKS endpoint (use_jwks: true)
     When the client connects
     Then the connection is refused with BF
 
-  @JWT-JWKS-04 @ambiguity
+  @JWT-JWKS-04 @ambiguity @A8 @any-version
   Scenario Outline: JWT-JWKS-04 a token whose kid is <kid case> is accepted when a key of the set verifies it
     Requirement: "A token signed by a key that is not in the set gives BF; a token whose
     `kid` matches no key in the set but whose signature a key in the set verifies is
@@ -172,7 +172,34 @@ Feature: JWT-JWKS Keys from a JWKS endpoint (use_jwks: true)
       | in no key of the set   | "no-such" |
       | the kid of another key | "k1"      |
 
-  @JWT-JWKS-05
+  @JWT-JWKS-04 @ambiguity @A8 @A8=kid-selects @any-version
+  Scenario Outline: JWT-JWKS-04 under reading kid-selects a token whose kid is <kid case> gives BF
+    Requirement: "A token signed by a key that is not in the set gives BF; a token whose
+    `kid` matches no key in the set but whose signature a key in the set verifies is
+    accepted (ambiguity A8)."
+    Ambiguity A8, reading kid-selects (the JWKS article), for a profile that declares it: the
+    verifier picks the key by the token's `kid`, so a token whose `kid` names no key of the
+    set, or another key, is refused although a key of the set verifies it.
+
+    Given the JWKS endpoint serves an RS256 key "k1"
+    And the JWKS endpoint serves an RS256 key "k2"
+    And the authentication chain:
+      """json
+      [{"mechanism": "jwt", "from": "password", "use_jwks": true, "endpoint": "<jwks endpoint>"}]
+      """
+    And the broker has fetched the key set
+    And a valid token
+    And the token is signed by JWKS key "k2"
+    And the token's header "kid" is <kid>
+    When the client connects
+    Then the connection is refused with BF
+
+    Examples:
+      | kid case               | kid       |
+      | in no key of the set   | "no-such" |
+      | the kid of another key | "k1"      |
+
+  @JWT-JWKS-05 @any-version
   Scenario: JWT-JWKS-05 failed refreshes keep the last good set until the max_fail_count-th in a row
     Requirement: "A failed refresh (endpoint down, connect or request timeout of 5 s, TLS
     error, body that is not a JWK Set) keeps the last good set; the set is dropped at the
@@ -209,7 +236,7 @@ Feature: JWT-JWKS Keys from a JWKS endpoint (use_jwks: true)
     And the client connects
     Then the connection is accepted
 
-  @JWT-JWKS-06
+  @JWT-JWKS-06 @any-version
   Scenario Outline: JWT-JWKS-06 the jwcrypto recipe's key set verifies RS256 tokens signed with key "<kid>"
     Requirement: "The JWK Set produced by the jwcrypto recipe in the JWKS article (RSA keys
     with `"alg": "RSA256"`, `"use": "sig"`, string `kid`) is accepted, and RS256 tokens
@@ -232,7 +259,7 @@ Feature: JWT-JWKS Keys from a JWKS endpoint (use_jwks: true)
       | 1   |
       | 3   |
 
-  @JWT-JWKS-07 @ambiguity
+  @JWT-JWKS-07 @ambiguity @A10 @any-version
   Scenario Outline: JWT-JWKS-07 a JWK Set answered with status <status> replaces the keys
     Requirement: "The HTTP status of a JWKS response is not checked: a 404 or 500 whose body
     is a JWK Set replaces the keys, and a body that does not parse as a set (not JSON, or a
@@ -265,7 +292,7 @@ Feature: JWT-JWKS Keys from a JWKS endpoint (use_jwks: true)
       | 404    |
       | 500    |
 
-  @JWT-JWKS-07
+  @JWT-JWKS-07 @any-version
   Scenario: JWT-JWKS-07 an answer that is not a JWK Set is a failed refresh, whatever its status
     Requirement: "The HTTP status of a JWKS response is not checked: a 404 or 500 whose body
     is a JWK Set replaces the keys, and a body that does not parse as a set (not JSON, or a
@@ -298,7 +325,39 @@ Feature: JWT-JWKS Keys from a JWKS endpoint (use_jwks: true)
     And the client connects
     Then the connection is accepted
 
-  @JWT-JWKS-08
+  @JWT-JWKS-07 @ambiguity @A10 @A10=status-checked @any-version
+  Scenario Outline: JWT-JWKS-07 under reading status-checked a JWK Set answered with status <status> is a failed refresh
+    Requirement: "The HTTP status of a JWKS response is not checked: a 404 or 500 whose body
+    is a JWK Set replaces the keys, and a body that does not parse as a set (not JSON, or a
+    single JWK without `keys`) is a failed refresh whatever the status (ambiguity A10)."
+    Ambiguity A10, reading status-checked, for a profile that declares it: a non-2xx answer
+    is a failed refresh, so the old key keeps verifying and the new one does not.
+
+    Given the JWKS endpoint serves an RS256 key "old"
+    And the authentication chain:
+      """json
+      [{"mechanism": "jwt", "from": "password", "use_jwks": true, "endpoint": "<jwks endpoint>",
+        "refresh_interval": 1}]
+      """
+    And the broker has fetched the key set
+    And a valid token
+    When the JWKS endpoint serves an ES256 key "new"
+    And the JWKS endpoint stops serving key "old"
+    And the JWKS endpoint answers with its key set and status <status>
+    And the broker fetches the key set again
+    And the token is signed by JWKS key "new"
+    And the client connects
+    Then the connection is refused with BF
+    When the token is signed by JWKS key "old"
+    And the client connects
+    Then the connection is accepted
+
+    Examples:
+      | status |
+      | 404    |
+      | 500    |
+
+  @JWT-JWKS-08 @any-version
   Scenario: JWT-JWKS-08 an empty set replaces the keys, and every token then gives BF
     Requirement: "An empty set `{"keys": []}` is a successful refresh: it replaces the keys,
     and every token then gives BF."
@@ -318,7 +377,7 @@ Feature: JWT-JWKS Keys from a JWKS endpoint (use_jwks: true)
     And the client connects
     Then the connection is refused with BF
 
-  @JWT-JWKS-09
+  @JWT-JWKS-09 @any-version
   Scenario Outline: JWT-JWKS-09 an <alg> token gives BF even when the set holds an oct key with its secret
     Requirement: "JWKS mode accepts only the public-key algorithms of JWT-PK-01: an HS*
     token gives BF even when the set holds an `oct` key whose bytes are the token's
@@ -383,7 +442,7 @@ Feature: JWT-JWKS Keys from a JWKS endpoint (use_jwks: true)
       """
     Then creating the authenticator succeeds
 
-  @JWT-JWKS-11
+  @JWT-JWKS-11 @any-version
   Scenario: JWT-JWKS-11 until a fetch succeeds tokens give BF, and a CONNECT does not fetch
     Requirement: "The first fetch runs asynchronously when the authenticator is created:
     until a fetch succeeds every token gives BF (0x87/5 when JWT is alone), and a CONNECT
@@ -456,7 +515,7 @@ Feature: JWT-JWKS Keys from a JWKS endpoint (use_jwks: true)
       """
     Then creating the authenticator succeeds
 
-  @JWT-JWKS-13
+  @JWT-JWKS-13 @any-version
   Scenario Outline: JWT-JWKS-13 a self-signed HTTPS endpoint with ssl <ssl> under the <profile> profile: <outcome>
     Requirement: "With TLS enabled for the endpoint (`ssl.enable: true`; default false),
     certificate verification defaults to `verify_none` under legacy, so a self-signed

@@ -4,7 +4,7 @@ Feature: JWT-PK Tokens signed with a private key (algorithm: public-key)
   (a PEM string or a path to a PEM file), with the algorithms that fit the
   key's type, and nothing else.
 
-  @JWT-PK-01
+  @JWT-PK-01 @any-version
   Scenario Outline: JWT-PK-01 an <alg> token signed with the matching <kind> private key is accepted
     Requirement: "Tokens signed with the private key matching the configured public key (a
     PEM string, or a path to a PEM file) are accepted: RS256/384/512 and PS256/384/512 with
@@ -30,7 +30,7 @@ Feature: JWT-PK Tokens signed with a private key (algorithm: public-key)
       | ES384 | ec-p384 |
       | ES512 | ec-p521 |
 
-    @ambiguity
+    @ambiguity @A9
     Examples: algorithms EMQX also accepts (ambiguity A9)
       Reading 1 (the docs): only RS256/384/512 and ES256/384/512, so a docs-only broker
       refuses these. Reading 2 (EMQX 6.1.3/6.2.2 and later, the reference): PS256/384/512 and
@@ -41,7 +41,7 @@ Feature: JWT-PK Tokens signed with a private key (algorithm: public-key)
       | PS512 | rsa     |
       | EdDSA | ed25519 |
 
-  @JWT-PK-01
+  @JWT-PK-01 @any-version
   Scenario Outline: JWT-PK-01 a public key given as a path to a <kind> PEM file verifies <alg> tokens
     Requirement: "Tokens signed with the private key matching the configured public key (a
     PEM string, or a path to a PEM file) are accepted."
@@ -60,7 +60,30 @@ Feature: JWT-PK Tokens signed with a private key (algorithm: public-key)
       | RS256 | rsa     |
       | ES256 | ec-p256 |
 
-  @JWT-PK-02
+  @JWT-PK-01 @ambiguity @A9 @A9=docs-only @any-version
+  Scenario Outline: JWT-PK-01 under reading docs-only an <alg> token gives BF
+    Requirement: "Tokens signed with the private key matching the configured public key (a
+    PEM string, or a path to a PEM file) are accepted: RS256/384/512 and PS256/384/512 with
+    an RSA key, ES256/384/512 with a P-256/P-384/P-521 key, EdDSA with an Ed25519 key. The
+    docs list only RS* and ES* (ambiguity A9)."
+    Ambiguity A9, reading docs-only, for a profile that declares it: only the documented
+    RS* and ES* algorithms verify, so PS* and EdDSA tokens are refused.
+
+    Given the authentication chain:
+      """json
+      [{"mechanism": "jwt", "from": "password", "use_jwks": false,
+        "algorithm": "public-key", "public_key": "<<kind> public key>"}]
+      """
+    And a valid <alg> token
+    When the client connects
+    Then the connection is refused with BF
+
+    Examples:
+      | alg   | kind    |
+      | PS256 | rsa     |
+      | EdDSA | ed25519 |
+
+  @JWT-PK-02 @any-version
   Scenario Outline: JWT-PK-02 an <alg> token signed with another <kind> key gives BF
     Requirement: "A token signed with another private key, or whose `alg` does not fit the
     key type (e.g. ES256 against an RSA key), gives BF."
@@ -84,7 +107,7 @@ Feature: JWT-PK Tokens signed with a private key (algorithm: public-key)
       | ES512 | ec-p521 |
       | EdDSA | ed25519 |
 
-  @JWT-PK-02
+  @JWT-PK-02 @any-version
   Scenario Outline: JWT-PK-02 an <alg> token against a <kind> key gives BF
     Requirement: "A token signed with another private key, or whose `alg` does not fit the
     key type (e.g. ES256 against an RSA key), gives BF."
@@ -107,7 +130,7 @@ Feature: JWT-PK Tokens signed with a private key (algorithm: public-key)
       | ES384 | ec-p256 |
       | ES256 | ed25519 |
 
-  @JWT-PK-03
+  @JWT-PK-03 @any-version
   Scenario Outline: JWT-PK-03 a public-key authenticator refuses an <alg> token with BF
     Requirement: "A public-key authenticator refuses HS* and `none` tokens with BF, including
     an HS256 token whose HMAC key is the PEM text of the configured public key (key
@@ -129,7 +152,7 @@ Feature: JWT-PK Tokens signed with a private key (algorithm: public-key)
       | HS384 |
       | HS512 |
 
-  @JWT-PK-03
+  @JWT-PK-03 @any-version
   Scenario: JWT-PK-03 a public-key authenticator refuses an unsigned alg none token with BF
     Requirement: "A public-key authenticator refuses HS* and `none` tokens with BF, including
     an HS256 token whose HMAC key is the PEM text of the configured public key (key
@@ -145,7 +168,7 @@ Feature: JWT-PK Tokens signed with a private key (algorithm: public-key)
     When the client connects
     Then the connection is refused with BF
 
-  @JWT-PK-03
+  @JWT-PK-03 @any-version
   Scenario Outline: JWT-PK-03 an HS256 token keyed with the <kind> public key's PEM text gives BF
     Requirement: "A public-key authenticator refuses HS* and `none` tokens with BF, including
     an HS256 token whose HMAC key is the PEM text of the configured public key (key
@@ -224,7 +247,7 @@ Feature: JWT-PK Tokens signed with a private key (algorithm: public-key)
     Then creating the authenticator succeeds
     And the chain has a "jwt" authenticator
 
-  @JWT-PK-05
+  @JWT-PK-05 @any-version
   Scenario Outline: JWT-PK-05 a <kind> token altered in its <segment> after signing gives BF
     Requirement: "A token whose header or payload was altered after signing gives BF."
 

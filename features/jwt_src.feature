@@ -3,7 +3,7 @@ Feature: JWT-SRC Where the token comes from
   The JWT authenticator reads its token from one CONNECT field, chosen by its
   `from` setting, and does not look at the other one.
 
-  @JWT-SRC-01
+  @JWT-SRC-01 @any-version
   Scenario: JWT-SRC-01 a valid token in the Password is accepted whatever the Username
     Requirement: "By default (`from: password`) the JWT is read from the CONNECT Password
     field and any Username is accepted; a valid token gives 0x00."
@@ -18,7 +18,7 @@ Feature: JWT-SRC Where the token comes from
     When the client connects
     Then the connection is accepted
 
-  @JWT-SRC-01
+  @JWT-SRC-01 @any-version
   Scenario: JWT-SRC-01 a valid token in the Password is accepted without a Username
     Requirement: "By default (`from: password`) the JWT is read from the CONNECT Password
     field and any Username is accepted; a valid token gives 0x00."
@@ -32,7 +32,24 @@ Feature: JWT-SRC Where the token comes from
     When the client connects
     Then the connection is accepted
 
-  @JWT-SRC-02
+  @JWT-SRC-01 @any-version
+  Scenario: JWT-SRC-01 a valid token in the Username is not used when the token is read from the Password
+    Requirement: "By default (`from: password`) the JWT is read from the CONNECT Password
+    field and any Username is accepted; a valid token gives 0x00."
+    The negative twin: the Username carries what would pass, the Password does not.
+
+    Given the authentication chain:
+      """json
+      [{"mechanism": "jwt", "from": "password", "use_jwks": false,
+        "algorithm": "hmac-based", "secret": "emqxsecret"}]
+      """
+    And a valid token
+    And the client sends the token as its username
+    And the client's password is "not-a-token"
+    When the client connects
+    Then the connection is refused with BF
+
+  @JWT-SRC-02 @any-version
   Scenario: JWT-SRC-02 with from username the token is read from the Username
     Requirement: "With `from: username` the JWT is read from the Username field and the
     Password is not used."
@@ -47,7 +64,7 @@ Feature: JWT-SRC Where the token comes from
     When the client connects
     Then the connection is accepted
 
-  @JWT-SRC-02
+  @JWT-SRC-02 @any-version
   Scenario: JWT-SRC-02 with from username no Password is needed
     Requirement: "With `from: username` the JWT is read from the Username field and the
     Password is not used."
@@ -62,7 +79,7 @@ Feature: JWT-SRC Where the token comes from
     When the client connects
     Then the connection is accepted
 
-  @JWT-SRC-02
+  @JWT-SRC-02 @any-version
   Scenario: JWT-SRC-02 with from username a valid token in the Password is not used
     Requirement: "With `from: username` the JWT is read from the Username field and the
     Password is not used."
@@ -107,7 +124,7 @@ Feature: JWT-SRC Where the token comes from
       | password | ignore     | 3.1.1   | 0x87 |
       | password | deny       | 3.1.1   | 0x86 |
 
-  @JWT-SRC-03
+  @JWT-SRC-03 @any-version
   Scenario Outline: JWT-SRC-03 the default of on_missing_jwt under the <profile> profile gives <code>
     Requirement: "The default is `ignore` under legacy and `deny` under hardened."
 
@@ -125,6 +142,55 @@ Feature: JWT-SRC Where the token comes from
       | profile  | code |
       | legacy   | 0x87 |
       | hardened | 0x86 |
+
+  @JWT-SRC-03 @any-version
+  Scenario Outline: JWT-SRC-03 no Password with a valid token in the Username and on_missing_jwt <on_missing> gives <code>
+    Requirement: "When the configured field is absent (no Password, or no Username with
+    `from: username`), `on_missing_jwt` decides: `ignore` passes the client on (0x87/5 when
+    JWT is alone), `deny` refuses it with 0x86/4. This holds even when the other field
+    carries a valid token: the authenticator never looks there."
+    The negative twin: the other field carries what would pass.
+
+    Given the authentication chain:
+      """json
+      [{"mechanism": "jwt", "from": "password", "use_jwks": false, "algorithm": "hmac-based",
+        "secret": "emqxsecret", "on_missing_jwt": "<on_missing>"}]
+      """
+    And a valid token
+    And the client sends the token as its username
+    And the client sends no password
+    When the client connects
+    Then the connection is refused with <code>
+
+    Examples:
+      | on_missing | code |
+      | ignore     | 0x87 |
+      | deny       | 0x86 |
+
+  @JWT-SRC-03
+  Scenario Outline: JWT-SRC-03 no Username with a valid token in the Password and on_missing_jwt <on_missing> gives <code>
+    Requirement: "When the configured field is absent (no Password, or no Username with
+    `from: username`), `on_missing_jwt` decides: `ignore` passes the client on (0x87/5 when
+    JWT is alone), `deny` refuses it with 0x86/4. This holds even when the other field
+    carries a valid token: the authenticator never looks there."
+    The negative twin: the other field carries what would pass. MQTT 5 only: a 3.1.1
+    CONNECT may not carry a Password without a Username.
+
+    Given the authentication chain:
+      """json
+      [{"mechanism": "jwt", "from": "username", "use_jwks": false, "algorithm": "hmac-based",
+        "secret": "emqxsecret", "on_missing_jwt": "<on_missing>"}]
+      """
+    And a valid token
+    And the client sends the token as its password
+    And the client sends no username
+    When the client connects
+    Then the connection is refused with <code>
+
+    Examples:
+      | on_missing | code |
+      | ignore     | 0x87 |
+      | deny       | 0x86 |
 
   @JWT-SRC-04
   Scenario Outline: JWT-SRC-04 an MQTT <version> client with <case> gets <outcome>
@@ -201,8 +267,9 @@ Feature: JWT-SRC Where the token comes from
     Examples: MQTT 3.1.1 return codes
       | on_missing | version |
       | deny       | 3.1.1   |
+      | ignore     | 3.1.1   |
 
-  @JWT-SRC-07
+  @JWT-SRC-07 @any-version
   Scenario Outline: JWT-SRC-07 a token that is not a JWS compact form gives BF: <shape>
     Requirement: "Only the JWS compact form (three base64url parts, no padding) is parsed: a
     five-part JWE, a `Bearer ` prefix, `=` padding in a segment, or any other string gives BF."

@@ -5,7 +5,7 @@ Feature: JWT-VC Custom claim checks (verify_claims)
   Unless a scenario says otherwise, its token carries every configured claim
   with the value rendered for the connecting client.
 
-  @JWT-VC-01
+  @JWT-VC-01 @any-version
   Scenario Outline: JWT-VC-01 a <mode> token whose claim equals the configured value is accepted
     Requirement: "Each configured claim must be present in the token and equal to the
     configured value rendered as a string; a different value gives 0x86/4. The checks apply
@@ -23,7 +23,7 @@ Feature: JWT-VC Custom claim checks (verify_claims)
     Examples:
       | mode       | mode_config                                                     |
       | HMAC       | "algorithm": "hmac-based", "secret": "emqxsecret"               |
-      | public-key | "algorithm": "public-key", "public_key": "<ec-p256 public key>" |
+      | public-key | "algorithm": "public-key", "public_key": "<any public key>" |
 
   @JWT-VC-01
   Scenario Outline: JWT-VC-01 a <mode> token whose claim differs from the configured value is refused
@@ -46,14 +46,14 @@ Feature: JWT-VC Custom claim checks (verify_claims)
       | mode       | version | value | mode_config                                                     |
       | HMAC       | 5       | other | "algorithm": "hmac-based", "secret": "emqxsecret"               |
       | HMAC       | 5       | ACME  | "algorithm": "hmac-based", "secret": "emqxsecret"               |
-      | public-key | 5       | other | "algorithm": "public-key", "public_key": "<ec-p256 public key>" |
+      | public-key | 5       | other | "algorithm": "public-key", "public_key": "<any public key>" |
 
     @v311
     Examples: MQTT 3.1.1 return codes
       | mode | version | value | mode_config                                       |
       | HMAC | 3.1.1   | other | "algorithm": "hmac-based", "secret": "emqxsecret" |
 
-  @JWT-VC-02
+  @JWT-VC-02 @any-version
   Scenario Outline: JWT-VC-02 ${<field>} binds the token to the client's <field>
     Requirement: "`${clientid}` and `${username}` in an expected value are replaced with the
     connecting client's Client ID and Username before comparison (e.g. `{"username":
@@ -80,7 +80,7 @@ Feature: JWT-VC Custom claim checks (verify_claims)
       | clientid | client-b    | refused with 0x86 |
       | clientid | user-a      | refused with 0x86 |
 
-  @JWT-VC-03
+  @JWT-VC-03 @any-version
   Scenario Outline: JWT-VC-03 a token without the configured claim <claim> is refused
     Requirement: "A configured claim missing from the token gives 0x86/4."
 
@@ -100,7 +100,29 @@ Feature: JWT-VC Custom claim checks (verify_claims)
       | sub      |
       | username |
 
-  @JWT-VC-04
+  @JWT-VC-03 @any-version
+  Scenario Outline: JWT-VC-03 a token without the configured claim is refused even when the look-alike "<lookalike>" holds its value
+    Requirement: "A configured claim missing from the token gives 0x86/4."
+    The negative twin: a claim that only looks like the configured one carries what would
+    pass.
+
+    Given the authentication chain:
+      """json
+      [{"mechanism": "jwt", "from": "password", "use_jwks": false, "algorithm": "hmac-based",
+        "secret": "emqxsecret", "verify_claims": {"tenant": "acme"}}]
+      """
+    And a valid token
+    And the token has no "tenant" claim
+    And the token's "<lookalike>" claim is "acme"
+    When the client connects
+    Then the connection is refused with 0x86
+
+    Examples:
+      | lookalike |
+      | Tenant    |
+      | TENANT    |
+
+  @JWT-VC-04 @any-version
   Scenario Outline: JWT-VC-04 an aud of <form> passes the expected aud
     Requirement: "An expected `aud` (templates allowed) passes when the token's `aud` is a
     string equal to it or an array containing it; a missing `aud`, `""`, `[]` or any other
@@ -122,7 +144,7 @@ Feature: JWT-VC Custom claim checks (verify_claims)
       | an array holding it         | ["mqtt-broker"]                  |
       | an array holding it second  | ["other-service", "mqtt-broker"] |
 
-  @JWT-VC-04
+  @JWT-VC-04 @any-version
   Scenario Outline: JWT-VC-04 an aud of <form> is refused
     Requirement: "An expected `aud` (templates allowed) passes when the token's `aud` is a
     string equal to it or an array containing it; a missing `aud`, `""`, `[]` or any other
@@ -148,7 +170,7 @@ Feature: JWT-VC Custom claim checks (verify_claims)
       | an object                   | {"aud": "mqtt-broker"}        |
       | a boolean                   | true                          |
 
-  @JWT-VC-04
+  @JWT-VC-04 @any-version
   Scenario: JWT-VC-04 a token without aud is refused when aud is expected
     Requirement: "An expected `aud` (templates allowed) passes when the token's `aud` is a
     string equal to it or an array containing it; a missing `aud`, `""`, `[]` or any other
@@ -164,7 +186,7 @@ Feature: JWT-VC Custom claim checks (verify_claims)
     When the client connects
     Then the connection is refused with 0x86
 
-  @JWT-VC-04
+  @JWT-VC-04 @any-version
   Scenario Outline: JWT-VC-04 an expected aud with a template is rendered: <aud>
     Requirement: "An expected `aud` (templates allowed) passes when the token's `aud` is a
     string equal to it or an array containing it; a missing `aud`, `""`, `[]` or any other
@@ -186,7 +208,30 @@ Feature: JWT-VC Custom claim checks (verify_claims)
       | ["x", "broker-client-a"]      | accepted          |
       | "broker-client-b"             | refused with 0x86 |
 
-  @JWT-VC-05
+  @JWT-VC-04 @any-version
+  Scenario Outline: JWT-VC-04 a token without aud is refused even when the look-alike "<lookalike>" holds the expected aud
+    Requirement: "An expected `aud` (templates allowed) passes when the token's `aud` is a
+    string equal to it or an array containing it; a missing `aud`, `""`, `[]` or any other
+    type gives 0x86/4."
+    The negative twin: a claim that only looks like `aud` carries what would pass.
+
+    Given the authentication chain:
+      """json
+      [{"mechanism": "jwt", "from": "password", "use_jwks": false, "algorithm": "hmac-based",
+        "secret": "emqxsecret", "verify_claims": {"aud": "mqtt-broker"}}]
+      """
+    And a valid token
+    And the token has no "aud" claim
+    And the token's "<lookalike>" claim is "mqtt-broker"
+    When the client connects
+    Then the connection is refused with 0x86
+
+    Examples:
+      | lookalike |
+      | Aud       |
+      | AUD       |
+
+  @JWT-VC-05 @any-version
   Scenario Outline: JWT-VC-05 a template mixing placeholders and text expects <expected>
     Requirement: "Templates may mix placeholders and literal text (`${username}-${clientid}`);
     a value the client did not send renders as empty, so with no Username that template
@@ -211,7 +256,7 @@ Feature: JWT-VC Custom claim checks (verify_claims)
       | the client sends no username       | -myclient       | myclient                | refused with 0x86 |
       | the client sends no username       | -myclient       | ${username}-myclient    | refused with 0x86 |
 
-  @JWT-VC-06
+  @JWT-VC-06 @any-version
   Scenario Outline: JWT-VC-06 the unknown placeholder <placeholder> stays literal text
     Requirement: "Any other placeholder (`${foo}`, `${password}`) stays literal text and the
     configuration is accepted, so such a claim matches only that literal string."
@@ -233,7 +278,7 @@ Feature: JWT-VC Custom claim checks (verify_claims)
       | ${password}  | ${password} | accepted          |
       | ${password}  |             | refused with 0x86 |
 
-  @JWT-VC-07
+  @JWT-VC-07 @any-version
   Scenario Outline: JWT-VC-07 a claim holding <form> never matches the expected string
     Requirement: "A claim whose value in the token is not a string (number, bool, array,
     object) never matches: `"uid": 123` against expected `"123"` gives 0x86/4."
@@ -256,7 +301,7 @@ Feature: JWT-VC Custom claim checks (verify_claims)
       | an array      | 123      | ["123"]      | refused with 0x86 |
       | an object     | 123      | {"v": "123"} | refused with 0x86 |
 
-  @JWT-VC-08
+  @JWT-VC-08 @any-version
   Scenario Outline: JWT-VC-08 a bad signature decides before a failing <claim>
     Requirement: "Checks run in the order signature, `aud`, `exp`/`nbf`, custom claims: a
     token that fails its signature gives BF even when its claims fail too (an expired token
@@ -280,7 +325,7 @@ Feature: JWT-VC Custom claim checks (verify_claims)
       | aud     | the token's "aud" claim is "other"      |
       | tenant  | the token's "tenant" claim is "other"   |
 
-  @JWT-VC-09
+  @JWT-VC-09 @any-version
   Scenario Outline: JWT-VC-09 verify_claims as a list of name and value: <case>
     Requirement: "`verify_claims` may be configured as a map `{claim: value}` or a list of
     `{name, value}` objects; an empty claim name is refused at configuration (management

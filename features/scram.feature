@@ -314,7 +314,7 @@ Feature: SCRAM SCRAM with an HTTP backend (MQTT 5.0 enhanced authentication)
     Then the connection is accepted
     And the SCRAM client is disconnected with 0x87 once the answer's expire_at has passed
 
-  @SCRAM-08 @ambiguity
+  @SCRAM-08 @ambiguity @A7
   Scenario Outline: SCRAM-08 a CONNECT with Authentication-Method "<method>" to a <algorithm> authenticator is ignored
     Requirement: "A CONNECT whose Authentication-Method is not the authenticator's (e.g.
     `SCRAM-SHA-1`, or `SCRAM-SHA-512` to a sha256 authenticator), or that has no
@@ -343,7 +343,7 @@ Feature: SCRAM SCRAM with an HTTP backend (MQTT 5.0 enhanced authentication)
       | SCRAM-SHA-256 | sha512    |
       | SCRAM-SHA3-256 | sha256   |
 
-  @SCRAM-08 @ambiguity
+  @SCRAM-08 @ambiguity @A7
   Scenario: SCRAM-08 a CONNECT without Authentication-Data is ignored
     Requirement: "A CONNECT whose Authentication-Method is not the authenticator's (e.g.
     `SCRAM-SHA-1`, or `SCRAM-SHA-512` to a sha256 authenticator), or that has no
@@ -606,7 +606,7 @@ Feature: SCRAM SCRAM with an HTTP backend (MQTT 5.0 enhanced authentication)
       | application/json                |
       | application/json; charset=utf-8 |
 
-  @SCRAM-13 @ambiguity
+  @SCRAM-13 @ambiguity @A11
   Scenario: SCRAM-13 a form-encoded answer is used
     Requirement: "The answer's Content-Type must start with `application/json` or
     `application/x-www-form-urlencoded`; any other makes the authenticator ignore the client

@@ -3,7 +3,7 @@ Feature: SEC Security: tokens the broker must resist
   Forged tokens that a careless verifier accepts. Every one of them must give
   BF, in every mode.
 
-  @SEC-01
+  @SEC-01 @any-version
   Scenario Outline: SEC-01 an unsigned token with alg "<alg>" gives BF in <mode> mode
     Requirement: "`alg: none` in any capitalisation, and tokens with an empty or stripped
     signature, give BF in every mode."
@@ -27,7 +27,7 @@ Feature: SEC Security: tokens the broker must resist
       | public-key | None | "algorithm": "public-key", "public_key": "<rsa public key>"     |
       | public-key | NONE | "algorithm": "public-key", "public_key": "<ec-p256 public key>" |
 
-  @SEC-01
+  @SEC-01 @any-version
   Scenario Outline: SEC-01 a token whose signature is <removal> gives BF in <mode> mode
     Requirement: "`alg: none` in any capitalisation, and tokens with an empty or stripped
     signature, give BF in every mode."
@@ -49,7 +49,7 @@ Feature: SEC Security: tokens the broker must resist
       | public-key | empty    | "algorithm": "public-key", "public_key": "<rsa public key>"     |
       | public-key | empty    | "algorithm": "public-key", "public_key": "<ed25519 public key>" |
 
-  @SEC-02
+  @SEC-02 @any-version
   Scenario Outline: SEC-02 an <alg> signature with <which> = 0 gives BF in public-key mode
     Requirement: "ECDSA signatures with r = 0 or s = 0 (CVE-2022-21449, "psychic
     signatures") give BF."
@@ -74,7 +74,7 @@ Feature: SEC Security: tokens the broker must resist
       | ES256 | ec-p256 | r       |
       | ES256 | ec-p256 | s       |
 
-  @SEC-02
+  @SEC-02 @any-version
   Scenario: SEC-02 an ES256 signature with r = s = 0 gives BF in JWKS mode
     Requirement: "ECDSA signatures with r = 0 or s = 0 (CVE-2022-21449, "psychic
     signatures") give BF."
@@ -90,7 +90,7 @@ Feature: SEC Security: tokens the broker must resist
     When the client connects
     Then the connection is refused with BF
 
-  @SEC-03
+  @SEC-03 @any-version
   Scenario Outline: SEC-03 a token signed by a key its "<field>" header names gives BF (<mode>)
     Requirement: "Keys embedded in or referenced by the token header (`jwk`, `jku`, `x5u`,
     `x5c`) are never used: a token signed with such a key gives BF."
@@ -116,7 +116,7 @@ Feature: SEC Security: tokens the broker must resist
       | jwk   | public-key, P-256   | "algorithm": "public-key", "public_key": "<ec-p256 public key>" |
       | x5c   | public-key, Ed25519 | "algorithm": "public-key", "public_key": "<ed25519 public key>" |
 
-  @SEC-03
+  @SEC-03 @any-version
   Scenario Outline: SEC-03 a token signed by a key its "<field>" header names gives BF (JWKS)
     Requirement: "Keys embedded in or referenced by the token header (`jwk`, `jku`, `x5u`,
     `x5c`) are never used: a token signed with such a key gives BF."
@@ -162,7 +162,7 @@ Feature: SEC Security: tokens the broker must resist
       | 65535 | HS256 | "algorithm": "hmac-based", "secret": "emqxsecret"           |
       | 65535 | RS256 | "algorithm": "public-key", "public_key": "<rsa public key>" |
 
-  @SEC-04
+  @SEC-04 @any-version
   Scenario Outline: SEC-04 a token whose <segment> is JSON nested <depth> levels deep, with a bad signature, gives BF
     Requirement: "A token of up to 65535 bytes (the MQTT field limit) that does not verify,
     including one with deeply nested JSON, gives BF ..."
@@ -201,7 +201,7 @@ Feature: SEC Security: tokens the broker must resist
     When the client connects
     Then the broker refuses the CONNECT before authentication
 
-  @SEC-05
+  @SEC-05 @any-version
   Scenario Outline: SEC-05 an <alg> signature with Wycheproof's "<defect>" defect gives BF
     Requirement: "Third-party signature vectors (`../shared/vectors/`) marked invalid fail
     verification."
@@ -245,7 +245,7 @@ Feature: SEC Security: tokens the broker must resist
       | EdDSA | garbage appended          | "algorithm": "public-key", "public_key": "<ed25519 public key>" |
       | HS256 | tag truncated to 16 bytes | "algorithm": "hmac-based", "secret": "emqxsecret"               |
 
-  @SEC-06
+  @SEC-06 @any-version
   Scenario Outline: SEC-06 alg "<alg>" over a valid signature gives BF in <mode> mode
     Requirement: "`alg` is compared case-sensitively with the mode's list: `hs256` or
     `Rs256` with an otherwise valid signature gives BF."
@@ -268,7 +268,7 @@ Feature: SEC Security: tokens the broker must resist
       | public-key | es256 | "algorithm": "public-key", "public_key": "<ec-p256 public key>" |
       | public-key | EDDSA | "algorithm": "public-key", "public_key": "<ed25519 public key>" |
 
-  @SEC-06
+  @SEC-06 @any-version
   Scenario Outline: SEC-06 alg "<alg>" in its exact spelling is accepted in <mode> mode
     Requirement: "`alg` is compared case-sensitively with the mode's list: `hs256` or
     `Rs256` with an otherwise valid signature gives BF."

@@ -92,10 +92,11 @@ type Scenario struct {
 	Duration    time.Duration
 
 	Verdict     Verdict
-	Message     string // failure or error text, n/a reason, non-strict note
-	FailingStep string // the step that failed or skipped, "" otherwise
-	Observed    string // last observed reason code, "" if none
-	Unreachable bool   // error because the target could not be reached
+	Message     string   // failure or error text, n/a reason, non-strict note
+	FailingStep string   // the step that failed or skipped, "" otherwise
+	Observed    string   // last observed reason code, "" if none
+	Readings    []string // ambiguity readings judged under ("A1=exp-required")
+	Unreachable bool     // error because the target could not be reached
 }
 
 // ID is the scenario's own catalogue ID ("" when it has none).

@@ -48,6 +48,7 @@ type htmlMatrixRow struct {
 type htmlCell struct {
 	ID, Class, Code, Title string
 	Baseline               string // "", "gap" or "stale"
+	Reading                string // ambiguity readings judged under, "A1=exp-required"
 }
 
 type htmlGroup struct {
@@ -58,6 +59,8 @@ type htmlGroup struct {
 type htmlRow struct {
 	ID, Verdict, Class, Code, Message, Step, Baseline, BaselineReason, Detail string
 	Scenarios                                                                 int
+	// Reading: the catalogue ambiguity readings the verdict was judged under.
+	Reading string
 }
 
 type htmlDetail struct {
@@ -111,13 +114,18 @@ func newHTMLView(s *Summary) htmlView {
 		for _, id := range byGroup[g] {
 			r := s.IDs[id]
 			col := verdictIndex(r.Verdict)
+			title := printable(r.Message)
+			if rt := readingsText(r.Readings); rt != "" {
+				title = strings.TrimPrefix(title+" ("+rt+")", " ")
+			}
 			row.Columns[col] = append(row.Columns[col], htmlCell{
 				ID: id, Class: verdictClass(r.Verdict), Code: cellCode(r),
-				Title: printable(r.Message), Baseline: baselineMark(r),
+				Title: title, Baseline: baselineMark(r), Reading: strings.Join(r.Readings, " "),
 			})
 			hr := htmlRow{
 				ID: id, Verdict: verdictLabel(r.Verdict), Class: verdictClass(r.Verdict), Code: cellCode(r),
 				Message: printable(r.Message), Scenarios: r.Scenarios, Baseline: baselineMark(r), Detail: detailOf[id],
+				Reading: readingsText(r.Readings),
 			}
 			if r.Baseline != nil {
 				hr.BaselineReason = r.Baseline.Reason

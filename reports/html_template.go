@@ -54,7 +54,7 @@ summary { cursor: pointer; }
 <table class="matrix">
 <tr><th>group</th>{{range .Verdicts}}<th class="{{.Class}}">{{.Label}}</th>{{end}}</tr>
 {{- range .Matrix}}
-<tr><th>{{.Group}}</th>{{range .Columns}}<td>{{range .}}<a class="cell {{.Class}}{{if .Baseline}} {{.Baseline}}{{end}}" href="#id-{{.ID}}" title="{{.Title}}">{{.ID}}<small>{{.Code}}{{if .Baseline}} ({{.Baseline}}){{end}}</small></a>{{end}}</td>{{end}}</tr>
+<tr><th>{{.Group}}</th>{{range .Columns}}<td>{{range .}}<a class="cell {{.Class}}{{if .Baseline}} {{.Baseline}}{{end}}" href="#id-{{.ID}}" title="{{.Title}}">{{.ID}}<small>{{.Code}}{{if .Baseline}} ({{.Baseline}}){{end}}{{if .Reading}} {{.Reading}}{{end}}</small></a>{{end}}</td>{{end}}</tr>
 {{- end}}
 </table>
 
@@ -64,7 +64,7 @@ summary { cursor: pointer; }
 <table>
 <tr><th>ID</th><th>verdict</th><th>observed</th><th>scenarios</th><th>step</th><th>message</th></tr>
 {{- range .Rows}}
-<tr id="id-{{.ID}}"><td>{{.ID}}{{if .Baseline}} <span class="badge" title="{{.BaselineReason}}">{{.Baseline}}</span>{{end}}</td><td class="{{.Class}}">{{.Verdict}}</td><td class="code">{{.Code}}</td><td>{{.Scenarios}}</td><td>{{.Step}}</td><td class="msg">{{.Message}}{{if .Detail}} <a href="#{{.Detail}}">details</a>{{end}}{{if .BaselineReason}}<br><em>baseline: {{.BaselineReason}}</em>{{end}}</td></tr>
+<tr id="id-{{.ID}}"><td>{{.ID}}{{if .Baseline}} <span class="badge" title="{{.BaselineReason}}">{{.Baseline}}</span>{{end}}</td><td class="{{.Class}}">{{.Verdict}}</td><td class="code">{{.Code}}</td><td>{{.Scenarios}}</td><td>{{.Step}}</td><td class="msg">{{.Message}}{{if .Detail}} <a href="#{{.Detail}}">details</a>{{end}}{{if .BaselineReason}}<br><em>baseline: {{.BaselineReason}}</em>{{end}}{{if .Reading}}<br><em>{{.Reading}}</em>{{end}}</td></tr>
 {{- end}}
 </table>
 {{- end}}

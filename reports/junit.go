@@ -170,7 +170,20 @@ func junitProperties(s *Summary) []junitProperty {
 	}
 }
 
+// junitCase is a scenario's testcase; one judged under a reading of a
+// catalogue ambiguity says which in its system-out.
 func junitCase(s *Summary, sc *Scenario, name string) junitTestcase {
+	tc := junitCaseOf(s, sc, name)
+	if text := readingsText(sc.Readings); text != "" && sc.Verdict != VerdictNotApplicable && len(sc.IDs) > 0 {
+		if tc.SystemOut != "" {
+			text += "\n" + string(tc.SystemOut)
+		}
+		tc.SystemOut = junitText(text)
+	}
+	return tc
+}
+
+func junitCaseOf(s *Summary, sc *Scenario, name string) junitTestcase {
 	tc := junitTestcase{Classname: sc.Group, Name: name, Time: seconds(sc.Duration)}
 	if len(sc.IDs) == 0 {
 		tc.Error = &junitProblem{

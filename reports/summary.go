@@ -53,8 +53,13 @@ type IDResult struct {
 	Message   string  `json:"message"`
 
 	// Additions to the contract.
-	Group       string          `json:"group"`
-	Observed    string          `json:"observed,omitempty"` // reason code of the scenario that decided the verdict
+	Group    string `json:"group"`
+	Observed string `json:"observed,omitempty"` // reason code of the scenario that decided the verdict
+	// Reading: the catalogue ambiguity readings the verdict was judged
+	// under, space-separated ("A1=exp-required"); Readings holds them one
+	// by one for the reports.
+	Reading     string          `json:"reading,omitempty"`
+	Readings    []string        `json:"-"`
 	Unreachable bool            `json:"unreachable,omitempty"`
 	Baseline    *BaselineStatus `json:"baseline,omitempty"`
 }
@@ -200,6 +205,8 @@ func idResult(id string, scs []*Scenario) IDResult {
 			r.Unreachable = true
 		}
 	}
+	r.Readings = idReadings(scs)
+	r.Reading = strings.Join(r.Readings, " ")
 	return r
 }
 

@@ -30,6 +30,7 @@ var Verdicts = []Verdict{VerdictPass, VerdictNonStrict, VerdictFail, VerdictNotA
 //  6. pass.
 func judge(sc *Scenario) {
 	sc.Observed = lastAttachment(sc.Attachments, MediaObserved)
+	sc.Readings = scenarioReadings(sc.Attachments)
 	if i := firstStep(sc.Steps, statusFailed); i >= 0 {
 		st := sc.Steps[i]
 		sc.FailingStep = st.Text

@@ -14,7 +14,7 @@ import (
 // scenario's {bound: "${username}"}.
 func standInMint(claims map[string]string, dropped ...string) *mint {
 	auth := hmacAuth(map[string]any{"verify_claims": map[string]any{"jid": "${username}@localhost"}})
-	auth.ClaimStandIns = map[string]target.ClaimStandIn{"bound": {Declared: "jid", Template: "${username}"}}
+	auth.ClaimStandIns = map[string]target.ClaimStandIn{"bound": {Declared: "jid", Template: "${username}", DeclaredTemplate: "${username}@localhost"}}
 	spec := newTokenSpec()
 	for k, v := range claims {
 		spec.claims[k] = v
@@ -37,7 +37,15 @@ func TestStandInKeepsARightValueRight(t *testing.T) {
 }
 
 func TestStandInCarriesAWrongValue(t *testing.T) {
-	for value, want := range map[string]any{`"user-b"`: "user-b", `123`: float64(123), `["user-a"]`: []any{"user-a"}} {
+	for value, want := range map[string]any{
+		`"user-b"`:        "user-b@localhost",      // another client's value
+		`"${username}"`:   "${username}@localhost", // the template unrendered
+		`"USER-A"`:        "USER-A@localhost",      // another case: another user's
+		`"other@x"`:       "other@x@localhost",     // any other value: another user's
+		`123`:             float64(123),            // a number that does not read as the value
+		`["user-a"]`:      []any{"user-a@localhost"},
+		`{"v": "user-a"}`: map[string]any{"v": "user-a@localhost"},
+	} {
 		tok, err := standInMint(map[string]string{"bound": value}).build()
 		if err != nil {
 			t.Fatal(err)
@@ -46,6 +54,62 @@ func TestStandInCarriesAWrongValue(t *testing.T) {
 		if got := c["jid"]; canonicalJSON(got) != canonicalJSON(want) {
 			t.Errorf("%s: jid %v, want %v", value, got, want)
 		}
+	}
+}
+
+// A value the declared claim cannot carry with its meaning makes the
+// scenario not applicable rather than a pass that proves nothing.
+func TestStandInThatCannotFailIsNotApplicable(t *testing.T) {
+	auth := hmacAuth(map[string]any{"verify_claims": map[string]any{"sub": "${username}-${clientid}"}})
+	auth.ClaimStandIns = map[string]target.ClaimStandIn{"uid": {Declared: "sub", Template: "123", DeclaredTemplate: "${username}-${clientid}"}}
+	for value, want := range map[string]string{
+		`123`:  "the scenario's number 123 reads as its expected \"123\"",
+		`true`: "", // does not read as "123": carried as it is
+	} {
+		spec := newTokenSpec()
+		spec.claims["uid"] = value
+		m := &mint{auth: auth, keys: tokens.NewKeyring(), now: time.Now(), clientID: "c", username: "u", spec: spec}
+		_, err := m.build()
+		reason, na := target.AsNotApplicable(err)
+		switch {
+		case want == "" && err != nil:
+			t.Errorf("%s: %v", value, err)
+		case want != "" && (!na || !strings.Contains(reason, want)):
+			t.Errorf("%s: got %v, want not applicable: %s", value, err, want)
+		}
+	}
+	// A declared value that is a number's text stands for a number.
+	auth.ClaimStandIns["uid"] = target.ClaimStandIn{Declared: "sub", Template: "123", DeclaredTemplate: "42"}
+	spec := newTokenSpec()
+	spec.claims["uid"] = "123"
+	tok, err := (&mint{auth: auth, keys: tokens.NewKeyring(), now: time.Now(), clientID: "c", username: "u", spec: spec}).build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := decodeClaims(t, tok); c["sub"] != float64(42) {
+		t.Errorf("sub %v, want the number 42", c["sub"])
+	}
+	// Another client's value where the declared template does not depend
+	// on what differs.
+	auth.ClaimStandIns["uid"] = target.ClaimStandIn{Declared: "sub", Template: "${clientid}", DeclaredTemplate: "${username}"}
+	spec.claims["uid"] = `"client-b"`
+	_, err = (&mint{auth: auth, keys: tokens.NewKeyring(), now: time.Now(), clientID: "c", username: "u", spec: spec}).build()
+	if _, na := target.AsNotApplicable(err); !na {
+		t.Errorf("got %v, want not applicable", err)
+	}
+}
+
+// A look-alike of the scenario's claim is the same look-alike of the
+// declared one (the negative twins of JWT-VC-03, JWT-VC-04).
+func TestStandInLookAlike(t *testing.T) {
+	m := standInMint(map[string]string{"Bound": `"user-a"`}, "bound")
+	tok, err := m.build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := decodeClaims(t, tok)
+	if c["Jid"] != "user-a@localhost" || c["jid"] != nil || c["Bound"] != nil {
+		t.Errorf("claims %v: want Jid as rendered, no jid, no Bound", c)
 	}
 }
 
@@ -60,9 +124,28 @@ func TestStandInDropsTheDeclaredClaim(t *testing.T) {
 }
 
 func TestStandInRefusesAWrongValueThatIsRight(t *testing.T) {
-	_, err := standInMint(map[string]string{"bound": `"user-a@localhost"`}).build()
-	if _, ok := target.AsNotApplicable(err); !ok {
-		t.Errorf("got %v, want not applicable", err)
+	auth := hmacAuth(map[string]any{"verify_claims": map[string]any{"jid": "${username}@localhost"}})
+	auth.ClaimStandIns = map[string]target.ClaimStandIn{"tenant": {Declared: "jid", Template: "acme", DeclaredTemplate: "${username}@localhost"}}
+	for value, want := range map[string]any{
+		`"user-a@localhost"`: nil, // wrong for acme, right for jid: not applicable
+		`"ACME"`:             "USER-A@LOCALHOST",
+		`"other"`:            "other",
+	} {
+		spec := newTokenSpec()
+		spec.claims["tenant"] = value
+		tok, err := (&mint{auth: auth, keys: tokens.NewKeyring(), now: time.Now(), clientID: "client-a", username: "user-a", spec: spec}).build()
+		if want == nil {
+			if _, ok := target.AsNotApplicable(err); !ok {
+				t.Errorf("%s: got %v, want not applicable", value, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := decodeClaims(t, tok); c["jid"] != want {
+			t.Errorf("%s: jid %v, want %v", value, c["jid"], want)
+		}
 	}
 }
 

@@ -58,6 +58,9 @@ func theClientSpeaks(ctx context.Context, version string) error {
 	if err != nil {
 		return err
 	}
+	if st.vpick.anyVersion {
+		return fmt.Errorf("a scenario tagged %s runs on every version by itself: it must not choose MQTT %s", AnyVersionTag, version)
+	}
 	st.client.version = target.Version(version)
 	return nil
 }
@@ -114,6 +117,9 @@ func theConnectCarriesAuthMethod(ctx context.Context, method string) error {
 	if err != nil {
 		return err
 	}
+	if st.vpick.anyVersion {
+		return fmt.Errorf("an Authentication-Method is MQTT 5 only: the scenario cannot be tagged %s", AnyVersionTag)
+	}
 	st.client.authMethod = method
 	return nil
 }
@@ -131,7 +137,7 @@ func theClientConnects(ctx context.Context) (context.Context, error) {
 		return stepError(ctx, err)
 	}
 	if !target.Speaks(inst, st.client.version) {
-		return reports.NotApplicable(ctx, fmt.Sprintf("the target does not speak MQTT %s", st.client.version))
+		return reports.NotApplicable(ctx, target.WhyNotSpoken(inst, st.client.version))
 	}
 	req, err := st.request()
 	if err != nil {
@@ -208,7 +214,8 @@ func (st *scenario) requestFor(c clientSpec, token *tokenSpec) (client.Request, 
 	if req.HasUsername && where != "username" {
 		username = req.Username
 	}
-	m := &mint{auth: auth, keys: st.keys, clientID: req.ClientID, username: username, spec: token, jwks: st.extOf().jwks}
+	m := &mint{auth: auth, keys: st.keys, clientID: req.ClientID, username: username, spec: token, jwks: st.extOf().jwks,
+		tokenClaims: target.TokenClaimsOf(st.suite.Target)}
 	if token.usesClock() {
 		waitForFreshSecond()
 	}

@@ -19,6 +19,14 @@ type scenario struct {
 	name  string
 	tags  []string
 	ids   []string
+	// vpick: a protocol-independent scenario, or its 3.1.1 twin
+	// (versions.go).
+	vpick versionPick
+	// readings: the catalogue ambiguities the scenario's outcome depends
+	// on, with the reading it expects; otherReading says why the target's
+	// declared reading is not it (variants.go).
+	readings     readings
+	otherReading string
 
 	setup      target.Setup
 	chainGiven bool
@@ -74,7 +82,16 @@ func (st *scenario) withTimeout(ctx context.Context) (context.Context, context.C
 // only record the Setup, so the order of Given steps does not matter.
 // A Setup the target cannot meet ends the step as not applicable.
 func (st *scenario) instance(ctx context.Context) (target.Instance, error) {
+	if st.otherReading != "" {
+		return nil, target.NotApplicable("%s", st.otherReading)
+	}
+	if why := st.vpick.applicableBefore(st.suite.Target); why != "" {
+		return nil, target.NotApplicable("%s", why)
+	}
 	if st.inst != nil {
+		if why := st.vpick.applicable(st.suite.Target, st.inst); why != "" {
+			return nil, target.NotApplicable("%s", why)
+		}
 		return st.inst, nil
 	}
 	ctx, cancel := st.withTimeout(ctx)
@@ -84,6 +101,9 @@ func (st *scenario) instance(ctx context.Context) (target.Instance, error) {
 		return nil, err
 	}
 	st.inst = inst
+	if why := st.vpick.applicable(st.suite.Target, inst); why != "" {
+		return nil, target.NotApplicable("%s", why)
+	}
 	return inst, nil
 }
 

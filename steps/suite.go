@@ -88,6 +88,14 @@ func (s *Suite) before(ctx context.Context, sc *godog.Scenario) (context.Context
 			st.defects = append(st.defects, step.Text)
 		}
 	}
+	var err error
+	if st.readings, err = readingsOf(st.tags); err != nil {
+		return withScenario(ctx, st), reports.HarnessError(err)
+	}
+	st.otherReading = st.readings.judgedUnder(s.Target)
+	st.setup.Readings = st.readings
+	st.vpick = pickVersion(st.tags)
+	st.client.version = st.vpick.version()
 	st.setup.Keys = st.keys
 	st.setup.IDs = st.ids
 	st.trace.Note("scenario %q against %s", sc.Name, s.Target.Name())
@@ -102,6 +110,9 @@ func after(ctx context.Context, _ *godog.Scenario, err error) (context.Context, 
 		return ctx, nil
 	}
 	closeErr := st.close()
+	if len(st.readings) > 0 && st.otherReading == "" {
+		ctx = reports.AttachReading(ctx, st.readings.attachment())
+	}
 	if err != nil && !errors.Is(err, godog.ErrSkip) {
 		ctx = reports.AttachPacketTrace(ctx, st.trace.String())
 	}

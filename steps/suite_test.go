@@ -3,6 +3,7 @@ package steps_test
 import (
 	"context"
 	"flag"
+	"regexp"
 	"testing"
 	"time"
 
@@ -15,6 +16,17 @@ var (
 	ids         = flag.String("authspec.ids", "", "run only these IDs or groups (comma list)")
 	stepTimeout = flag.Duration("authspec.step-timeout", 5*time.Second, "bound of each step's network waits")
 )
+
+var readingTag = regexp.MustCompile(`^@?A\d+=`)
+
+func otherReading(tags []string) bool {
+	for _, t := range tags {
+		if readingTag.MatchString(t) {
+			return true
+		}
+	}
+	return false
+}
 
 // TestFeatures runs every scenario against the in-process reference, each
 // as a Go subtest (go test ./steps -run 'TestFeatures/JWT-CLAIM-01').
@@ -43,7 +55,15 @@ func TestFeatures(t *testing.T) {
 	}
 	// Every scenario, not only every ID, must pass: a scenario the
 	// reference cannot run (not applicable) is one that cannot fail either.
+	// The exception are scenarios of another reading of a catalogue
+	// ambiguity (@A1=exp-required): the reference follows EMQX's, and
+	// steps/runner's TestDeclaredReadingsAreJudged runs each of them with
+	// the reading declared, passing with the fault that follows it and
+	// failing without.
 	for _, sc := range res.Summary.Scenarios {
+		if sc.Verdict == reports.VerdictNotApplicable && otherReading(sc.Tags) {
+			continue
+		}
 		if sc.Verdict != reports.VerdictPass && sc.Verdict != reports.VerdictFail {
 			t.Errorf("%s: expected pass against the reference, got %s: %s", sc.Name, sc.Verdict, sc.Message)
 		}

@@ -163,6 +163,11 @@ func TestConformMosquitto(t *testing.T) {
 	if v := s.IDs["JWT-HMAC-01"].Verdict; v != reports.VerdictPass {
 		t.Errorf("JWT-HMAC-01: %s, want pass", v)
 	}
+	// The negative twin: a valid token in the Username with a Password that
+	// is none is accepted too.
+	if r := s.IDs["JWT-SRC-01"]; r.Verdict != reports.VerdictFail || !strings.Contains(r.Message, "the client sends the token as its username") {
+		t.Errorf("JWT-SRC-01: %s %q, want fail on the negative twin", r.Verdict, r.Message)
+	}
 }
 
 // TestConformEjabberd judges ejabberd's mod_mqtt with JWT authentication:
@@ -199,6 +204,17 @@ func TestConformEjabberd(t *testing.T) {
 	if s.Totals.NonStrict == 0 || s.IDs["JWT-CLAIM-01"].Verdict != reports.VerdictNonStrict {
 		t.Errorf("JWT-CLAIM-01 %s: ejabberd refuses an expired token with 0x87 where EMQX says 0x86 (non-strict)", s.IDs["JWT-CLAIM-01"].Verdict)
 	}
+	// exp is required (variants: {A1: exp-required}): judged under that
+	// reading, refused with 0x87 where a failed claim is 0x86.
+	if r := s.IDs["JWT-CLAIM-04"]; r.Verdict != reports.VerdictNonStrict || r.Reading != "A1=exp-required" {
+		t.Errorf("JWT-CLAIM-04: %s %q %q, want non-strict under A1=exp-required", r.Verdict, r.Reading, r.Message)
+	}
+	// Stand-ins that could not fail are not applicable, never a pass.
+	for _, id := range []string{"JWT-VC-06", "JWT-VC-09"} {
+		if r := s.IDs[id]; r.Verdict != reports.VerdictNotApplicable {
+			t.Errorf("%s: %s, want not applicable (the jid claim cannot show it)", id, r.Verdict)
+		}
+	}
 
 	// Every ID claimed: what ejabberd does not do comes out as failures.
 	code, all := judge(t, shippedProfile(t, "ejabberd.yaml"), func(p *profile.Profile) {
@@ -214,7 +230,7 @@ func TestConformEjabberd(t *testing.T) {
 			failing = append(failing, id)
 		}
 	}
-	for _, id := range []string{"JWT-CLAIM-02", "JWT-CLAIM-05", "JWT-SRC-07", "JWT-SRC-01"} {
+	for _, id := range []string{"JWT-CLAIM-02", "JWT-CLAIM-05", "JWT-SRC-07", "JWT-SRC-01", "JWT-VC-01"} {
 		if !slices.Contains(failing, id) {
 			t.Errorf("%s: %s, want fail (FINDINGS.md)", id, all.IDs[id].Verdict)
 		}

@@ -36,12 +36,12 @@ func TestSelectByIDAndGroup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	one, err := Select(fsys, "@JWT-CLAIM-04")
+	one, err := Select(fsys, "@JWT-EXP-02")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(one) != 1 || one[0].ID != "JWT-CLAIM-04" || one[0].URI != "features/jwt_claim.feature" {
-		t.Fatalf("expected the one JWT-CLAIM-04 scenario in features/jwt_claim.feature, got %+v", one)
+	if len(one) != 1 || one[0].ID != "JWT-EXP-02" || one[0].URI != "features/jwt_exp.feature" {
+		t.Fatalf("expected the one JWT-EXP-02 scenario in features/jwt_exp.feature, got %+v", one)
 	}
 	group, err := Select(fsys, "@JWT-CLAIM")
 	if err != nil {

@@ -41,7 +41,8 @@ func TagExpression(ids []string) (string, error) {
 }
 
 // FeatureFS is the embedded feature files under "features/", so reports
-// name them as they are named in the repository.
+// name them as they are named in the repository, with the MQTT 3.1.1 twins
+// of the protocol-independent scenarios (versions.go).
 func FeatureFS() (fs.FS, error) {
 	out := fstest.MapFS{}
 	err := fs.WalkDir(features.FS, ".", func(path string, d fs.DirEntry, err error) error {
@@ -51,6 +52,9 @@ func FeatureFS() (fs.FS, error) {
 		data, err := fs.ReadFile(features.FS, path)
 		if err != nil {
 			return err
+		}
+		if strings.HasSuffix(path, ".feature") {
+			data = withVersionTwins(data)
 		}
 		out["features/"+path] = &fstest.MapFile{Data: data, Mode: 0o444}
 		return nil

@@ -17,6 +17,10 @@ import (
 //	"<rsa public key>"         PEM text of the scenario's RSA key
 //	"<ec-p256 public key>"     (also ec-p384, ec-p521, ed25519)
 //	"<rsa public key file>"    path of a file holding that PEM
+//	"<any public key>"         a key of any kind: the scenario only needs some
+//	                           public key, so a broker configured by hand is
+//	                           judged with the kind it declares (AnyKeyKind
+//	                           where the suite configures the broker)
 //	"<missing file>"           path of a file that does not exist
 //	"<file without a key>"     path of a file holding text that is not a key
 //
@@ -32,6 +36,13 @@ import (
 //
 // The JWKS endpoint the scenario serves has its own: see JWKSEndpoint.
 var placeholderPattern = regexp.MustCompile(`^<([a-z0-9-]+) public key( file)?>$|^<missing file>$|^<file without a key>$`)
+
+// AnyKeyKind is the kind "<any public key>" stands for where the suite
+// chooses.
+const AnyKeyKind = tokens.ECP256
+
+// AnyKeyPlaceholderKind is the KIND of "<KIND public key>" that takes any.
+const AnyKeyPlaceholderKind = "any"
 
 // ConfiguredKeyName is the keyring name of the key a configuration names.
 func ConfiguredKeyName(kind tokens.Kind) string { return "configured " + string(kind) }
@@ -136,6 +147,9 @@ func (r Resolver) placeholder(p string, applied *Applied) (string, error) {
 	}
 	m := placeholderPattern.FindStringSubmatch(p)
 	kind, err := tokens.ParseKind(m[1])
+	if m[1] == AnyKeyPlaceholderKind {
+		kind, err = AnyKeyKind, nil
+	}
 	if err != nil {
 		return "", fmt.Errorf("placeholder %s: %w", p, err)
 	}

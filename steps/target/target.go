@@ -72,6 +72,10 @@ type Setup struct {
 	// OIDC is the OpenID Connect provider the scenario serves (zero when
 	// none).
 	OIDC OIDCProvider
+	// Readings are the catalogue ambiguities the scenario's outcome depends
+	// on, with the reading it expects ({"A1": "exp-required"}; nil for
+	// none): a reading can change what the scenario observes.
+	Readings map[string]string
 	// KeepJWKSRefreshFloor: the scenario observes EMQX's 10 s floor of the
 	// JWKS refresh_interval (JWT-JWKS-10), so a target that lowers the floor
 	// to make refreshes quick (the in-process reference) must keep it.
@@ -133,6 +137,9 @@ type Applied struct {
 type ClaimStandIn struct {
 	Declared string // the declared claim's name
 	Template string // the scenario's expected value, with ${clientid}/${username}
+	// DeclaredTemplate is the declared claim's expected value: the
+	// scenario's values are carried over to it (steps/claim_standins.go).
+	DeclaredTemplate string
 }
 
 // ClientInspector is implemented by instances that can show a connected

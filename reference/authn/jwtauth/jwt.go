@@ -166,10 +166,28 @@ func (a *Authenticator) Authenticate(_ context.Context, c *authn.Client) authn.R
 	if present && token == "" && fs.On(faults.EmptyPasswordIsMissing) {
 		present = false
 	}
+	if !present && fs.On(faults.TokenFromOtherFieldWhenMissing) {
+		token, present = a.otherField(c)
+	}
 	if !present {
 		return a.missing()
 	}
-	return a.verify(token, c)
+	res := a.verify(token, c)
+	if res.BackendFailure && fs.On(faults.TokenFromEitherField) {
+		if other, ok := a.otherField(c); ok {
+			return a.verify(other, c)
+		}
+	}
+	return res
+}
+
+// otherField is the CONNECT field `from` does not name; only the faults of
+// reference/faults/twins.go read it.
+func (a *Authenticator) otherField(c *authn.Client) (string, bool) {
+	if a.cfg.From == "username" {
+		return string(c.Password), c.HasPassword
+	}
+	return c.Username, c.HasUsername
 }
 
 // tokenOf reads the configured field (JWT-SRC-01, -02).
@@ -241,6 +259,9 @@ func (a *Authenticator) verify(token string, c *authn.Client) authn.Result {
 	claims, err := t.decodePayload()
 	if err != nil {
 		return a.backendFailure(CheckPayload, err.Error())
+	}
+	if fs.On(faults.ClaimNamesCaseInsensitive) {
+		foldClaimNames(claims)
 	}
 	if r, failed := a.checkClaims(claims, c); failed {
 		return r
@@ -426,7 +447,7 @@ func (a *Authenticator) checkClaims(claims map[string]json.RawMessage, c *authn.
 			return a.deny(check, fmt.Sprintf("the token has no %q claim; %q is expected", vc.Name, want)), true
 		}
 		consumed[vc.Name] = true
-		if !claimEquals(raw, want) {
+		if !claimEquals(raw, want) && !faultyClaimEquals(fs, raw, want) {
 			return a.deny(check, fmt.Sprintf("claim %q is %s, expected the string %q", vc.Name, clip(raw), want)), true
 		}
 	}
@@ -501,6 +522,16 @@ func (a *Authenticator) ignore(check, detail string) authn.Result {
 
 func (a *Authenticator) deny(check, detail string) authn.Result {
 	return authn.Result{Outcome: authn.Deny, Code: authn.CodeBadUserNameOrPass, Authenticator: ID, Check: check, Detail: detail}
+}
+
+// foldClaimNames is the fault claim-names-case-insensitive: a look-alike
+// claim ("Exp") takes the place of the claim ("exp").
+func foldClaimNames(claims map[string]json.RawMessage) {
+	for name, v := range claims {
+		if lower := strings.ToLower(name); lower != name {
+			claims[lower] = v
+		}
+	}
 }
 
 // backendFailure is EMQX's backend_failure_result: the chain turns it into

@@ -196,6 +196,22 @@ func audMatches(raw json.RawMessage, want string, fs *faults.Set) bool {
 }
 
 // claimEquals: only a JSON string equal to want matches (JWT-VC-07).
+// faultyClaimEquals is what the faults verify-claims-scalar-text and
+// verify-claims-case-insensitive let through.
+func faultyClaimEquals(fs *faults.Set, raw json.RawMessage, want string) bool {
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return false
+	}
+	switch x := v.(type) {
+	case string:
+		return fs.On(faults.VerifyClaimsCaseInsensitive) && strings.EqualFold(x, want)
+	case float64, bool:
+		return fs.On(faults.VerifyClaimsScalarText) && strings.TrimSpace(string(raw)) == want
+	}
+	return false
+}
+
 func claimEquals(raw json.RawMessage, want string) bool {
 	if schema.Kind(raw) != "a string" {
 		return false

@@ -45,6 +45,10 @@ type Target struct {
 	o       options
 
 	reach remote.Reachability
+	// variants are the profile's readings of the catalogue's ambiguities.
+	variants map[string]string
+	// tokenClaims is the profile's token_claims (target.TokenClaimer).
+	tokenClaims map[string]any
 	// down is the API's first transport failure: once the API stopped
 	// answering, later scenarios fail at once instead of each waiting.
 	mu   sync.Mutex
@@ -96,6 +100,17 @@ func WithFixtureHost(host string) Option { return func(o *options) { o.fixtureHo
 // default it can when the API is on a loopback address.
 func WithSharedFiles(shared bool) Option { return func(o *options) { o.sharedFiles = &shared } }
 
+// Versions are the declared versions, less MQTT 5 once the broker turned
+// it down (target.Versioned).
+func (t *Target) Versions() []target.Version {
+	v, _ := t.reach.Spoken(t.ep)
+	return v
+}
+
+// Variants are the profile's readings of the catalogue's ambiguities
+// (target.Varianted).
+func (t *Target) Variants() map[string]string { return t.variants }
+
 // New reads an emqx-api profile. The profile must name its API's URL (a
 // container profile gets it from containertarget).
 func New(p *profile.Profile, opts ...Option) (*Target, error) {
@@ -124,8 +139,11 @@ func New(p *profile.Profile, opts ...Option) (*Target, error) {
 		claims:  remote.NewClaims(p.ClaimList),
 		policy:  target.ReasonCodePolicy(p.ReasonCodes),
 		profile: target.Profile(p.SecurityProfile),
-		o:       o,
+
+		tokenClaims: p.TokenClaims,
+		o:           o,
 	}
+	t.variants = p.Variants
 	if t.profile == "" {
 		t.profile = target.Legacy
 	}
@@ -143,6 +161,9 @@ func loopbackURL(raw string) bool {
 
 // Name names the report directory.
 func (t *Target) Name() string { return t.name }
+
+// TokenClaims is the profile's token_claims (target.TokenClaimer).
+func (t *Target) TokenClaims() map[string]any { return t.tokenClaims }
 
 // ReasonCodes is the profile's reason_codes (target.Policied).
 func (t *Target) ReasonCodes() target.ReasonCodePolicy { return t.policy }
@@ -255,3 +276,5 @@ func (t *Target) warnRedacted(ids []string) {
 		"they cannot be read back, so after each scenario they are restored as that text: set them again after the run, "+
 		"or judge a broker dedicated to the suite\n", t.name, emqxapi.Redacted, fresh)
 }
+
+var _ target.TokenClaimer = (*Target)(nil)

@@ -381,8 +381,19 @@ func copyMap(m map[string]any) map[string]any {
 }
 
 func (i *instance) Dial(ctx context.Context) (net.Conn, error) { return i.t.ep.Dial(ctx) }
-func (i *instance) Versions() []target.Version                 { return i.t.ep.Versions }
-func (i *instance) Authenticators() []target.Applied           { return i.applied }
+func (i *instance) Versions() []target.Version {
+	v, _ := i.t.reach.Spoken(i.t.ep)
+	return v
+}
+
+// VersionNote is target.VersionNoter.
+func (i *instance) VersionNote(v target.Version) string {
+	if _, note := i.t.reach.Spoken(i.t.ep); v == target.MQTT5 {
+		return note
+	}
+	return ""
+}
+func (i *instance) Authenticators() []target.Applied { return i.applied }
 
 // PeerHost is target.PeerHoster.
 func (i *instance) PeerHost() string { return i.t.o.peerHost }

@@ -39,8 +39,11 @@ type Target struct {
 	oidc oidcDeclared
 
 	reach remote.Reachability
+	// tokenClaims is the profile's token_claims (target.TokenClaimer).
+	tokenClaims map[string]any
 
 	peerHost string
+	variants map[string]string
 }
 
 // Option configures New.
@@ -80,6 +83,9 @@ func New(p *profile.Profile, opts ...Option) (*Target, error) {
 		claims:   remote.NewClaims(p.ClaimList),
 		policy:   target.ReasonCodePolicy(p.ReasonCodes),
 		profile:  target.Profile(p.SecurityProfile),
+		variants: p.Variants,
+
+		tokenClaims: p.TokenClaims,
 	}
 	if t.profile == "" {
 		t.profile = target.Legacy
@@ -198,8 +204,22 @@ func loadKey(path string, publicKey any) (*tokens.Key, error) {
 	return key, nil
 }
 
+// Versions are the declared versions, less MQTT 5 once the broker turned
+// it down (target.Versioned).
+func (t *Target) Versions() []target.Version {
+	v, _ := t.reach.Spoken(t.ep)
+	return v
+}
+
+// Variants are the profile's readings of the catalogue's ambiguities
+// (target.Varianted).
+func (t *Target) Variants() map[string]string { return t.variants }
+
 // Name names the report directory.
 func (t *Target) Name() string { return t.name }
+
+// TokenClaims is the profile's token_claims (target.TokenClaimer).
+func (t *Target) TokenClaims() map[string]any { return t.tokenClaims }
 
 // ReasonCodes is the profile's reason_codes (target.Policied).
 func (t *Target) ReasonCodes() target.ReasonCodePolicy { return t.policy }
@@ -230,21 +250,36 @@ func (t *Target) Provision(ctx context.Context, s target.Setup) (target.Instance
 	if err := t.reach.Check(ctx, t.ep); err != nil {
 		return nil, err
 	}
-	return &instance{ep: t.ep, applied: applied, peerHost: t.peerHost}, nil
+	versions, noMQTT5 := t.reach.Spoken(t.ep)
+	return &instance{ep: t.ep, applied: applied, peerHost: t.peerHost, versions: versions, noMQTT5: noMQTT5}, nil
 }
 
 type instance struct {
 	ep       remote.Endpoint
 	applied  []target.Applied
 	peerHost string
+	// versions are those the broker speaks of the declared ones; noMQTT5
+	// says why MQTT 5 is not among them when the broker turned it down.
+	versions []target.Version
+	noMQTT5  string
+}
+
+// VersionNote is target.VersionNoter.
+func (i *instance) VersionNote(v target.Version) string {
+	if v == target.MQTT5 {
+		return i.noMQTT5
+	}
+	return ""
 }
 
 // PeerHost is target.PeerHoster.
 func (i *instance) PeerHost() string { return i.peerHost }
 
 func (i *instance) Dial(ctx context.Context) (net.Conn, error) { return i.ep.Dial(ctx) }
-func (i *instance) Versions() []target.Version                 { return i.ep.Versions }
+func (i *instance) Versions() []target.Version                 { return i.versions }
 func (i *instance) Authenticators() []target.Applied           { return i.applied }
 
 // Close has nothing to release: the broker is not the suite's.
 func (i *instance) Close() error { return nil }
+
+var _ target.TokenClaimer = (*Target)(nil)

@@ -107,7 +107,7 @@ func (t *Target) fitAuthenticator(s target.Setup, raw map[string]any, have decla
 		if !hSet {
 			h = def
 		}
-		if same(w, h) || (!wSet && !observes(mech, field, s.IDs)) {
+		if same(w, h) || (!wSet && !observes(mech, field, s.IDs, s.Readings)) {
 			continue
 		}
 		return target.Applied{}, target.NotApplicable("needs %s; the broker declares %s",
@@ -191,7 +191,7 @@ func fitPublicKey(s target.Setup, w, h any, key *tokens.Key) error {
 	if key == nil {
 		return target.NotApplicable("needs a public key and its private key (private_key_file); the broker declares none")
 	}
-	if tokens.Kind(m[1]) != key.Kind {
+	if m[1] != target.AnyKeyPlaceholderKind && tokens.Kind(m[1]) != key.Kind {
 		return target.NotApplicable("needs an %s public key; the broker declares an %s key", m[1], key.Kind)
 	}
 	if m[2] != "" && strings.HasPrefix(strings.TrimSpace(hs), "-----BEGIN") {
@@ -225,10 +225,19 @@ func fitEndpoint(w, h any) error {
 // fitClaims: a claim the scenario configures runs against the declared
 // claim of that name and template; where the broker checks other claims,
 // one of them stands in for it (its values carried over by the token's
-// minting: see target.ClaimStandIn), so a scenario about verify_claims
-// shows its behaviour with the claims the broker has. aud is never stood
-// in for: its rules are its own (JWT-VC-04). Declared claims no scenario
-// claim maps to are kept: every token carries them as rendered.
+// minting: see target.ClaimStandIn and steps/claim_standins.go), so a
+// scenario about verify_claims shows its behaviour with the claims the
+// broker has. aud stands in only for aud, and only aud for it: its rules
+// (a string or a list holding it) are its own, so the scenario's audience
+// follows the declared one. Declared claims no scenario claim maps to are
+// kept: every token carries them as rendered.
+//
+// A stand-in must leave the scenario able to fail for what it observes:
+// the declared template must have every placeholder the scenario's has
+// (a scenario binding a claim to ${clientid} shows nothing against a claim
+// bound to ${username}), and a scenario whose template holds any other
+// placeholder (${foo}: it observes that it stays literal) runs only against
+// that very template. The values' side of that rule is the minting's.
 func fitClaims(s target.Setup, w, h any, applied *target.Applied) error {
 	want, err := claimsOf(w)
 	if err != nil {
@@ -251,22 +260,36 @@ func fitClaims(s target.Setup, w, h any, applied *target.Applied) error {
 			used[name] = true
 			continue
 		}
-		standIn := ""
+		if s.ExactConfig {
+			return target.NotApplicable("needs verify_claims %s exactly; the broker declares %s", showClaims(want), showClaims(have))
+		}
+		candidates := pool
 		switch {
-		case s.ExactConfig:
 		case name == "aud":
+			candidates = nil
+			if _, ok := have["aud"]; ok {
+				candidates = []string{"aud"}
+			}
 		case have[name] != "":
-			standIn = name
-		case len(pool) > 0:
-			standIn = pool[0]
+			candidates = []string{name}
+		}
+		standIn, why := "", ""
+		for _, c := range candidates {
+			if why = standsFor(tmpl, have[c]); why == "" {
+				standIn = c
+				break
+			}
 		}
 		if standIn == "" {
-			return target.NotApplicable("needs verify_claims %s; the broker declares %s", showClaims(want), showClaims(have))
+			if why == "" {
+				return target.NotApplicable("needs verify_claims %s; the broker declares %s", showClaims(want), showClaims(have))
+			}
+			return target.NotApplicable("needs verify_claims %s; the broker declares %s, and %s", showClaims(want), showClaims(have), why)
 		}
 		if applied.ClaimStandIns == nil {
 			applied.ClaimStandIns = map[string]target.ClaimStandIn{}
 		}
-		applied.ClaimStandIns[name] = target.ClaimStandIn{Declared: standIn, Template: tmpl}
+		applied.ClaimStandIns[name] = target.ClaimStandIn{Declared: standIn, Template: tmpl, DeclaredTemplate: have[standIn]}
 		used[standIn] = true
 	}
 	for _, name := range sortedNames(have) {
@@ -278,6 +301,25 @@ func fitClaims(s target.Setup, w, h any, applied *target.Applied) error {
 		return target.NotApplicable("needs verify_claims %s exactly; the broker declares %s", showClaims(want), showClaims(have))
 	}
 	return nil
+}
+
+var placeholder = regexp.MustCompile(`\$\{[^}]*\}`)
+
+// standsFor says why a declared template cannot stand in for a scenario's
+// ("" when it can).
+func standsFor(scenario, declared string) string {
+	if scenario == declared {
+		return ""
+	}
+	for _, p := range placeholder.FindAllString(scenario, -1) {
+		if p != "${clientid}" && p != "${username}" {
+			return fmt.Sprintf("the scenario observes the placeholder %s itself, which no other template shows", p)
+		}
+		if !strings.Contains(declared, p) {
+			return fmt.Sprintf("the scenario binds its claim to %s, which %q does not hold", p, declared)
+		}
+	}
+	return ""
 }
 
 func sortedNames(m map[string]string) []string {

@@ -93,7 +93,11 @@ func TestFitNotApplicableNamesTheDifference(t *testing.T) {
 		{"aud", target.Setup{Authentication: chain(t, `[{"mechanism": "jwt", "algorithm": "hmac-based", "secret": "x", "verify_claims": {"aud": "mqtt-broker"}}]`)},
 			"needs verify_claims {aud: mqtt-broker}; the broker declares {jid: ${username}@localhost}"},
 		{"claims past exact", target.Setup{Authentication: chain(t, `[{"mechanism": "jwt", "algorithm": "hmac-based", "secret": "declared-secret", "verify_claims": {"k": "v"}}]`), ExactConfig: true},
-			"needs verify_claims {k: v}; the broker declares {jid: ${username}@localhost}"},
+			"needs verify_claims {k: v} exactly; the broker declares {jid: ${username}@localhost}"},
+		{"a placeholder the declared claim has not", target.Setup{Authentication: chain(t, `[{"mechanism": "jwt", "algorithm": "hmac-based", "secret": "x", "verify_claims": {"bound": "${clientid}"}}]`)},
+			`needs verify_claims {bound: ${clientid}}; the broker declares {jid: ${username}@localhost}, and the scenario binds its claim to ${clientid}, which "${username}@localhost" does not hold`},
+		{"an unknown placeholder", target.Setup{Authentication: chain(t, `[{"mechanism": "jwt", "algorithm": "hmac-based", "secret": "x", "verify_claims": {"k": "${foo}"}}]`)},
+			`needs verify_claims {k: ${foo}}; the broker declares {jid: ${username}@localhost}, and the scenario observes the placeholder ${foo} itself, which no other template shows`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -136,14 +140,34 @@ func TestFitStandsInForTheScenarioClaims(t *testing.T) {
 	}
 	got := applied[0].ClaimStandIns
 	want := map[string]target.ClaimStandIn{
-		"bound":  {Declared: "jid", Template: "${username}"},
-		"tenant": {Declared: "jid", Template: "acme"},
+		"bound":  {Declared: "jid", Template: "${username}", DeclaredTemplate: "${username}@localhost"},
+		"tenant": {Declared: "jid", Template: "acme", DeclaredTemplate: "${username}@localhost"},
 	}
 	if len(got) != len(want) || got["bound"] != want["bound"] || got["tenant"] != want["tenant"] {
 		t.Errorf("stand-ins %v, want %v", got, want)
 	}
 	if len(applied[0].KeptClaims) != 0 {
 		t.Errorf("kept %v, want none (jid stands in)", applied[0].KeptClaims)
+	}
+}
+
+// The audience follows the declared one: aud stands in for aud, and for
+// nothing else.
+func TestFitAudienceFollowsTheDeclaredOne(t *testing.T) {
+	tg := newTarget(t, strings.Replace(hmacProfile, `{jid: "${username}@localhost"}`, `{aud: "my-broker", jid: "${username}@localhost"}`, 1))
+	applied, err := tg.fit(target.Setup{Authentication: chain(t,
+		`[{"mechanism": "jwt", "algorithm": "hmac-based", "secret": "x", "verify_claims": {"aud": "mqtt-broker", "tenant": "acme"}}]`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := applied[0].ClaimStandIns
+	if got["aud"] != (target.ClaimStandIn{Declared: "aud", Template: "mqtt-broker", DeclaredTemplate: "my-broker"}) || got["tenant"].Declared != "jid" {
+		t.Errorf("stand-ins %v, want aud for aud and jid for tenant", got)
+	}
+	_, err = tg.fit(target.Setup{Authentication: chain(t,
+		`[{"mechanism": "jwt", "algorithm": "hmac-based", "secret": "x", "verify_claims": {"aud": "broker-${clientid}"}}]`)})
+	if reason, _ := target.AsNotApplicable(err); !strings.Contains(reason, `binds its claim to ${clientid}, which "my-broker" does not hold`) {
+		t.Errorf("an aud template against a literal audience: %v", err)
 	}
 }
 
@@ -155,11 +179,18 @@ func TestFitObservedByLeavesOtherScenariosAlone(t *testing.T) {
 		{[]string{"JWT-EXP-01"}, true}, {[]string{"JWT-ACL-08"}, true}, {[]string{"JWT-ACL-09"}, false},
 		{[]string{"JWT-HMAC-01"}, false}, {nil, false},
 	} {
-		if got := observes("jwt", "disconnect_after_expire", c.ids); got != c.want {
+		if got := observes("jwt", "disconnect_after_expire", c.ids, nil); got != c.want {
 			t.Errorf("observes(disconnect_after_expire, %v) = %t, want %t", c.ids, got, c.want)
 		}
 	}
-	if !observes("scram:http", "headers", nil) {
+	// Under A1 exp-required no connection outlives a token without exp.
+	if observes("jwt", "disconnect_after_expire", []string{"JWT-CLAIM-04"}, map[string]string{"A1": "exp-required"}) {
+		t.Error("JWT-CLAIM-04 under A1 exp-required observes disconnect_after_expire")
+	}
+	if !observes("jwt", "disconnect_after_expire", []string{"JWT-CLAIM-04"}, map[string]string{"A1": "exp-optional"}) {
+		t.Error("JWT-CLAIM-04 under A1 exp-optional does not observe disconnect_after_expire")
+	}
+	if !observes("scram:http", "headers", nil, nil) {
 		t.Error("a SCRAM authenticator's headers are always observed")
 	}
 }
@@ -192,6 +223,10 @@ authentication:
 	}
 	if applied[0].PrivateKey == nil || applied[0].PrivateKey.PublicPEM() != key.PublicPEM() {
 		t.Error("the applied authenticator does not sign with private_key_file")
+	}
+	// A scenario that needs some public key takes the declared one's kind.
+	if applied, err := tg.fit(pk("<any public key>")); err != nil || applied[0].PrivateKey.Kind != tokens.RSA {
+		t.Errorf("<any public key> against an RSA key: %v", err)
 	}
 	for placeholder, want := range map[string]string{
 		"<ec-p256 public key>":  "needs an ec-p256 public key; the broker declares an rsa key",

@@ -82,6 +82,9 @@ func New(p *profile.Profile, opts ...Option) (*Target, error) {
 // Name names the report directory.
 func (t *Target) Name() string { return t.prof.Name }
 
+// TokenClaims is the profile's token_claims (target.TokenClaimer).
+func (t *Target) TokenClaims() map[string]any { return t.prof.TokenClaims }
+
 // ReasonCodes is the profile's reason_codes (target.Policied).
 func (t *Target) ReasonCodes() target.ReasonCodePolicy {
 	return target.ReasonCodePolicy(t.prof.ReasonCodes)
@@ -89,6 +92,10 @@ func (t *Target) ReasonCodes() target.ReasonCodePolicy {
 
 // Serial: the run shares one container (target.Serializer).
 func (t *Target) Serial() bool { return true }
+
+// Variants are the profile's readings of the catalogue's ambiguities
+// (target.Varianted).
+func (t *Target) Variants() map[string]string { return t.prof.Variants }
 
 // JWKSListen starts the broker if needed: where the fixture must listen
 // depends on the container's network (target.JWKSHost).
@@ -221,3 +228,5 @@ func (t *Target) Close() error {
 	defer cancel()
 	return b.Terminate(ctx)
 }
+
+var _ target.TokenClaimer = (*Target)(nil)

@@ -25,6 +25,11 @@ type Reference struct {
 	Faults []string
 	// Options are added to every Start (a logger, a clock).
 	Options []reference.Option
+	// Readings declares readings of the catalogue's ambiguities, as a
+	// profile's variants do (target.Varianted): with the fault that makes
+	// the reference follow that reading, the scenarios expecting it pass
+	// (steps' variant tests).
+	Readings map[string]string
 	// IdleTimeout is the brokers' connect idle timeout (EMQX's
 	// mqtt.idle_timeout; DefaultIdleTimeout when zero).
 	IdleTimeout time.Duration
@@ -56,6 +61,13 @@ func (r Reference) Name() string {
 	}
 	return name
 }
+
+// Variants is target.Varianted.
+func (r Reference) Variants() map[string]string { return r.Readings }
+
+// AllVersions: the reference runs each protocol-independent scenario on
+// MQTT 5 and on 3.1.1, so its run proves both (target.AllVersions).
+func (r Reference) AllVersions() bool { return true }
 
 // builtinDatabase is the ID of EMQX's password authenticator with users in
 // its own database.
