@@ -20,6 +20,8 @@ type stormJob struct {
 	addr    string
 	clients workload.Range
 	timeout time.Duration
+	// drop closes accepted connections without DISCONNECT.
+	drop bool
 }
 
 func (j stormJob) login(m int64) (workload.Login, error) { return j.w.Login(j.clients.At(m)) }
@@ -28,10 +30,14 @@ func (j stormJob) connect(ctx context.Context, l workload.Login) (workload.Sessi
 	return j.d.Connect(ctx, j.addr, l)
 }
 
+// after ends the connection at once. Its waits are bounded by the driver's
+// timeout (workload.NewDriver), so no context of its own is needed.
 func (j stormJob) after(s workload.Session) {
-	ctx, cancel := context.WithTimeout(context.Background(), j.timeout)
-	defer cancel()
-	_ = s.Close(ctx)
+	if d, ok := s.(workload.Dropper); ok && j.drop {
+		_ = d.Drop()
+		return
+	}
+	_ = s.Close(context.Background())
 }
 
 // phaseClock is what a phase measured of the processes around it.
@@ -82,7 +88,7 @@ func (r *runner) phase(ctx context.Context, s phaseSpec) (results.Phase, error) 
 	stopDisplay := r.showProgress(rec, disp)
 
 	b := bounds{window: c.Duration, count: c.Count, timeout: c.Timeout}
-	job := job(stormJob{w: s.w, d: r.driver, addr: r.tgt.Addr(), clients: r.clients, timeout: c.Timeout})
+	job := job(stormJob{w: s.w, d: r.driver, addr: r.tgt.Addr(), clients: r.clients, timeout: c.Timeout, drop: c.Disconnect == DisconnectClose})
 	var held *holding
 	if s.kind == WorkloadHold {
 		// Every client of the range connects once, and stays.

@@ -55,6 +55,9 @@ type Settings struct {
 	TimeoutS    float64  `json:"timeout_s"`
 	MaxInFlight int      `json:"max_in_flight,omitempty"`
 	Client      string   `json:"client"` // MQTT client driver: wire | paho
+	// Disconnect is how a storm ended its connections: packet (DISCONNECT,
+	// then close) or close (the socket only).
+	Disconnect string `json:"disconnect,omitempty"`
 	Sources     []string `json:"sources"`
 	Workloads   []string `json:"workloads"`
 	Rounds      int      `json:"rounds,omitempty"`
