@@ -45,22 +45,22 @@ type Target struct {
 
 // Settings are the options that shaped the run.
 type Settings struct {
-	Mode        string   `json:"mode"` // open | closed
-	Rate        float64  `json:"rate,omitempty"`
-	Concurrency int      `json:"concurrency,omitempty"`
-	DurationS   float64  `json:"duration_s,omitempty"`
-	Count       int64    `json:"count,omitempty"`
-	RampUpS     float64  `json:"ramp_up_s,omitempty"`
-	Clients     int      `json:"clients"`
-	TimeoutS    float64  `json:"timeout_s"`
-	MaxInFlight int      `json:"max_in_flight,omitempty"`
-	Client      string   `json:"client"` // MQTT client driver: wire | paho
+	Mode        string  `json:"mode"` // open | closed
+	Rate        float64 `json:"rate,omitempty"`
+	Concurrency int     `json:"concurrency,omitempty"`
+	DurationS   float64 `json:"duration_s,omitempty"`
+	Count       int64   `json:"count,omitempty"`
+	RampUpS     float64 `json:"ramp_up_s,omitempty"`
+	Clients     int     `json:"clients"`
+	TimeoutS    float64 `json:"timeout_s"`
+	MaxInFlight int     `json:"max_in_flight,omitempty"`
+	Client      string  `json:"client"` // MQTT client driver: wire | paho
 	// Disconnect is how a storm ended its connections: packet (DISCONNECT,
 	// then close) or close (the socket only).
-	Disconnect string `json:"disconnect,omitempty"`
-	Sources     []string `json:"sources"`
-	Workloads   []string `json:"workloads"`
-	Rounds      int      `json:"rounds,omitempty"`
+	Disconnect string   `json:"disconnect,omitempty"`
+	Sources    []string `json:"sources"`
+	Workloads  []string `json:"workloads"`
+	Rounds     int      `json:"rounds,omitempty"`
 }
 
 // Phase is one workload run against the broker.
