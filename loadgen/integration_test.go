@@ -303,6 +303,9 @@ func TestHoldAgainstReference(t *testing.T) {
 	if p.Broker != nil {
 		t.Errorf("broker figures for an in-process broker: %+v", p.Broker)
 	}
+	if g := p.Hold.Generator; g == nil || g.Scope != "generator+broker" {
+		t.Errorf("generator memory %+v: in-process, its scope covers the broker", p.Hold.Generator)
+	}
 }
 
 // The paho.golang driver gives the same counts (a cross-check client).

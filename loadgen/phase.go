@@ -78,6 +78,10 @@ func (r *runner) phase(ctx context.Context, s phaseSpec) (results.Phase, error) 
 	runtime.GC()
 
 	c := r.cfg
+	var memBefore selfMemory
+	if s.kind == WorkloadHold {
+		memBefore = readSelfMemory()
+	}
 	before := r.sample()
 	start := r.clk.Now().Add(10 * time.Millisecond)
 	rec := stats.NewRecorder(s.name, start, c.Interval, r.hlog)
@@ -142,6 +146,9 @@ func (r *runner) phase(ctx context.Context, s phaseSpec) (results.Phase, error) 
 			p.Broker.BytesPerConnection = float64(hold.RSSHeld-before.broker.RSSBytes) / float64(hold.Held)
 		}
 	}
+	if hold != nil {
+		hold.Generator = generatorMemory(r.cpuScope(s), memBefore, held.mem, hold.Held)
+	}
 	p.Hold = hold
 	p.Info = s.w.Info()
 	disp.finish()
@@ -184,6 +191,17 @@ func (r *runner) showProgress(rec *stats.Recorder, d *display) (stop func()) {
 		}
 	}()
 	return func() { close(quit); <-done }
+}
+
+// generatorMemory is what holding n connections cost this process.
+func generatorMemory(scope string, before, held selfMemory, n int64) *results.GeneratorMemory {
+	g := &results.GeneratorMemory{Scope: scope, RSSBeforeBytes: before.rss, RSSHeldBytes: held.rss,
+		HeapBefore: before.heap, HeapHeld: held.heap}
+	if n > 0 {
+		g.BytesPerConnection = float64(held.rss-before.rss) / float64(n)
+		g.HeapPerConnection = float64(held.heap-before.heap) / float64(n)
+	}
+	return g
 }
 
 func (r *runner) cpuScope(s phaseSpec) string {

@@ -246,6 +246,13 @@ func TestReferenceProcessHold(t *testing.T) {
 	if p.Broker == nil || p.Broker.PID == 0 || p.Broker.RSSBeforeBytes == 0 || p.Broker.BytesPerConnection <= 0 {
 		t.Fatalf("broker %+v", p.Broker)
 	}
+	// The generator's own memory: its live heap grows by what the held
+	// sessions keep (at least a socket each), and the figures are per
+	// connection held.
+	if g := p.Hold.Generator; g == nil || g.Scope != "generator" || g.HeapBefore <= 0 || g.RSSHeldBytes <= 0 ||
+		g.HeapPerConnection <= 0 || g.HeapPerConnection != float64(g.HeapHeld-g.HeapBefore)/300 {
+		t.Errorf("generator memory %+v", p.Hold.Generator)
+	}
 	if p.Generator.Scope != "generator" || l.Run.Target.Kind != "reference-process" {
 		t.Errorf("scope %q target %+v", p.Generator.Scope, l.Run.Target)
 	}

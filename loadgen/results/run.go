@@ -147,6 +147,25 @@ type Hold struct {
 	AliveAtEnd int64   `json:"alive_at_end"`
 	HeldForS   float64 `json:"held_for_s"`
 	RSSHeld    int64   `json:"rss_held_bytes,omitempty"`
+	// Generator is what holding the connections cost this process.
+	Generator *GeneratorMemory `json:"generator_memory,omitempty"`
+}
+
+// GeneratorMemory is the generator's own memory for a hold: its resident
+// set and its Go heap (live objects, after a collection) before the
+// connections were made and while they were held.
+type GeneratorMemory struct {
+	// Scope is "generator", or "generator+broker" when the broker runs in
+	// the same process (its memory is then counted too).
+	Scope          string `json:"scope"`
+	RSSBeforeBytes int64  `json:"rss_before_bytes"`
+	RSSHeldBytes   int64  `json:"rss_held_bytes"`
+	HeapBefore     int64  `json:"heap_before_bytes"`
+	HeapHeld       int64  `json:"heap_held_bytes"`
+	// BytesPerConnection is the growth of the resident set over the
+	// connections held; HeapPerConnection the growth of the live heap.
+	BytesPerConnection float64 `json:"bytes_per_connection"`
+	HeapPerConnection  float64 `json:"heap_bytes_per_connection"`
 }
 
 // Comparison is a phase against the anonymous baseline of the same run.

@@ -62,6 +62,9 @@ func WriteText(w io.Writer, run *Run) error {
 			if b := p.Broker; b != nil && b.BytesPerConnection > 0 {
 				fmt.Fprintf(tw, "  broker memory\t%.1f KiB/connection\tRSS %.1f MiB before, %.1f MiB held\n", b.BytesPerConnection/1024, float64(b.RSSBeforeBytes)/(1<<20), float64(h.RSSHeld)/(1<<20))
 			}
+			if g := h.Generator; g != nil {
+				fmt.Fprintf(tw, "  memory (%s)\t%.1f KiB/connection\tRSS %.1f MiB before, %.1f MiB held; live heap %.2f KiB/connection\n", g.Scope, g.BytesPerConnection/1024, float64(g.RSSBeforeBytes)/(1<<20), float64(g.RSSHeldBytes)/(1<<20), g.HeapPerConnection/1024)
+			}
 		}
 	}
 	if len(run.Comparisons) > 0 {
