@@ -37,7 +37,7 @@ func TestWriteEdgeCases(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(files) != 3 {
+			if len(files) != 4 {
 				t.Fatalf("files %v", files)
 			}
 			for _, f := range files {

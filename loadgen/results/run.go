@@ -178,7 +178,17 @@ type Comparison struct {
 	// P50Ratio and P99Ratio compare service-time percentiles.
 	P50Ratio float64 `json:"p50_ratio"`
 	P99Ratio float64 `json:"p99_ratio"`
+	// CPU per connection (µs) of the phase and of its baseline: the
+	// generator's always, the broker's when its process was read. The
+	// difference is what authentication costs per connection.
+	GeneratorCPUUS         float64 `json:"generator_cpu_us"`
+	BaselineGeneratorCPUUS float64 `json:"baseline_generator_cpu_us"`
+	BrokerCPUUS            float64 `json:"broker_cpu_us,omitempty"`
+	BaselineBrokerCPUUS    float64 `json:"baseline_broker_cpu_us,omitempty"`
 }
+
+// HasBroker reports whether both phases have the broker's CPU.
+func (c Comparison) HasBroker() bool { return c.BrokerCPUUS > 0 && c.BaselineBrokerCPUUS > 0 }
 
 // Files are the files written beside load.json, relative to its directory.
 type Files struct {
@@ -186,6 +196,8 @@ type Files struct {
 	Hlog       string   `json:"hlog"`
 	SVG        []string `json:"svg,omitempty"`
 	Prometheus string   `json:"prometheus,omitempty"`
+	// Page is the run's HTML page (index.html).
+	Page string `json:"page,omitempty"`
 }
 
 // Compare fills run.Comparisons: every non-anonymous phase against the
@@ -212,12 +224,17 @@ func (r *Run) Compare() {
 		if p.Workload == "hold" {
 			continue
 		}
-		r.Comparisons = append(r.Comparisons, Comparison{
+		c := Comparison{
 			Phase: p.Name, Baseline: base.Name,
-			RateRatio: ratio(p.AchievedRate, base.AchievedRate),
-			P50Ratio:  ratio(p.Service.P50MS, base.Service.P50MS),
-			P99Ratio:  ratio(p.Service.P99MS, base.Service.P99MS),
-		})
+			RateRatio:      ratio(p.AchievedRate, base.AchievedRate),
+			P50Ratio:       ratio(p.Service.P50MS, base.Service.P50MS),
+			P99Ratio:       ratio(p.Service.P99MS, base.Service.P99MS),
+			GeneratorCPUUS: p.Generator.PerConnectionUS, BaselineGeneratorCPUUS: base.Generator.PerConnectionUS,
+		}
+		if p.Broker != nil && base.Broker != nil {
+			c.BrokerCPUUS, c.BaselineBrokerCPUUS = p.Broker.CPUPerConnectionUS, base.Broker.CPUPerConnectionUS
+		}
+		r.Comparisons = append(r.Comparisons, c)
 	}
 }
 
