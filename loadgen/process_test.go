@@ -172,6 +172,14 @@ func TestShardProcessesMerge(t *testing.T) {
 	if asked != 200 {
 		t.Errorf("merged intervals ask %d arrivals, want 200", asked)
 	}
+	// report merge writes the same page as a run: index.html with the
+	// merged figures.
+	if m.Run.Files.Page != "index.html" || len(m.Run.Files.SVG) != 4 {
+		t.Errorf("merged files %+v", m.Run.Files)
+	}
+	if html, err := os.ReadFile(filepath.Join(merged, "index.html")); err != nil || !strings.Contains(string(html), "2 shards merged") {
+		t.Errorf("merged page: %v", err)
+	}
 	for _, f := range append([]string{results.HlogFile, results.PrometheusFile}, m.Run.Files.SVG...) {
 		if _, err := os.Stat(filepath.Join(merged, f)); err != nil {
 			t.Error(err)
