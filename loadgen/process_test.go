@@ -3,6 +3,7 @@ package loadgen
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -218,6 +219,7 @@ func TestCLIBadInput(t *testing.T) {
 		{[]string{"--target-addr", "127.0.0.1:1883", "--shard", "3/2"}, 2, "between 0 and 1"},
 		{[]string{"--shard", "0/2"}, 2, "--shard needs --target-addr"},
 		{[]string{"--scram-cache", "maybe"}, 2, "on, off or both"},
+		{[]string{"--disconnect", "slam"}, 2, `unknown disconnect mode "slam"`},
 		{[]string{"--target-addr", closed}, 3, "unreachable"},
 		{[]string{"--target-addr", silent, "--timeout", "500ms"}, 3, "no CONNACK within 500ms"},
 	}
@@ -266,5 +268,36 @@ func TestReferenceProcessHold(t *testing.T) {
 	}
 	if !strings.Contains(r.stdout, "KiB/connection") {
 		t.Errorf("summary does not show memory per connection:\n%s", r.stdout)
+	}
+}
+
+// `load floor` measures the floor against a real broker and says what it
+// measured; without a target it is a usage error, against nothing
+// listening an unreachable target.
+func TestCLILoadFloor(t *testing.T) {
+	bin := binary(t)
+	ref := startReference(t)
+	r := cli(t, bin, "load", "floor", "--target-addr", ref.Addr(), "--count", "60", "--concurrency", "6", "--json")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	var out struct {
+		Connections, Failed int64
+		PerConnectionUS     float64 `json:"per_connection_us"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil || out.Connections != 60 || out.Failed != 0 || out.PerConnectionUS <= 0 {
+		t.Fatalf("%+v %v: %s", out, err, r.stdout)
+	}
+	if r := cli(t, bin, "load", "floor"); r.code != 2 || !strings.Contains(r.stderr, "--target-addr") {
+		t.Errorf("no target: exit %d, %s", r.code, r.stderr)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := ln.Addr().String()
+	ln.Close()
+	if r := cli(t, bin, "load", "floor", "--target-addr", closed, "--count", "3"); r.code != 3 || !strings.Contains(r.stdout+r.stderr, "refused") {
+		t.Errorf("nothing listening: exit %d, %s %s", r.code, r.stdout, r.stderr)
 	}
 }
