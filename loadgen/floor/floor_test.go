@@ -3,6 +3,7 @@ package floor
 import (
 	"context"
 	"encoding/json"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -51,9 +52,15 @@ func TestRefusalIsAFailure(t *testing.T) {
 
 // Nothing listening: failures, each bounded, and bad settings refused.
 func TestUnreachableAndBadConfig(t *testing.T) {
-	r, err := Run(context.Background(), Config{Addr: "127.0.0.1:1", Count: 3, Concurrency: 3, Timeout: time.Second})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := ln.Addr().String()
+	ln.Close()
+	r, err := Run(context.Background(), Config{Addr: closed, Count: 3, Concurrency: 3, Timeout: time.Second})
 	if err != nil || r.Failed != 3 || !strings.Contains(r.FirstError, "refused") {
-		t.Fatalf("%+v %v", r, err)
+		t.Fatalf("%s: %+v %v", r.FirstError, r, err)
 	}
 	if _, err := Run(context.Background(), Config{Addr: "127.0.0.1:1", Count: 0, Concurrency: 1}); err == nil {
 		t.Error("a count of 0 ran")
