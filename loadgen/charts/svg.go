@@ -142,11 +142,13 @@ func render(s plotSpec) []byte {
 	fmt.Fprintf(&b, `<g clip-path="url(#plot-%s)" fill="none" stroke-linejoin="round" stroke-linecap="round">`+"\n", clipID(s.title))
 	for _, sr := range s.series {
 		var pts []string
+		var last point // SVG coordinates of the last point kept
 		for _, p := range sr.pts {
 			if (s.y.log && p.y <= 0) || math.IsNaN(p.y) || math.IsInf(p.y, 0) {
 				continue
 			}
-			pts = append(pts, fmt.Sprintf("%.1f,%.1f", xs.at(p.x), ys.at(p.y)))
+			last = point{xs.at(p.x), ys.at(p.y)}
+			pts = append(pts, fmt.Sprintf("%.1f,%.1f", last.x, last.y))
 		}
 		if len(pts) == 0 {
 			continue
@@ -162,7 +164,7 @@ func render(s plotSpec) []byte {
 		}
 		if len(pts) == 1 {
 			// One interval: a dot, or the line would not show.
-			fmt.Fprintf(&b, `<circle cx="%s" cy="%s" r="3" fill="%s" stroke="none"/>`+"\n", strings.Split(pts[0], ",")[0], strings.Split(pts[0], ",")[1], PhaseColor(sr.phase))
+			fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="3" fill="%s" stroke="none"/>`+"\n", last.x, last.y, PhaseColor(sr.phase))
 			continue
 		}
 		fmt.Fprintf(&b, `<polyline points="%s" stroke="%s" stroke-width="%g"%s/>`+"\n", strings.Join(pts, " "), PhaseColor(sr.phase), w, dash)
@@ -253,14 +255,14 @@ func (s scale) at(v float64) float64 {
 
 // linearTicks widens [min, max] to whole steps of 1, 2, 2.5 or 5 x 10^k,
 // six to eleven ticks in all.
-func linearTicks(min, max float64) (float64, float64, []tick) {
-	step := niceStep((max - min) / 8)
-	lo := math.Floor(min/step+1e-9) * step
-	hi := math.Ceil(max/step-1e-9) * step
+func linearTicks(from, to float64) (float64, float64, []tick) {
+	step := niceStep((to - from) / 8)
+	lo := math.Floor(from/step+1e-9) * step
+	hi := math.Ceil(to/step-1e-9) * step
 	if hi <= lo {
 		hi = lo + step
 	}
-	decimals := max0(-int(math.Floor(math.Log10(step)+1e-9)), 0)
+	decimals := max(-int(math.Floor(math.Log10(step)+1e-9)), 0)
 	if step/math.Pow(10, math.Floor(math.Log10(step)+1e-9)) == 2.5 {
 		decimals++
 	}
@@ -269,13 +271,6 @@ func linearTicks(min, max float64) (float64, float64, []tick) {
 		ticks = append(ticks, tick{v: v, label: formatTick(v, decimals)})
 	}
 	return lo, hi, ticks
-}
-
-func max0(a, b int) int {
-	if a > b {
-		return a
-	}
-	return b
 }
 
 func niceStep(raw float64) float64 {
@@ -326,9 +321,9 @@ func groupThousands(s string) string {
 
 // logTicks widens [min, max] to whole decades and ticks 1, 2 and 5 of each
 // (only the powers of ten past five decades).
-func logTicks(min, max float64) (float64, float64, []tick) {
-	lo := math.Floor(math.Log10(min) + 1e-9)
-	hi := math.Ceil(math.Log10(max) - 1e-9)
+func logTicks(from, to float64) (float64, float64, []tick) {
+	lo := math.Floor(math.Log10(from) + 1e-9)
+	hi := math.Ceil(math.Log10(to) - 1e-9)
 	if hi <= lo {
 		hi = lo + 1
 	}
@@ -343,7 +338,7 @@ func logTicks(min, max float64) (float64, float64, []tick) {
 			if v > math.Pow(10, hi)*(1+1e-9) {
 				break
 			}
-			decimals := max0(-int(e), 0)
+			decimals := max(-int(e), 0)
 			ticks = append(ticks, tick{v: v, label: formatTick(v, decimals)})
 		}
 	}
