@@ -1,6 +1,7 @@
 package charts
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -47,5 +48,37 @@ func TestWriteEdgeCases(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Axes get enough labelled ticks for any range, the percentile axis reads
+// as HdrHistogram's plotter draws it, and legends stay out of the plot.
+func TestTicksAndLayout(t *testing.T) {
+	for _, r := range [][2]float64{{0, 1}, {0, 4263}, {0.02, 0.7}, {3, 3.5}, {0, 40.2}} {
+		lo, hi, ticks := linearTicks(r[0], r[1])
+		if len(ticks) < 5 || lo > r[0] || hi < r[1] {
+			t.Errorf("linear %v: [%v, %v] %v", r, lo, hi, ticks)
+		}
+	}
+	_, _, ticks := logTicks(0.4, 130)
+	var labels []string
+	for _, tk := range ticks {
+		labels = append(labels, tk.label)
+	}
+	if got := strings.Join(labels, " "); got != "0.1 0.2 0.5 1 2 5 10 20 50 100 200 500 1000" {
+		t.Errorf("log ticks %q", got)
+	}
+	labels = nil
+	for _, tk := range percentileTicks(4) {
+		labels = append(labels, tk.label)
+	}
+	if got := strings.Join(labels, " "); got != "0% 90% 99% 99.9% 99.99%" {
+		t.Errorf("percentile ticks %q", got)
+	}
+	// The legend column starts right of the plot's right edge.
+	svg := string(render(plotSpec{title: "t", x: axisSpec{max: 1}, y: axisSpec{max: 1},
+		legend: []legendEntry{{0, "anonymous"}}}))
+	if !strings.Contains(svg, fmt.Sprintf(`<text x="%.1f"`, chartW-legendW+34)) {
+		t.Errorf("legend not in its own column:\n%s", svg)
 	}
 }
