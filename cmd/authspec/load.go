@@ -77,8 +77,10 @@ child process, so its memory and CPU are read apart from the generator's), or
 --target-addr HOST:PORT (a broker configured by hand, or through
 --api-url when it has an EMQX-compatible API).
 
-Results go to --out: load.json, load.hlog (HdrHistogram interval log), SVG
-charts, and load.prom with --prometheus. Ctrl-C stops scheduling, lets the
+Results go to --out: index.html (the whole run on one page, open it in a
+browser), load.json, load.hlog (HdrHistogram interval log), SVG charts, and
+load.prom with --prometheus. 'authspec load floor' measures the floor a
+storm's CPU per connection is compared to. Ctrl-C stops scheduling, lets the
 attempts under way finish and writes the partial results.
 
 Exit codes: 0 the run completed, 1 a phase had no accepted connection or the
