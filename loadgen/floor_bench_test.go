@@ -90,13 +90,13 @@ func BenchmarkFloor(b *testing.B) {
 	b.Run("floor", func(b *testing.B) {
 		perConnection(b, func() error {
 			var buf [64]byte
-			return floor.Once(addr, timeout, false, buf[:])
+			return floor.Once(addr, timeout, floor.Connect, false, buf[:])
 		})
 	})
 	b.Run("floor+disconnect", func(b *testing.B) {
 		perConnection(b, func() error {
 			var buf [64]byte
-			return floor.Once(addr, timeout, true, buf[:])
+			return floor.Once(addr, timeout, floor.Connect, true, buf[:])
 		})
 	})
 	names := workload.Names{Prefix: "floor-"}

@@ -85,6 +85,7 @@ concurrency costs the generator its own work on top of this floor.`,
 	fl.DurationVar(&timeout, "timeout", 5*time.Second, "per connection, dial to CONNACK")
 	fl.BoolVar(&asJSON, "json", false, "print the result as JSON")
 	fl.BoolVar(&cfg.Disconnect, "disconnect", false, "send DISCONNECT before closing (compare with load --disconnect packet)")
+	fl.IntVar(&cfg.PasswordBytes, "password-bytes", 0, "send a username and a password this long, as a JWT storm's CONNECT carries (156 matches the jwt workload's HS256 tokens)")
 	fl.StringVar(&profile, "cpuprofile", "", "write a pprof CPU profile of the run")
 	return cmd
 }

@@ -41,6 +41,32 @@ type Config struct {
 	// Disconnect sends DISCONNECT before closing, for a like-for-like
 	// comparison with a storm that does (load --disconnect packet).
 	Disconnect bool
+	// PasswordBytes > 0 sends a username and a password of this many bytes
+	// (still one fixed CONNECT), so the floor writes as much as a JWT
+	// storm's CONNECT does.
+	PasswordBytes int
+}
+
+// ConnectWithPassword is the floor's CONNECT with a username and an n-byte
+// password (n < 16 KiB), an empty client ID as in Connect.
+func ConnectWithPassword(n int) []byte {
+	rest := 11 + 2 + (2 + 5) + (2 + n) // variable header with properties length, client ID, username, password
+	b := []byte{0x10}
+	for v := rest; ; {
+		c := byte(v & 0x7F)
+		if v >>= 7; v > 0 {
+			c |= 0x80
+		}
+		b = append(b, c)
+		if v == 0 {
+			break
+		}
+	}
+	b = append(b, 0, 4, 'M', 'Q', 'T', 'T', 5, 0x02|0x80|0x40, 0, 0, 0, 0, 0, 0, 5, 'f', 'l', 'o', 'o', 'r', byte(n>>8), byte(n))
+	for range n {
+		b = append(b, 'x')
+	}
+	return b
 }
 
 // Result is what a floor run measured.
@@ -85,6 +111,13 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 5 * time.Second
 	}
+	if cfg.PasswordBytes < 0 || cfg.PasswordBytes >= 16<<10 {
+		return Result{}, errors.New("floor: the password is 0 to 16383 bytes")
+	}
+	packet := Connect
+	if cfg.PasswordBytes > 0 {
+		packet = ConnectWithPassword(cfg.PasswordBytes)
+	}
 	var (
 		next, ok, failed atomic.Int64
 		firstErr         atomic.Pointer[string]
@@ -95,7 +128,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		wg.Go(func() {
 			buf := make([]byte, 64)
 			for ctx.Err() == nil && next.Add(1) <= int64(cfg.Count) {
-				if err := Once(cfg.Addr, cfg.Timeout, cfg.Disconnect, buf); err != nil {
+				if err := Once(cfg.Addr, cfg.Timeout, packet, cfg.Disconnect, buf); err != nil {
 					failed.Add(1)
 					msg := err.Error()
 					firstErr.CompareAndSwap(nil, &msg)
@@ -116,10 +149,11 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 // disconnectPacket is an MQTT DISCONNECT, normal disconnection.
 var disconnectPacket = []byte{0xE0, 0}
 
-// Once makes one connection: dial, CONNECT, CONNACK, (DISCONNECT,) close.
-// buf is scratch space of at least 4 bytes. No TCP keepalive is set up: a
-// floor does nothing it need not.
-func Once(addr string, timeout time.Duration, disconnect bool, buf []byte) error {
+// Once makes one connection: dial, write connect (Connect, or
+// ConnectWithPassword), read the CONNACK, (DISCONNECT,) close. buf is
+// scratch space of at least 4 bytes. No TCP keepalive is set up: a floor
+// does nothing it need not.
+func Once(addr string, timeout time.Duration, connect []byte, disconnect bool, buf []byte) error {
 	d := net.Dialer{Timeout: timeout, KeepAlive: -1}
 	nc, err := d.Dial("tcp", addr)
 	if err != nil {
@@ -129,7 +163,7 @@ func Once(addr string, timeout time.Duration, disconnect bool, buf []byte) error
 	if err := nc.SetDeadline(time.Now().Add(timeout)); err != nil {
 		return err
 	}
-	if _, err := nc.Write(Connect); err != nil {
+	if _, err := nc.Write(connect); err != nil {
 		return err
 	}
 	// The CONNACK: type, remaining length (< 128 here), flags, reason code.

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authspec/authspec/fixtures/mqttwire"
 	"github.com/authspec/authspec/loadgen/target"
 )
 
@@ -26,7 +27,7 @@ func reference(t *testing.T) *target.Reference {
 func TestRunAgainstReference(t *testing.T) {
 	ref := reference(t)
 	for _, disconnect := range []bool{false, true} {
-		r, err := Run(context.Background(), Config{Addr: ref.Addr(), Count: 40, Concurrency: 4, Timeout: 5 * time.Second, Disconnect: disconnect})
+		r, err := Run(context.Background(), Config{Addr: ref.Addr(), Count: 40, Concurrency: 4, Timeout: 5 * time.Second, Disconnect: disconnect, PasswordBytes: 230})
 		if err != nil || r.Connections != 40 || r.Failed != 0 || r.FirstError != "" {
 			t.Fatalf("disconnect %v: %+v %v", disconnect, r, err)
 		}
@@ -64,5 +65,22 @@ func TestUnreachableAndBadConfig(t *testing.T) {
 	}
 	if _, err := Run(context.Background(), Config{Addr: "127.0.0.1:1", Count: 0, Concurrency: 1}); err == nil {
 		t.Error("a count of 0 ran")
+	}
+}
+
+// The CONNECT with a password decodes as one, its remaining length right
+// on both sides of the one-byte boundary.
+func TestConnectWithPassword(t *testing.T) {
+	for _, n := range []int{1, 100, 200, 5000} {
+		pk, err := mqttwire.Decode(ConnectWithPassword(n), 5)
+		if err != nil {
+			t.Fatalf("%d: %v", n, err)
+		}
+		if c := pk.Connect; string(c.Username) != "floor" || len(c.Password) != n || !c.Clean || c.ClientIdentifier != "" {
+			t.Errorf("%d: %+v", n, c)
+		}
+	}
+	if pk, err := mqttwire.Decode(Connect, 5); err != nil || pk.Connect.UsernameFlag {
+		t.Errorf("the bare CONNECT: %+v %v", pk, err)
 	}
 }
