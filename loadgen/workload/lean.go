@@ -1,6 +1,7 @@
 package workload
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -79,46 +80,62 @@ func appendString(b []byte, s string) []byte {
 	return append(b, s...)
 }
 
-// readPacket reads one whole packet into buf (growing it when the packet
-// is larger) and returns it: the first byte, and the body after the
-// remaining length. It never reads past the packet, so nothing is lost
-// between packets.
-func readPacket(nc net.Conn, buf []byte) (first byte, body []byte, err error) {
-	if _, err := io.ReadFull(nc, buf[:2]); err != nil {
-		return 0, nil, err
+// readPacket reads one whole packet, in as few reads as the kernel
+// allows: the first read takes whatever has arrived, up to len(buf) (a
+// CONNACK comes in one segment, so one read system call, not one for the
+// header and one for the body). It returns the first byte, the body after
+// the remaining length, and any bytes read past the packet (rest: the start
+// of the next one, which the caller keeps). A packet larger than buf is
+// read into a buffer of its own, exactly to its end.
+func readPacket(r io.Reader, buf []byte) (first byte, body, rest []byte, err error) {
+	have, err := io.ReadAtLeast(r, buf, 2)
+	if err != nil {
+		return 0, nil, nil, err
 	}
-	first = buf[0]
 	// The remaining length: up to four bytes of 7 bits each.
-	n, shift, c := 0, 0, buf[1]
-	for i := 0; ; i++ {
+	n, shift, i := 0, 0, 1
+	for ; ; i++ {
+		for i >= have {
+			m, err := r.Read(buf[have:])
+			if err != nil {
+				return buf[0], nil, nil, err
+			}
+			have += m
+		}
+		c := buf[i]
 		n |= int(c&0x7F) << shift
 		if c&0x80 == 0 {
 			break
 		}
-		if i == 3 {
-			return first, nil, fmt.Errorf("%w: remaining length over four bytes", mqttwire.ErrMalformed)
+		if i == 4 {
+			return buf[0], nil, nil, fmt.Errorf("%w: remaining length over four bytes", mqttwire.ErrMalformed)
 		}
 		shift += 7
-		if _, err := io.ReadFull(nc, buf[:1]); err != nil {
-			return first, nil, err
+	}
+	total := i + 1 + n
+	if total > len(buf) {
+		big := make([]byte, total)
+		copy(big, buf[:have])
+		if _, err := io.ReadFull(r, big[have:]); err != nil {
+			return buf[0], nil, nil, err
 		}
-		c = buf[0]
+		return big[0], big[i+1:], nil, nil
 	}
-	if n > len(buf) {
-		buf = make([]byte, n)
+	if have < total {
+		if _, err := io.ReadFull(r, buf[have:total]); err != nil {
+			return buf[0], nil, nil, err
+		}
+		have = total
 	}
-	if _, err := io.ReadFull(nc, buf[:n]); err != nil {
-		return first, nil, err
-	}
-	return first, buf[:n], nil
+	return buf[0], buf[i+1 : total], buf[total:have], nil
 }
 
 // leanConnect sends l's CONNECT over nc and reads the CONNACK. The
 // connection's deadline is ctx's (or timeout from now); a cancellation of
-// ctx interrupts the wait.
-func leanConnect(ctx context.Context, nc net.Conn, l Login, timeout time.Duration) stats.Outcome {
+// ctx interrupts the wait. pending is what was read past the CONNACK.
+func leanConnect(ctx context.Context, nc net.Conn, l Login, timeout time.Duration) (pending []byte, o stats.Outcome) {
 	if err := setDeadline(ctx, nc, timeout); err != nil {
-		return stats.Failed(Classify(err), err)
+		return nil, stats.Failed(Classify(err), err)
 	}
 	if ctx.Done() != nil {
 		stop := context.AfterFunc(ctx, func() { _ = nc.SetDeadline(time.Unix(1, 0)) })
@@ -127,36 +144,40 @@ func leanConnect(ctx context.Context, nc net.Conn, l Login, timeout time.Duratio
 	var scratch [256]byte
 	pk, err := appendConnect(scratch[:0], l)
 	if err != nil {
-		return stats.Failed(stats.CauseClient, err)
+		return nil, stats.Failed(stats.CauseClient, err)
 	}
 	if _, err := nc.Write(pk); err != nil {
 		err = leanIOError(ctx, "writing the CONNECT", err)
-		return stats.Failed(Classify(err), err)
+		return nil, stats.Failed(Classify(err), err)
 	}
-	first, body, err := readPacket(nc, scratch[:])
+	first, body, rest, err := readPacket(nc, scratch[:])
 	if err != nil {
 		err = leanIOError(ctx, "waiting for the CONNACK", err)
-		return stats.Failed(Classify(err), err)
+		return nil, stats.Failed(Classify(err), err)
 	}
 	switch {
 	case first == 0x20 && len(body) >= 2:
 	case first>>4 == mqttwire.TypeDisconnect:
 		err := fmt.Errorf("%w: waiting for the CONNACK, the server sent DISCONNECT 0x%02X", errLeanProtocol, reasonOf(body))
-		return stats.Failed(stats.CauseProtocol, err)
+		return nil, stats.Failed(stats.CauseProtocol, err)
 	default:
 		err := fmt.Errorf("%w: waiting for the CONNACK, the server sent packet type %d (%d bytes)", errLeanProtocol, first>>4, len(body))
-		return stats.Failed(stats.CauseProtocol, err)
+		return nil, stats.Failed(stats.CauseProtocol, err)
 	}
 	if code := body[1]; code >= 0x80 {
 		text := mqttwire.ReasonName(mqttwire.TypeConnack, 5, code)
 		if rs := reasonString(body[2:]); rs != "" {
 			text = fmt.Sprintf("%s (%s)", text, rs)
 		}
-		return stats.Refusal(code, text)
+		return nil, stats.Refusal(code, text)
 	}
 	// The attempt's deadline stays on the socket: nothing reads or writes
-	// until Ping or Close, which set their own.
-	return stats.Accepted()
+	// until Ping or Close, which set their own. Bytes read past the CONNACK
+	// (none, from a broker that sends nothing unasked) are kept for Ping.
+	if len(rest) > 0 {
+		pending = append([]byte(nil), rest...)
+	}
+	return pending, stats.Accepted()
 }
 
 func reasonOf(body []byte) byte {
@@ -245,6 +266,7 @@ func leanIOError(ctx context.Context, doing string, err error) error {
 type leanSession struct {
 	nc      net.Conn
 	timeout time.Duration
+	pending []byte // read past the CONNACK: the start of the next packet
 }
 
 var (
@@ -262,8 +284,12 @@ func (s leanSession) Ping(ctx context.Context) error {
 	if _, err := s.nc.Write(pingreq); err != nil {
 		return leanIOError(ctx, "writing PINGREQ", err)
 	}
+	var r io.Reader = s.nc
+	if len(s.pending) > 0 {
+		r = io.MultiReader(bytes.NewReader(s.pending), s.nc)
+	}
 	var scratch [64]byte
-	first, body, err := readPacket(s.nc, scratch[:])
+	first, body, _, err := readPacket(r, scratch[:])
 	if err != nil {
 		return leanIOError(ctx, "waiting for PINGRESP", err)
 	}

@@ -3,6 +3,9 @@ package workload
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
+	"io"
 	"net"
 	"strings"
 	"testing"
@@ -81,7 +84,8 @@ func leanAttempt(t *testing.T, addr string) stats.Outcome {
 	defer nc.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	return leanConnect(ctx, nc, Login{ClientID: "c", Username: "u"}, time.Second)
+	_, o := leanConnect(ctx, nc, Login{ClientID: "c", Username: "u"}, time.Second)
+	return o
 }
 
 // A refusal is counted by its reason code, with the reason string the
@@ -108,4 +112,44 @@ func TestLeanConnackOutcomes(t *testing.T) {
 	if o := leanAttempt(t, scriptedServer(t, []byte{0x20, 0x80}, true)); o.Cause != stats.CauseReset {
 		t.Errorf("cut short: %+v", o)
 	}
+}
+
+// readPacket takes a packet whatever the reads deliver: in one piece, cut
+// inside the remaining length, larger than the scratch buffer, or followed
+// by the next packet (kept as rest).
+func TestReadPacket(t *testing.T) {
+	big := append([]byte{0x20, 0x80 | 44, 2}, bytes.Repeat([]byte{7}, 300)...) // remaining length 300
+	for _, tc := range []struct {
+		name   string
+		chunks [][]byte
+		body   int
+		rest   string
+	}{
+		{"whole", [][]byte{{0x20, 3, 0, 0, 0}}, 3, ""},
+		{"with the next packet", [][]byte{{0x20, 3, 0, 0, 0, 0xD0, 0}}, 3, "\xd0\x00"},
+		{"one byte at a time", [][]byte{{0x20}, {3}, {0}, {0}, {0}}, 3, ""},
+		{"length cut", [][]byte{big[:2], big[2:10], big[10:]}, 300, ""},
+	} {
+		first, body, rest, err := readPacket(&chunked{chunks: tc.chunks}, make([]byte, 64))
+		if err != nil || first != 0x20 || len(body) != tc.body || fmt.Sprintf("%q", rest) != fmt.Sprintf("%q", []byte(tc.rest)) {
+			t.Errorf("%s: first %x body %d rest %q err %v", tc.name, first, len(body), rest, err)
+		}
+	}
+	if _, _, _, err := readPacket(&chunked{chunks: [][]byte{{0x20, 0xFF, 0xFF, 0xFF, 0xFF, 1}}}, make([]byte, 64)); !errors.Is(err, mqttwire.ErrMalformed) {
+		t.Errorf("five length bytes: %v", err)
+	}
+}
+
+// chunked delivers its chunks one per Read, then EOF.
+type chunked struct{ chunks [][]byte }
+
+func (c *chunked) Read(p []byte) (int, error) {
+	if len(c.chunks) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, c.chunks[0])
+	if c.chunks[0] = c.chunks[0][n:]; len(c.chunks[0]) == 0 {
+		c.chunks = c.chunks[1:]
+	}
+	return n, nil
 }

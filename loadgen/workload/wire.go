@@ -26,11 +26,12 @@ func (w *wireDriver) Connect(ctx context.Context, addr string, l Login) (Session
 		return nil, stats.Failed(Classify(err), err)
 	}
 	if l.SCRAM == nil {
-		if o := leanConnect(ctx, nc, l, w.timeout); !o.OK() {
+		pending, o := leanConnect(ctx, nc, l, w.timeout)
+		if !o.OK() {
 			_ = nc.Close()
 			return nil, o
 		}
-		return leanSession{nc: nc, timeout: w.timeout}, stats.Accepted()
+		return leanSession{nc: nc, timeout: w.timeout, pending: pending}, stats.Accepted()
 	}
 	c := mqttwire.NewConn(nc, mqttwire.WithTimeout(w.timeout))
 	p := mqttwire.Connect{
