@@ -169,8 +169,9 @@ func spectrum(run *results.Run, totals map[string]*hdr.Histogram, kind, title, y
 
 // rate: connections achieved (accepted per second, solid) and arrivals
 // asked (due per second, dashed; attempts started in a closed loop), per
-// interval. An interval cut short at the end of a phase is left out: a few
-// attempts over a few milliseconds would read as a spike.
+// interval. An interval cut short at the end of a phase is left out (a few
+// attempts over a few milliseconds would read as a spike), unless the
+// phase has nothing longer.
 func rate(run *results.Run) plotSpec {
 	x, bands := timeAxis(run)
 	s := plotSpec{
@@ -181,8 +182,14 @@ func rate(run *results.Run) plotSpec {
 	}
 	for i, ph := range run.Phases {
 		var asked, achieved []point
+		// A phase shorter than half an interval keeps its short intervals:
+		// one point is better than none.
+		whole := false
 		for _, iv := range ph.Intervals {
-			if iv.LengthS <= 0 || iv.LengthS < run.IntervalS/2 {
+			whole = whole || iv.LengthS >= run.IntervalS/2
+		}
+		for _, iv := range ph.Intervals {
+			if iv.LengthS <= 0 || (whole && iv.LengthS < run.IntervalS/2) {
 				continue
 			}
 			t := offset(run, iv) + iv.LengthS/2

@@ -82,3 +82,21 @@ func TestTicksAndLayout(t *testing.T) {
 		t.Errorf("legend not in its own column:\n%s", svg)
 	}
 }
+
+// A phase shorter than half an interval still shows its rate (a point),
+// where a longer phase's cut-short last interval is left out.
+func TestRateOfAShortPhase(t *testing.T) {
+	t0 := time.Date(2026, 11, 5, 10, 0, 0, 0, time.UTC)
+	run := &results.Run{Started: t0, IntervalS: 1, Phases: []results.Phase{{Name: "anonymous", Mode: "closed", Started: t0, ElapsedS: 0.2,
+		Intervals: []stats.Interval{{Start: t0, LengthS: 0.2, Asked: 40, Succeeded: 40, P50MS: 1, P99MS: 2, MaxMS: 3}}}}}
+	svg := string(render(rate(run)))
+	if !strings.Contains(svg, "<circle") {
+		t.Errorf("no point for a 0.2 s phase:\n%s", svg)
+	}
+	run.Phases[0].ElapsedS = 2.2
+	run.Phases[0].Intervals = append([]stats.Interval{{Start: t0, LengthS: 1, Asked: 40, Succeeded: 40},
+		{Start: t0.Add(time.Second), LengthS: 1, Asked: 40, Succeeded: 40}}, stats.Interval{Start: t0.Add(2 * time.Second), LengthS: 0.2, Asked: 1, Succeeded: 1})
+	if s := rate(run); len(s.series[0].pts) != 2 {
+		t.Errorf("the cut-short interval was drawn: %+v", s.series[0].pts)
+	}
+}
