@@ -6,6 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/authspec/authspec/fixtures/tokens"
 	"github.com/authspec/authspec/loadgen/target"
 	"github.com/authspec/authspec/loadgen/workload"
 	"github.com/authspec/authspec/reference/scram"
@@ -97,6 +100,48 @@ func BenchmarkSCRAMHandshake(b *testing.B) {
 				b.Fatal(err)
 			}
 			benchConnect(b, w)
+		})
+	}
+}
+
+// BenchmarkGolangJWTParse is the yardstick of the reference's JWT path: a
+// bare golang-jwt parse and verify of the tokens the jwt workload sends
+// (sub, iat, exp), to set beside BenchmarkConnect's jwt-* minus anonymous
+// (the broker's extra work per JWT connection; instruction counts under
+// callgrind, README "Load generator" measurements).
+func BenchmarkGolangJWTParse(b *testing.B) {
+	names := workload.Names{Prefix: "bench-"}
+	for _, alg := range []string{"HS256", "RS256"} {
+		b.Run(alg, func(b *testing.B) {
+			o := workload.JWTOptions{Alg: alg, Secret: "emqxsecret", Names: names}
+			var key any = []byte("emqxsecret")
+			if alg != "HS256" {
+				kind, err := tokens.KindForAlg(alg)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if o.Key, err = tokens.NewKey(kind); err != nil {
+					b.Fatal(err)
+				}
+				key = o.Key.Public()
+			}
+			w, err := workload.NewJWT(o)
+			if err != nil {
+				b.Fatal(err)
+			}
+			l, err := w.Login(7)
+			if err != nil {
+				b.Fatal(err)
+			}
+			p := jwt.NewParser(jwt.WithValidMethods([]string{alg}), jwt.WithoutClaimsValidation())
+			kf := func(*jwt.Token) (any, error) { return key, nil }
+			tok := string(l.Password)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := p.Parse(tok, kf); err != nil {
+					b.Fatal(err)
+				}
+			}
 		})
 	}
 }

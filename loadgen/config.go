@@ -22,6 +22,12 @@ const (
 	WorkloadHold      = "hold"
 )
 
+// How a connect storm ends its connections (Config.Disconnect).
+const (
+	DisconnectPacket = "packet"
+	DisconnectClose  = "close"
+)
+
 // Workloads lists the workload names.
 func Workloads() []string {
 	return []string{WorkloadJWT, WorkloadSCRAM, WorkloadAnonymous, WorkloadHold}
@@ -77,6 +83,10 @@ type Config struct {
 
 	Client  string // workload.DriverWire | workload.DriverPaho
 	Sources []netip.Addr
+	// Disconnect is how a storm's accepted connections end: DisconnectPacket
+	// (DISCONNECT, then close; the default) or DisconnectClose (the socket
+	// closed, as the floor program and a device losing power do).
+	Disconnect string
 
 	// Progress receives the live display (nil: none); TTY selects a
 	// single rewritten line, otherwise one line every ProgressEvery.
@@ -117,6 +127,9 @@ func (c Config) Validate() error {
 			bad("unknown workload %q (known: %s)", w, strings.Join(Workloads(), ", "))
 		}
 		storms = storms || w != WorkloadHold
+	}
+	if c.Disconnect != "" && c.Disconnect != DisconnectPacket && c.Disconnect != DisconnectClose {
+		bad("unknown disconnect mode %q (known: packet, close)", c.Disconnect)
 	}
 	if c.needs(WorkloadJWT) {
 		if len(c.Algs) == 0 {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/authspec/authspec/loadgen/charts"
+	"github.com/authspec/authspec/loadgen/page"
 	"github.com/authspec/authspec/loadgen/promtext"
 	"github.com/authspec/authspec/loadgen/results"
 	"github.com/authspec/authspec/loadgen/stats"
@@ -21,7 +22,9 @@ type Output struct {
 }
 
 // WriteFiles writes a run's files into o.Dir: load.hlog, the SVG charts,
-// load.prom when asked, and load.json last (it lists the others). The
+// load.prom when asked, index.html (the page: every table and the charts
+// inlined), and load.json last (it lists the others). `load` and `report
+// merge` both write through here, so a merged run has the same page. The
 // interval log is read back to draw the percentile spectrum, which also
 // checks that it parses.
 func WriteFiles(o Output, run *results.Run, hlog *stats.Hlog) error {
@@ -45,10 +48,17 @@ func WriteFiles(o Output, run *results.Run, hlog *stats.Hlog) error {
 	if err != nil {
 		return err
 	}
+	var drawn []charts.Chart
 	if !o.NoCharts {
-		svgs, err := charts.Write(o.Dir, run, totals)
-		errs = append(errs, err)
-		run.Files.SVG = svgs
+		drawn = charts.Draw(run, totals)
+		for _, c := range drawn {
+			err := os.WriteFile(filepath.Join(o.Dir, c.File), c.SVG, 0o644)
+			if err == nil {
+				run.Files.SVG = append(run.Files.SVG, c.File)
+			}
+			errs = append(errs, err)
+		}
+		run.Files.Page = page.File
 	}
 	if o.Prometheus {
 		f, err := os.Create(filepath.Join(o.Dir, results.PrometheusFile))
@@ -57,6 +67,17 @@ func WriteFiles(o Output, run *results.Run, hlog *stats.Hlog) error {
 		}
 		if err == nil {
 			run.Files.Prometheus = results.PrometheusFile
+		}
+		errs = append(errs, err)
+	}
+	if !o.NoCharts {
+		var html bytes.Buffer
+		err := page.Write(&html, run, drawn)
+		if err == nil {
+			err = os.WriteFile(filepath.Join(o.Dir, page.File), html.Bytes(), 0o644)
+		}
+		if err != nil {
+			run.Files.Page = ""
 		}
 		errs = append(errs, err)
 	}

@@ -14,6 +14,8 @@ import (
 type holding struct {
 	mu       sync.Mutex
 	sessions []workload.Session
+	// mem is this process's memory while the sessions were held.
+	mem selfMemory
 }
 
 // holdJob connects like a storm but keeps every accepted session.
@@ -44,6 +46,7 @@ func (r *runner) hold(ctx context.Context, h *holding, target int64) *results.Ho
 	start := time.Now()
 	_ = r.clk.SleepUntil(ctx, start.Add(r.cfg.HoldFor))
 	out.HeldForS = time.Since(start).Seconds()
+	h.mem = readSelfMemory()
 	if p := r.tgt.Process(); p != nil {
 		if s, err := p.Sample(); err == nil {
 			out.RSSHeld = s.RSSBytes

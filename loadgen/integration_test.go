@@ -110,11 +110,24 @@ func TestRunEveryWorkloadAgainstReference(t *testing.T) {
 			t.Errorf("%s: the .hlog holds %d latencies, the JSON %d accepted", p.Name, got, p.Succeeded)
 		}
 	}
-	if len(loaded.Run.Files.SVG) != 3 {
+	if len(loaded.Run.Files.SVG) != 4 {
 		t.Errorf("svg files %v", loaded.Run.Files.SVG)
 	}
 	for _, name := range loaded.Run.Files.SVG {
 		checkSVG(t, filepath.Join(dir, name))
+	}
+	// The page names every phase and inlines every chart.
+	html, err := os.ReadFile(filepath.Join(dir, loaded.Run.Files.Page))
+	if err != nil || loaded.Run.Files.Page != "index.html" {
+		t.Fatalf("page %q: %v", loaded.Run.Files.Page, err)
+	}
+	for _, p := range loaded.Run.Phases {
+		if !strings.Contains(string(html), p.Name) {
+			t.Errorf("index.html does not name phase %s", p.Name)
+		}
+	}
+	if n := strings.Count(string(html), "<svg "); n != 4 {
+		t.Errorf("index.html inlines %d charts", n)
 	}
 	checkPrometheus(t, filepath.Join(dir, loaded.Run.Files.Prometheus), "jwt-ES256", 40)
 }
@@ -141,13 +154,14 @@ func checkSVG(t *testing.T, path string) {
 			if root == "" {
 				root = se.Name.Local
 			}
-			if se.Name.Local == "path" {
+			if se.Name.Local == "polyline" || se.Name.Local == "circle" {
 				paths++
 			}
 		}
 	}
-	if root != "svg" || paths < 5 {
-		t.Errorf("%s: root <%s>, %d paths", path, root, paths)
+	// Every phase of the run accepted connections: each chart draws data.
+	if root != "svg" || paths < 1 {
+		t.Errorf("%s: root <%s>, %d data lines", path, root, paths)
 	}
 }
 
@@ -302,6 +316,9 @@ func TestHoldAgainstReference(t *testing.T) {
 	}
 	if p.Broker != nil {
 		t.Errorf("broker figures for an in-process broker: %+v", p.Broker)
+	}
+	if g := p.Hold.Generator; g == nil || g.Scope != "generator+broker" {
+		t.Errorf("generator memory %+v: in-process, its scope covers the broker", p.Hold.Generator)
 	}
 }
 

@@ -20,6 +20,8 @@ type stormJob struct {
 	addr    string
 	clients workload.Range
 	timeout time.Duration
+	// drop closes accepted connections without DISCONNECT.
+	drop bool
 }
 
 func (j stormJob) login(m int64) (workload.Login, error) { return j.w.Login(j.clients.At(m)) }
@@ -28,10 +30,14 @@ func (j stormJob) connect(ctx context.Context, l workload.Login) (workload.Sessi
 	return j.d.Connect(ctx, j.addr, l)
 }
 
+// after ends the connection at once. Its waits are bounded by the driver's
+// timeout (workload.NewDriver), so no context of its own is needed.
 func (j stormJob) after(s workload.Session) {
-	ctx, cancel := context.WithTimeout(context.Background(), j.timeout)
-	defer cancel()
-	_ = s.Close(ctx)
+	if d, ok := s.(workload.Dropper); ok && j.drop {
+		_ = d.Drop()
+		return
+	}
+	_ = s.Close(context.Background())
 }
 
 // phaseClock is what a phase measured of the processes around it.
@@ -72,6 +78,10 @@ func (r *runner) phase(ctx context.Context, s phaseSpec) (results.Phase, error) 
 	runtime.GC()
 
 	c := r.cfg
+	var memBefore selfMemory
+	if s.kind == WorkloadHold {
+		memBefore = readSelfMemory()
+	}
 	before := r.sample()
 	start := r.clk.Now().Add(10 * time.Millisecond)
 	rec := stats.NewRecorder(s.name, start, c.Interval, r.hlog)
@@ -82,7 +92,7 @@ func (r *runner) phase(ctx context.Context, s phaseSpec) (results.Phase, error) 
 	stopDisplay := r.showProgress(rec, disp)
 
 	b := bounds{window: c.Duration, count: c.Count, timeout: c.Timeout}
-	job := job(stormJob{w: s.w, d: r.driver, addr: r.tgt.Addr(), clients: r.clients, timeout: c.Timeout})
+	job := job(stormJob{w: s.w, d: r.driver, addr: r.tgt.Addr(), clients: r.clients, timeout: c.Timeout, drop: c.Disconnect == DisconnectClose})
 	var held *holding
 	if s.kind == WorkloadHold {
 		// Every client of the range connects once, and stays.
@@ -136,6 +146,9 @@ func (r *runner) phase(ctx context.Context, s phaseSpec) (results.Phase, error) 
 			p.Broker.BytesPerConnection = float64(hold.RSSHeld-before.broker.RSSBytes) / float64(hold.Held)
 		}
 	}
+	if hold != nil {
+		hold.Generator = generatorMemory(r.cpuScope(s), memBefore, held.mem, hold.Held)
+	}
 	p.Hold = hold
 	p.Info = s.w.Info()
 	disp.finish()
@@ -178,6 +191,17 @@ func (r *runner) showProgress(rec *stats.Recorder, d *display) (stop func()) {
 		}
 	}()
 	return func() { close(quit); <-done }
+}
+
+// generatorMemory is what holding n connections cost this process.
+func generatorMemory(scope string, before, held selfMemory, n int64) *results.GeneratorMemory {
+	g := &results.GeneratorMemory{Scope: scope, RSSBeforeBytes: before.rss, RSSHeldBytes: held.rss,
+		HeapBefore: before.heap, HeapHeld: held.heap}
+	if n > 0 {
+		g.BytesPerConnection = float64(held.rss-before.rss) / float64(n)
+		g.HeapPerConnection = float64(held.heap-before.heap) / float64(n)
+	}
+	return g
 }
 
 func (r *runner) cpuScope(s phaseSpec) string {

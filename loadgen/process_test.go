@@ -3,6 +3,7 @@ package loadgen
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -172,6 +173,14 @@ func TestShardProcessesMerge(t *testing.T) {
 	if asked != 200 {
 		t.Errorf("merged intervals ask %d arrivals, want 200", asked)
 	}
+	// report merge writes the same page as a run: index.html with the
+	// merged figures.
+	if m.Run.Files.Page != "index.html" || len(m.Run.Files.SVG) != 4 {
+		t.Errorf("merged files %+v", m.Run.Files)
+	}
+	if html, err := os.ReadFile(filepath.Join(merged, "index.html")); err != nil || !strings.Contains(string(html), "2 shards merged") {
+		t.Errorf("merged page: %v", err)
+	}
 	for _, f := range append([]string{results.HlogFile, results.PrometheusFile}, m.Run.Files.SVG...) {
 		if _, err := os.Stat(filepath.Join(merged, f)); err != nil {
 			t.Error(err)
@@ -210,6 +219,7 @@ func TestCLIBadInput(t *testing.T) {
 		{[]string{"--target-addr", "127.0.0.1:1883", "--shard", "3/2"}, 2, "between 0 and 1"},
 		{[]string{"--shard", "0/2"}, 2, "--shard needs --target-addr"},
 		{[]string{"--scram-cache", "maybe"}, 2, "on, off or both"},
+		{[]string{"--disconnect", "slam"}, 2, `unknown disconnect mode "slam"`},
 		{[]string{"--target-addr", closed}, 3, "unreachable"},
 		{[]string{"--target-addr", silent, "--timeout", "500ms"}, 3, "no CONNACK within 500ms"},
 	}
@@ -246,10 +256,48 @@ func TestReferenceProcessHold(t *testing.T) {
 	if p.Broker == nil || p.Broker.PID == 0 || p.Broker.RSSBeforeBytes == 0 || p.Broker.BytesPerConnection <= 0 {
 		t.Fatalf("broker %+v", p.Broker)
 	}
+	// The generator's own memory: its live heap grows by what the held
+	// sessions keep (at least a socket each), and the figures are per
+	// connection held.
+	if g := p.Hold.Generator; g == nil || g.Scope != "generator" || g.HeapBefore <= 0 || g.RSSHeldBytes <= 0 ||
+		g.HeapPerConnection <= 0 || g.HeapPerConnection != float64(g.HeapHeld-g.HeapBefore)/300 {
+		t.Errorf("generator memory %+v", p.Hold.Generator)
+	}
 	if p.Generator.Scope != "generator" || l.Run.Target.Kind != "reference-process" {
 		t.Errorf("scope %q target %+v", p.Generator.Scope, l.Run.Target)
 	}
 	if !strings.Contains(r.stdout, "KiB/connection") {
 		t.Errorf("summary does not show memory per connection:\n%s", r.stdout)
+	}
+}
+
+// `load floor` measures the floor against a real broker and says what it
+// measured; without a target it is a usage error, against nothing
+// listening an unreachable target.
+func TestCLILoadFloor(t *testing.T) {
+	bin := binary(t)
+	ref := startReference(t)
+	r := cli(t, bin, "load", "floor", "--target-addr", ref.Addr(), "--count", "60", "--concurrency", "6", "--json")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	var out struct {
+		Connections, Failed int64
+		PerConnectionUS     float64 `json:"per_connection_us"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil || out.Connections != 60 || out.Failed != 0 || out.PerConnectionUS <= 0 {
+		t.Fatalf("%+v %v: %s", out, err, r.stdout)
+	}
+	if r := cli(t, bin, "load", "floor"); r.code != 2 || !strings.Contains(r.stderr, "--target-addr") {
+		t.Errorf("no target: exit %d, %s", r.code, r.stderr)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := ln.Addr().String()
+	ln.Close()
+	if r := cli(t, bin, "load", "floor", "--target-addr", closed, "--count", "3"); r.code != 3 || !strings.Contains(r.stdout+r.stderr, "refused") {
+		t.Errorf("nothing listening: exit %d, %s %s", r.code, r.stdout, r.stderr)
 	}
 }

@@ -1,6 +1,7 @@
 package loadgen
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -130,7 +131,7 @@ func (r *runner) settings() results.Settings {
 	c := r.cfg
 	s := results.Settings{
 		Mode: c.Mode(), DurationS: c.Duration.Seconds(), Count: c.Count, RampUpS: c.RampUp.Seconds(),
-		Clients: r.clients.N, TimeoutS: c.Timeout.Seconds(), Client: c.Client, Workloads: c.Workloads, Rounds: c.Rounds,
+		Clients: r.clients.N, TimeoutS: c.Timeout.Seconds(), Client: c.Client, Disconnect: cmp.Or(c.Disconnect, DisconnectPacket), Workloads: c.Workloads, Rounds: c.Rounds,
 	}
 	if c.Mode() == "open" {
 		s.Rate, s.MaxInFlight = c.Shard.Rate(c.Rate), c.MaxInFlight

@@ -44,6 +44,7 @@ type loadFlags struct {
 	referenceProcess                   bool
 	brokerPID                          int
 	client, sources, out, progress     string
+	disconnect                         string
 	prometheus                         bool
 	cpuProfile, memProfile             string
 	oidc                               loadOIDCFlags
@@ -77,8 +78,10 @@ child process, so its memory and CPU are read apart from the generator's), or
 --target-addr HOST:PORT (a broker configured by hand, or through
 --api-url when it has an EMQX-compatible API).
 
-Results go to --out: load.json, load.hlog (HdrHistogram interval log), SVG
-charts, and load.prom with --prometheus. Ctrl-C stops scheduling, lets the
+Results go to --out: index.html (the whole run on one page, open it in a
+browser), load.json, load.hlog (HdrHistogram interval log), SVG charts, and
+load.prom with --prometheus. 'authspec load floor' measures the floor a
+storm's CPU per connection is compared to. Ctrl-C stops scheduling, lets the
 attempts under way finish and writes the partial results.
 
 Exit codes: 0 the run completed, 1 a phase had no accepted connection or the
@@ -123,12 +126,14 @@ run was interrupted, 2 usage or configuration error, 3 target unreachable.`,
 	fl.StringVar(&f.apiSec, "api-secret", "", "management API secret")
 	fl.IntVar(&f.brokerPID, "broker-pid", 0, "with --target-addr: the broker's local process ID (memory per connection, CPU)")
 	fl.StringVar(&f.client, "client", def.Client, "MQTT client: wire (mqttwire, cheap) | paho (paho.golang)")
+	fl.StringVar(&f.disconnect, "disconnect", loadgen.DisconnectPacket, "how a storm ends each connection: packet (DISCONNECT, then close) | close (the socket only, as 'load floor' does)")
 	fl.StringVar(&f.sources, "source-ips", "", "source addresses to spread connections over: a list or a range (127.0.0.1-127.0.0.8)")
 	fl.StringVar(&f.out, "out", filepath.Join("reports", "load"), "directory for load.json, load.hlog, SVG charts and load.prom")
 	fl.BoolVar(&f.prometheus, "prometheus", false, "also write load.prom (Prometheus text format)")
 	fl.StringVar(&f.progress, "progress", "auto", "auto | tty (one live line) | plain (periodic lines) | off")
 	fl.StringVar(&f.cpuProfile, "cpuprofile", "", "write a pprof CPU profile of this process (generator, and an in-process broker)")
 	fl.StringVar(&f.memProfile, "memprofile", "", "write a pprof heap profile of this process at the end")
+	cmd.AddCommand(newLoadFloorCmd())
 	return cmd
 }
 
@@ -186,7 +191,7 @@ func loadConfig(cmd *cobra.Command, f loadFlags) (loadgen.Config, error) {
 		}
 		c.StartAt = t
 	}
-	c.Client = f.client
+	c.Client, c.Disconnect = f.client, f.disconnect
 	srcs, err := parseSources(f.sources)
 	if err != nil {
 		return c, fmt.Errorf("--source-ips: %w", err)

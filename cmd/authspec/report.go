@@ -38,8 +38,8 @@ func newReportMergeCmd() *cobra.Command {
 directory holding it, with the load.hlog beside it). Counts are added and
 histograms merged bucket by bucket from the interval logs, so percentiles
 are those of every attempt together, never averages of percentiles. Writes
-load.json, load.hlog, the SVG charts (and load.prom with --prometheus) to
---out.`,
+load.json, load.hlog, the SVG charts, index.html (the same page a run
+writes) and load.prom with --prometheus to --out.`,
 		Example: "  authspec report merge shard-0 shard-1 shard-2 shard-3 --out reports/load/merged",
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -48,6 +48,9 @@ func Load(path string) (*Loaded, error) {
 	if run.Format != FormatVersion {
 		return nil, fmt.Errorf("%s: load result format %d, this authspec reads %d", path, run.Format, FormatVersion)
 	}
+	// Comparisons follow from the phases: recomputed, so a result written
+	// before a column was added shows it too.
+	run.Compare()
 	if run.Files.Hlog == "" {
 		return nil, fmt.Errorf("%s: names no .hlog file", path)
 	}

@@ -45,19 +45,22 @@ type Target struct {
 
 // Settings are the options that shaped the run.
 type Settings struct {
-	Mode        string   `json:"mode"` // open | closed
-	Rate        float64  `json:"rate,omitempty"`
-	Concurrency int      `json:"concurrency,omitempty"`
-	DurationS   float64  `json:"duration_s,omitempty"`
-	Count       int64    `json:"count,omitempty"`
-	RampUpS     float64  `json:"ramp_up_s,omitempty"`
-	Clients     int      `json:"clients"`
-	TimeoutS    float64  `json:"timeout_s"`
-	MaxInFlight int      `json:"max_in_flight,omitempty"`
-	Client      string   `json:"client"` // MQTT client driver: wire | paho
-	Sources     []string `json:"sources"`
-	Workloads   []string `json:"workloads"`
-	Rounds      int      `json:"rounds,omitempty"`
+	Mode        string  `json:"mode"` // open | closed
+	Rate        float64 `json:"rate,omitempty"`
+	Concurrency int     `json:"concurrency,omitempty"`
+	DurationS   float64 `json:"duration_s,omitempty"`
+	Count       int64   `json:"count,omitempty"`
+	RampUpS     float64 `json:"ramp_up_s,omitempty"`
+	Clients     int     `json:"clients"`
+	TimeoutS    float64 `json:"timeout_s"`
+	MaxInFlight int     `json:"max_in_flight,omitempty"`
+	Client      string  `json:"client"` // MQTT client driver: wire | paho
+	// Disconnect is how a storm ended its connections: packet (DISCONNECT,
+	// then close) or close (the socket only).
+	Disconnect string   `json:"disconnect,omitempty"`
+	Sources    []string `json:"sources"`
+	Workloads  []string `json:"workloads"`
+	Rounds     int      `json:"rounds,omitempty"`
 }
 
 // Phase is one workload run against the broker.
@@ -144,6 +147,25 @@ type Hold struct {
 	AliveAtEnd int64   `json:"alive_at_end"`
 	HeldForS   float64 `json:"held_for_s"`
 	RSSHeld    int64   `json:"rss_held_bytes,omitempty"`
+	// Generator is what holding the connections cost this process.
+	Generator *GeneratorMemory `json:"generator_memory,omitempty"`
+}
+
+// GeneratorMemory is the generator's own memory for a hold: its resident
+// set and its Go heap (live objects, after a collection) before the
+// connections were made and while they were held.
+type GeneratorMemory struct {
+	// Scope is "generator", or "generator+broker" when the broker runs in
+	// the same process (its memory is then counted too).
+	Scope          string `json:"scope"`
+	RSSBeforeBytes int64  `json:"rss_before_bytes"`
+	RSSHeldBytes   int64  `json:"rss_held_bytes"`
+	HeapBefore     int64  `json:"heap_before_bytes"`
+	HeapHeld       int64  `json:"heap_held_bytes"`
+	// BytesPerConnection is the growth of the resident set over the
+	// connections held; HeapPerConnection the growth of the live heap.
+	BytesPerConnection float64 `json:"bytes_per_connection"`
+	HeapPerConnection  float64 `json:"heap_bytes_per_connection"`
 }
 
 // Comparison is a phase against the anonymous baseline of the same run.
@@ -156,7 +178,17 @@ type Comparison struct {
 	// P50Ratio and P99Ratio compare service-time percentiles.
 	P50Ratio float64 `json:"p50_ratio"`
 	P99Ratio float64 `json:"p99_ratio"`
+	// CPU per connection (µs) of the phase and of its baseline: the
+	// generator's always, the broker's when its process was read. The
+	// difference is what authentication costs per connection.
+	GeneratorCPUUS         float64 `json:"generator_cpu_us"`
+	BaselineGeneratorCPUUS float64 `json:"baseline_generator_cpu_us"`
+	BrokerCPUUS            float64 `json:"broker_cpu_us,omitempty"`
+	BaselineBrokerCPUUS    float64 `json:"baseline_broker_cpu_us,omitempty"`
 }
+
+// HasBroker reports whether both phases have the broker's CPU.
+func (c Comparison) HasBroker() bool { return c.BrokerCPUUS > 0 && c.BaselineBrokerCPUUS > 0 }
 
 // Files are the files written beside load.json, relative to its directory.
 type Files struct {
@@ -164,6 +196,8 @@ type Files struct {
 	Hlog       string   `json:"hlog"`
 	SVG        []string `json:"svg,omitempty"`
 	Prometheus string   `json:"prometheus,omitempty"`
+	// Page is the run's HTML page (index.html).
+	Page string `json:"page,omitempty"`
 }
 
 // Compare fills run.Comparisons: every non-anonymous phase against the
@@ -190,12 +224,17 @@ func (r *Run) Compare() {
 		if p.Workload == "hold" {
 			continue
 		}
-		r.Comparisons = append(r.Comparisons, Comparison{
+		c := Comparison{
 			Phase: p.Name, Baseline: base.Name,
-			RateRatio: ratio(p.AchievedRate, base.AchievedRate),
-			P50Ratio:  ratio(p.Service.P50MS, base.Service.P50MS),
-			P99Ratio:  ratio(p.Service.P99MS, base.Service.P99MS),
-		})
+			RateRatio:      ratio(p.AchievedRate, base.AchievedRate),
+			P50Ratio:       ratio(p.Service.P50MS, base.Service.P50MS),
+			P99Ratio:       ratio(p.Service.P99MS, base.Service.P99MS),
+			GeneratorCPUUS: p.Generator.PerConnectionUS, BaselineGeneratorCPUUS: base.Generator.PerConnectionUS,
+		}
+		if p.Broker != nil && base.Broker != nil {
+			c.BrokerCPUUS, c.BaselineBrokerCPUUS = p.Broker.CPUPerConnectionUS, base.Broker.CPUPerConnectionUS
+		}
+		r.Comparisons = append(r.Comparisons, c)
 	}
 }
 

@@ -62,18 +62,59 @@ func WriteText(w io.Writer, run *Run) error {
 			if b := p.Broker; b != nil && b.BytesPerConnection > 0 {
 				fmt.Fprintf(tw, "  broker memory\t%.1f KiB/connection\tRSS %.1f MiB before, %.1f MiB held\n", b.BytesPerConnection/1024, float64(b.RSSBeforeBytes)/(1<<20), float64(h.RSSHeld)/(1<<20))
 			}
+			if g := h.Generator; g != nil {
+				fmt.Fprintf(tw, "  memory (%s)\t%.1f KiB/connection\tRSS %.1f MiB before, %.1f MiB held; live heap %.2f KiB/connection\n", g.Scope, g.BytesPerConnection/1024, float64(g.RSSBeforeBytes)/(1<<20), float64(g.RSSHeldBytes)/(1<<20), g.HeapPerConnection/1024)
+			}
 		}
 	}
-	if len(run.Comparisons) > 0 {
-		fmt.Fprintln(tw, "\nagainst the anonymous baseline (same broker, same run):")
-		for _, c := range run.Comparisons {
-			fmt.Fprintf(tw, "  %s / %s\trate %.2fx\tservice p50 %.2fx\tp99 %.2fx\n", c.Phase, c.Baseline, c.RateRatio, c.P50Ratio, c.P99Ratio)
-		}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if err := writeComparisons(w, run.Comparisons); err != nil {
+		return err
 	}
 	for _, n := range run.Notes {
-		fmt.Fprintf(tw, "note: %s\n", n)
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
+	return nil
+}
+
+// writeComparisons prints the comparison table, a table of its own so its
+// columns line up whatever the phase blocks above hold.
+func writeComparisons(w io.Writer, cs []Comparison) error {
+	if len(cs) == 0 {
+		return nil
+	}
+	fmt.Fprintln(w, "\nagainst the anonymous baseline (same broker, same run):")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	broker := false
+	for _, c := range cs {
+		broker = broker || c.HasBroker()
+	}
+	fmt.Fprint(tw, "  phase\tbaseline\trate\tservice p50\tservice p99\tgenerator µs/connection")
+	if broker {
+		fmt.Fprint(tw, "\tbroker µs/connection")
+	}
+	fmt.Fprintln(tw)
+	for _, c := range cs {
+		fmt.Fprintf(tw, "  %s\t%s\t%.2fx\t%.2fx\t%.2fx\t%s", c.Phase, c.Baseline, c.RateRatio, c.P50Ratio, c.P99Ratio,
+			CPUDelta(c.GeneratorCPUUS, c.BaselineGeneratorCPUUS))
+		if broker {
+			cell := "-"
+			if c.HasBroker() {
+				cell = CPUDelta(c.BrokerCPUUS, c.BaselineBrokerCPUUS)
+			}
+			fmt.Fprintf(tw, "\t%s", cell)
+		}
+		fmt.Fprintln(tw)
 	}
 	return tw.Flush()
+}
+
+// CPUDelta shows a phase's CPU per connection beside its baseline's:
+// "157.9 vs 144.4 (+13.5)".
+func CPUDelta(phase, base float64) string {
+	return fmt.Sprintf("%.1f vs %.1f (%+.1f)", phase, base, phase-base)
 }
 
 func row(s stats.Summary) string {

@@ -35,7 +35,7 @@ func Classify(err error) stats.Cause {
 		errors.Is(err, syscall.EPIPE), errors.Is(err, syscall.ECONNABORTED),
 		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, net.ErrClosed):
 		return stats.CauseReset
-	case errors.Is(err, mqttwire.ErrMalformed), errors.As(err, &unexpected), errors.As(err, &disconnect):
+	case errors.Is(err, mqttwire.ErrMalformed), errors.Is(err, errLeanProtocol), errors.As(err, &unexpected), errors.As(err, &disconnect):
 		return stats.CauseProtocol
 	}
 	return stats.CauseOther

@@ -26,6 +26,12 @@ type Session interface {
 	Close(ctx context.Context) error
 }
 
+// Dropper is a Session that can also end without DISCONNECT: the socket
+// closed, as a device losing power would (a storm's --disconnect close).
+type Dropper interface {
+	Drop() error
+}
+
 // Driver names.
 const (
 	DriverWire = "wire"

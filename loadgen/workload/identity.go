@@ -1,6 +1,9 @@
 package workload
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+)
 
 // Identity is one simulated client: distinct username and client ID per
 // index, so a broker sees as many clients as the credential range holds.
@@ -15,8 +18,17 @@ type Identity struct {
 type Names struct{ Prefix string }
 
 // Identity returns the identity of client index i.
+// It runs for every attempt: concatenation, not fmt, which cost two
+// formatted prints per connection.
 func (n Names) Identity(i int) Identity {
-	return Identity{Index: i, Username: fmt.Sprintf("%su%06d", n.Prefix, i), ClientID: fmt.Sprintf("%sc%06d", n.Prefix, i)}
+	if i < 0 {
+		return Identity{Index: i, Username: fmt.Sprintf("%su%06d", n.Prefix, i), ClientID: fmt.Sprintf("%sc%06d", n.Prefix, i)}
+	}
+	num := strconv.Itoa(i)
+	if len(num) < 6 {
+		num = "000000"[:6-len(num)] + num
+	}
+	return Identity{Index: i, Username: n.Prefix + "u" + num, ClientID: n.Prefix + "c" + num}
 }
 
 // Range is a block of client indexes [First, First+N): a shard's share of

@@ -25,6 +25,14 @@ func (w *wireDriver) Connect(ctx context.Context, addr string, l Login) (Session
 	if err != nil {
 		return nil, stats.Failed(Classify(err), err)
 	}
+	if l.SCRAM == nil {
+		pending, o := leanConnect(ctx, nc, l, w.timeout)
+		if !o.OK() {
+			_ = nc.Close()
+			return nil, o
+		}
+		return leanSession{nc: nc, timeout: w.timeout, pending: pending}, stats.Accepted()
+	}
 	c := mqttwire.NewConn(nc, mqttwire.WithTimeout(w.timeout))
 	p := mqttwire.Connect{
 		ProtocolVersion: 5, ClientID: l.ClientID, Clean: true, Keepalive: l.Keepalive,
@@ -82,3 +90,5 @@ type wireSession struct{ c *mqttwire.Conn }
 func (s wireSession) Ping(ctx context.Context) error { return s.c.Ping(ctx) }
 
 func (s wireSession) Close(ctx context.Context) error { return s.c.Disconnect(ctx, 0) }
+
+func (s wireSession) Drop() error { return s.c.Close() }

@@ -23,6 +23,12 @@ func TestNamesAndRange(t *testing.T) {
 	if id.Username != "load-u000042" || id.ClientID != "load-c000042" {
 		t.Errorf("%+v", id)
 	}
+	for _, i := range []int{0, 7, 123456, 1234567, -3} {
+		id := Names{Prefix: "p-"}.Identity(i)
+		if id.Username != fmt.Sprintf("p-u%06d", i) || id.ClientID != fmt.Sprintf("p-c%06d", i) {
+			t.Errorf("identity %d: %+v", i, id)
+		}
+	}
 	r := Range{First: 50, N: 3}
 	got := []int{r.At(0), r.At(1), r.At(2), r.At(3), r.At(7)}
 	if fmt.Sprint(got) != "[50 51 52 50 51]" {

@@ -41,8 +41,8 @@ func timeClaim(raw json.RawMessage, allowStrings bool) (number, bool) {
 		if !allowStrings {
 			return number{}, false
 		}
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
+		s, ok := unquote(raw)
+		if !ok {
 			return number{}, false
 		}
 		if reErlangInt.MatchString(s) || reErlangFloat.MatchString(s) {
@@ -121,8 +121,8 @@ func isSuperuser(raw json.RawMessage) bool {
 		n, ok := parseNumber(string(raw))
 		return ok && n.integral && n.i >= 1
 	case "a string":
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
+		s, ok := unquote(raw)
+		if !ok {
 			return false
 		}
 		if s == "true" {
@@ -181,9 +181,11 @@ func readClientAttrs(raw json.RawMessage, rules attrRules) (map[string]string, e
 	if schema.Kind(raw) != "an object" {
 		return nil, fmt.Errorf("%w: client_attrs is %s, not an object", errAttrValue, schema.Kind(raw))
 	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, fmt.Errorf("%w: %v", errAttrValue, err)
+	// raw is a member of a validated payload (decodePayload): split, not
+	// decoded again.
+	m, ok := splitObject(raw)
+	if !ok {
+		return nil, fmt.Errorf("%w: client_attrs is not a JSON object", errAttrValue)
 	}
 	keys := make([]string, 0, len(m))
 	for k := range m {
@@ -215,9 +217,9 @@ func appendIOList(sb *strings.Builder, raw json.RawMessage, depth int) error {
 	}
 	switch schema.Kind(raw) {
 	case "a string":
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return err
+		s, ok := unquote(raw)
+		if !ok {
+			return errors.New("not a JSON string")
 		}
 		sb.WriteString(s)
 		return nil
@@ -246,9 +248,9 @@ func appendIOList(sb *strings.Builder, raw json.RawMessage, depth int) error {
 
 // clientIDOverride is a non-empty string claim (JWT-CLAIM-08).
 func clientIDOverride(raw json.RawMessage) string {
-	var s string
-	if schema.Kind(raw) != "a string" || json.Unmarshal(raw, &s) != nil {
+	if schema.Kind(raw) != "a string" {
 		return ""
 	}
+	s, _ := unquote(raw)
 	return s
 }

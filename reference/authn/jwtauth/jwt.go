@@ -436,6 +436,9 @@ func (a *Authenticator) checkClaims(claims map[string]json.RawMessage, c *authn.
 	if skipVC {
 		return authn.Result{}, false
 	}
+	if len(custom) == 0 {
+		return authn.Result{}, false
+	}
 	// EMQX takes each checked claim out of the map, so exp, nbf, and a
 	// name listed twice count as missing for a verify_claims entry.
 	consumed := map[string]bool{"exp": true, "nbf": true}
@@ -513,7 +516,7 @@ func (a *Authenticator) identity(claims map[string]json.RawMessage) authn.Result
 		id.ACL = rules
 	}
 	return authn.Result{Outcome: authn.Accept, Authenticator: ID, Check: CheckVerified,
-		Detail: fmt.Sprintf("token verified (%s mode)", a.cfg.Mode), Identity: id}
+		Detail: "token verified (" + a.cfg.Mode.String() + " mode)", Identity: id}
 }
 
 func (a *Authenticator) ignore(check, detail string) authn.Result {

@@ -125,14 +125,19 @@ func (t *compactToken) headerString(name string) (string, bool) {
 }
 
 // decodePayload decodes the claims set: a JSON object, each claim kept as
-// raw JSON so that number forms (integer vs fraction) stay visible.
+// raw JSON so that number forms (integer vs fraction) stay visible. It is
+// validated once and split without a reflective decode (payload.go); the
+// claims are slices of one buffer.
 func (t *compactToken) decodePayload() (map[string]json.RawMessage, error) {
 	data, err := b64.DecodeString(t.payload)
 	if err != nil {
 		return nil, fmt.Errorf("payload is not base64url: %v", err)
 	}
-	var claims map[string]json.RawMessage
-	if err := json.Unmarshal(data, &claims); err != nil || claims == nil {
+	if !json.Valid(data) {
+		return nil, errors.New("payload is not a JSON object")
+	}
+	claims, ok := splitObject(data)
+	if !ok {
 		return nil, errors.New("payload is not a JSON object")
 	}
 	return claims, nil
