@@ -102,7 +102,7 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 		b.cfg.close()
 		return nil, fmt.Errorf("mqtt listener: %w", err)
 	}
-	b.mqttLn = &idleListener{Listener: ln, idle: o.connectTimeout}
+	b.mqttLn = &idleListener{Listener: ln, idle: o.connectTimeout, readFirstPacket: fs.On(faults.ConnectReadInAcceptLoop)}
 	if err := b.server.AddListener(listeners.NewNet("tcp:default", b.mqttLn)); err != nil {
 		_ = ln.Close()
 		b.cfg.close()
@@ -202,12 +202,17 @@ func (b *Broker) now() time.Time {
 type idleListener struct {
 	net.Listener
 	idle time.Duration
+	// readFirstPacket is the fault connect-read-in-accept-loop (SEC-10).
+	readFirstPacket bool
 }
 
 func (l *idleListener) Accept() (net.Conn, error) {
 	c, err := l.Listener.Accept()
 	if err == nil && l.idle > 0 {
 		_ = c.SetReadDeadline(time.Now().Add(l.idle))
+	}
+	if err == nil && l.readFirstPacket {
+		c = readFirstPacketInline(c)
 	}
 	return c, err
 }
