@@ -38,7 +38,7 @@ func TestHostileEndpoint(t *testing.T) {
 		srv.SetKeys(mustKey(t, "ES256", "k"))
 		src := manualSource(t, srv, Config{}, WithRequestTimeout(300*time.Millisecond))
 		srv.AddKeys(mustKey(t, "ES256", "new"))
-		srv.Trickle(5 * time.Millisecond) // several hundred bytes: over a second
+		srv.Trickle(1500 * time.Millisecond)
 		if r := fetchNow(t, src); r.Err == nil {
 			t.Fatalf("a trickled set past the timeout was adopted: %+v", r)
 		}
@@ -89,7 +89,7 @@ func init() {
 		srv.SetKeys(mustKey(t, "ES256", "k"))
 		src := manualSource(t, srv, Config{Faults: mustFaults(t, faults.JWKSNoRequestDeadline)}, WithRequestTimeout(300*time.Millisecond))
 		srv.AddKeys(mustKey(t, "ES256", "new"))
-		srv.Trickle(5 * time.Millisecond)
+		srv.Trickle(1500 * time.Millisecond)
 		if r := fetchNow(t, src); r.Err != nil || len(src.PublicKeys()) != 2 {
 			t.Fatalf("the trickled set was not adopted: %+v", r)
 		}
