@@ -330,7 +330,7 @@ func (a *Authenticator) checkSignature(t *compactToken, method string) (authn.Re
 	case method == "":
 		err = verifyWith(t.alg, t, keys)
 	case fs.On(faults.HMACKeyConfusion) && slices.Contains(hmacAlgs, method):
-		err = verifyWith(method, t, confusionSecrets(keys, string(a.cfg.PublicKeyPEM)))
+		err = verifyWith(method, t, confusionSecrets(keys, string(a.cfg.PublicKeyPEM), a.source))
 	case a.cfg.Mode == ModePublicKey && slices.Contains(hmacAlgs, method):
 		// pk-accepts-hmac: the classic key confusion, the PEM text as secret.
 		err = verifyWith(method, t, []any{a.cfg.PublicKeyPEM})

@@ -26,7 +26,7 @@ import (
 
 // confusionSecrets is the fault hmac-key-confusion: every byte string a
 // careless verifier might use as an HMAC key when handed a public key.
-func confusionSecrets(keys []any, pemText string) []any {
+func confusionSecrets(keys []any, pemText string, src KeySource) []any {
 	var out []any
 	add := func(b []byte) {
 		if len(b) > 0 {
@@ -35,6 +35,14 @@ func confusionSecrets(keys []any, pemText string) []any {
 	}
 	if pemText != "" {
 		add([]byte(pemText))
+	}
+	if ids, ok := src.(KeyIDSource); ok {
+		// The JWKs as the endpoint publishes them, kid included.
+		for _, k := range ids.KeysWithIDs() {
+			if j, err := json.Marshal(jose.JSONWebKey{Key: k.Key, KeyID: k.KID}); err == nil {
+				add(j)
+			}
+		}
 	}
 	for _, k := range keys {
 		der, err := x509.MarshalPKIXPublicKey(k)
