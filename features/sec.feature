@@ -4,7 +4,7 @@ Feature: SEC Security: tokens the broker must resist
   BF, in every mode.
 
   @SEC-01
-  Scenario Outline: SEC-01 an unsigned token with alg "<alg>" gives BF in <mode> mode
+  Scenario Outline: SEC-01 an unsigned token with alg "<alg>" <signature> gives BF in <mode> mode
     Requirement: "`alg: none` in any capitalisation, and tokens with an empty or stripped
     signature, give BF in every mode."
 
@@ -13,19 +13,43 @@ Feature: SEC Security: tokens the broker must resist
       [{"mechanism": "jwt", "from": "password", "use_jwks": false, <mode_config>}]
       """
     And a valid token
-    And the token is unsigned with alg "<alg>"
+    And the token is unsigned with alg "<alg>" <signature>
     When the client connects
     Then the connection is refused with BF
 
     Examples:
-      | mode       | alg  | mode_config                                                     |
-      | HMAC       | none | "algorithm": "hmac-based", "secret": "emqxsecret"               |
-      | HMAC       | None | "algorithm": "hmac-based", "secret": "emqxsecret"               |
-      | HMAC       | NONE | "algorithm": "hmac-based", "secret": "emqxsecret"               |
-      | HMAC       | nOnE | "algorithm": "hmac-based", "secret": "emqxsecret"               |
-      | public-key | none | "algorithm": "public-key", "public_key": "<rsa public key>"     |
-      | public-key | None | "algorithm": "public-key", "public_key": "<rsa public key>"     |
-      | public-key | NONE | "algorithm": "public-key", "public_key": "<ec-p256 public key>" |
+      | mode       | alg  | signature                              | mode_config                                                     |
+      | HMAC       | none | and an empty signature                 | "algorithm": "hmac-based", "secret": "emqxsecret"               |
+      | HMAC       | None | and an empty signature                 | "algorithm": "hmac-based", "secret": "emqxsecret"               |
+      | HMAC       | NONE | and an empty signature                 | "algorithm": "hmac-based", "secret": "emqxsecret"               |
+      | HMAC       | nOnE | and an empty signature                 | "algorithm": "hmac-based", "secret": "emqxsecret"               |
+      | public-key | none | and an empty signature                 | "algorithm": "public-key", "public_key": "<rsa public key>"     |
+      | public-key | None | and an empty signature                 | "algorithm": "public-key", "public_key": "<rsa public key>"     |
+      | public-key | NONE | and an empty signature                 | "algorithm": "public-key", "public_key": "<ec-p256 public key>" |
+      | HMAC       | none | but carries a valid token's signature  | "algorithm": "hmac-based", "secret": "emqxsecret"               |
+      | public-key | none | but carries a valid token's signature  | "algorithm": "public-key", "public_key": "<rsa public key>"     |
+
+  @SEC-01
+  Scenario Outline: SEC-01 an unsigned token with alg "<alg>" <signature> gives BF in JWKS mode
+    Requirement: "`alg: none` in any capitalisation, and tokens with an empty or stripped
+    signature, give BF in every mode."
+
+    Given the JWKS endpoint serves an RS256 key "k1"
+    And the authentication chain:
+      """json
+      [{"mechanism": "jwt", "from": "password", "use_jwks": true, "endpoint": "<jwks endpoint>"}]
+      """
+    And the broker has fetched the key set
+    And a valid token
+    And the token is unsigned with alg "<alg>" <signature>
+    When the client connects
+    Then the connection is refused with BF
+
+    Examples:
+      | alg  | signature                              |
+      | none | and an empty signature                 |
+      | None | and an empty signature                 |
+      | none | but carries a valid token's signature  |
 
   @SEC-01
   Scenario Outline: SEC-01 a token whose signature is <removal> gives BF in <mode> mode

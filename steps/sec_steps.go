@@ -30,6 +30,7 @@ func registerSecSteps(sc *godog.ScenarioContext) {
 	sc.Given(`^the token's header is JSON nested (\d+) levels deep$`, headerNested)
 	registerSecV4Steps(sc)
 	registerAbuseSteps(sc)
+	registerSecFoldSteps(sc)
 }
 
 // reshapeSignature changes the decoded signature of the signed token.

@@ -28,7 +28,7 @@ var secFaults = []Def{
 	{Name: JSONFirstDuplicateWins, IDs: []string{"JWT-SRC-07", "JWT-CLAIM-01"},
 		Doc: "a member named twice in the header or the claims keeps its first value (the header is not refused for it)"},
 	{Name: LenientJSONText, IDs: []string{"JWT-SRC-07"},
-		Doc: "header and claims JSON may start with a byte-order mark, be UTF-16, or hold NaN and Infinity (read as 0)"},
+		Doc: "header and claims JSON may start with a byte-order mark, be UTF-16, hold NaN and Infinity (read as 0), or be a nested JWT whose claims are read unverified"},
 	{Name: TimeClaimsLenient, IDs: []string{"JWT-CLAIM-05"},
 		Doc: "exp and nbf strings are trimmed and may be hex, integers beyond 64 bits wrap around, and a number out of float range reads as 0"},
 	{Name: FetchHeaderURLs, IDs: []string{"SEC-08"},

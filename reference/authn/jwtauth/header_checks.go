@@ -95,8 +95,9 @@ func jsonTextFor(fs *faults.Set) func([]byte) []byte {
 }
 
 // lenientJSONText is the fault lenient-json-text: a byte-order mark is
-// dropped, UTF-16 is converted to UTF-8, and JavaScript's NaN and Infinity
-// literals are read as 0, as careless JSON readers do. RFC 8259 requires
+// dropped, UTF-16 is converted to UTF-8, a nested JWT's claims are read
+// without verifying it, and JavaScript's NaN and Infinity literals are read
+// as 0, as careless JSON readers do. RFC 8259 requires
 // UTF-8 without a BOM in exchanged JSON and has no NaN.
 func lenientJSONText(data []byte) []byte {
 	switch {
@@ -108,6 +109,13 @@ func lenientJSONText(data []byte) []byte {
 		data = fromUTF16(data, true)
 	case len(data) >= 2 && data[0] != 0 && data[1] == 0:
 		data = fromUTF16(data, false)
+	}
+	if t := string(data); strings.Count(t, ".") == 2 && !strings.HasPrefix(strings.TrimSpace(t), "{") {
+		// A nested JWT (cty "JWT"): the inner token's claims, unverified.
+		parts := strings.Split(t, ".")
+		if inner, err := b64.DecodeString(parts[1]); err == nil {
+			data = inner
+		}
 	}
 	for _, lit := range []string{"-Infinity", "Infinity", "NaN"} {
 		data = []byte(strings.ReplaceAll(string(data), ":"+lit, ":0"))
@@ -174,13 +182,14 @@ func keepFirstMembers(data []byte) []byte {
 
 // lenientTokenText is the fault lenient-token-format: what careless
 // parsers forgive in a compact token before splitting it (JWT-SRC-07): a
-// "Bearer " prefix, "=" padding, whitespace and line breaks, NUL bytes, a
-// trailing dot, and the standard base64 alphabet ("+/" for "-_").
+// "Bearer " prefix, "=" padding, whitespace and line breaks, NUL bytes,
+// bytes that are not UTF-8, a trailing dot, and the standard base64
+// alphabet ("+/" for "-_").
 func lenientTokenText(token string) string {
 	token = strings.TrimSpace(strings.TrimPrefix(token, "Bearer "))
 	token = strings.Map(func(r rune) rune {
 		switch r {
-		case '=', ' ', '\t', '\r', '\n', 0:
+		case '=', ' ', '\t', '\r', '\n', 0, utf8.RuneError:
 			return -1
 		case '+':
 			return '-'
