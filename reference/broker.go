@@ -45,6 +45,8 @@ type Broker struct {
 	sessions *sessions
 	cfg      *configState
 	mqttLn   net.Listener
+	tlsLn    net.Listener // nil without WithTLSListen (tls.go)
+	tlsAddr  string
 	apiLn    net.Listener
 	apiSrv   *http.Server
 	// emptyPasswordMark marks a CONNECT that had the password flag and a
@@ -108,9 +110,17 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 		b.cfg.close()
 		return nil, err
 	}
+	if err := b.startTLS(ctx); err != nil {
+		_ = ln.Close()
+		b.cfg.close()
+		return nil, err
+	}
 	if o.apiListen != "" {
 		if err := b.startAPI(ctx); err != nil {
 			_ = ln.Close()
+			if b.tlsLn != nil {
+				_ = b.tlsLn.Close()
+			}
 			b.cfg.close()
 			return nil, err
 		}
