@@ -38,14 +38,11 @@ type compactToken struct {
 // non-canonical trailing bits.
 var b64 = base64.RawURLEncoding.Strict()
 
-// parseCompact accepts exactly three base64url segments (JWT-SRC-07): no
+// parseCompactText accepts exactly three base64url segments (JWT-SRC-07): no
 // padding, no whitespace, no prefix. Everything else is "not a JWT".
-func parseCompact(s string) (*compactToken, error) {
-	return parseCompactText(s, nil)
-}
-
-// parseCompactText is parseCompact with jsonText (nil: none) applied to
-// the decoded header and, later, the payload.
+//
+// jsonText (nil: none) is applied to the decoded header and, later, the
+// payload (header_checks.go: only faults set it).
 func parseCompactText(s string, jsonText func([]byte) []byte) (*compactToken, error) {
 	if len(s) > maxTokenLen {
 		return nil, fmt.Errorf("token is %d bytes, more than %d", len(s), maxTokenLen)
