@@ -62,7 +62,7 @@ var jwtFaults = []Def{
 	{EmptyPasswordIsMissing, []string{"JWT-SRC-06"},
 		"A zero-length Password counts as no token, so on_missing_jwt decides instead of a backend failure."},
 	{LenientTokenFormat, []string{"JWT-SRC-07"},
-		"A `Bearer ` prefix, `=` padding, whitespace, line breaks, NUL bytes and a trailing dot are stripped and `+/` read as `-_` before the token is parsed."},
+		"A `Bearer ` prefix, `=` padding, whitespace, line breaks, NUL bytes and a trailing dot are stripped and `+/` read as `-_` before the token is parsed, and a JWE is decrypted with the secret."},
 	{HMACOnlyHS256, []string{"JWT-HMAC-01"},
 		"The HMAC authenticator accepts only HS256: HS384 and HS512 tokens give a backend failure."},
 	{SkipSignature, []string{"JWT-HMAC-02", "JWT-PK-02", "JWT-PK-05", "JWT-VC-08", "JWT-JWKS-04", "SEC-02", "SEC-04", "SEC-05"},

@@ -210,6 +210,9 @@ func (a *Authenticator) verify(token string, c *authn.Client) authn.Result {
 	}
 	if fs.On(faults.LenientTokenFormat) {
 		token = lenientTokenText(token)
+		if inner, ok := decryptJWE(token, a.keys); ok {
+			token = inner
+		}
 	}
 	t, err := parseCompactText(token, jsonTextFor(fs))
 	if err != nil {
