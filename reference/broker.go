@@ -104,7 +104,8 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 		b.cfg.close()
 		return nil, fmt.Errorf("mqtt listener: %w", err)
 	}
-	b.mqttLn = &idleListener{Listener: ln, idle: o.connectTimeout, readFirstPacket: fs.On(faults.ConnectReadInAcceptLoop)}
+	b.mqttLn = &idleListener{Listener: ln, idle: o.connectTimeout, readFirstPacket: fs.On(faults.ConnectReadInAcceptLoop),
+		holdFirstPacket: fs.On(faults.FirstPacketHeld)}
 	if err := b.server.AddListener(listeners.NewNet("tcp:default", b.mqttLn)); err != nil {
 		_ = ln.Close()
 		b.cfg.close()
@@ -212,8 +213,9 @@ func (b *Broker) now() time.Time {
 type idleListener struct {
 	net.Listener
 	idle time.Duration
-	// readFirstPacket is the fault connect-read-in-accept-loop (SEC-10).
-	readFirstPacket bool
+	// readFirstPacket is the fault connect-read-in-accept-loop,
+	// holdFirstPacket first-packet-held (SEC-10, abuse_faults.go).
+	readFirstPacket, holdFirstPacket bool
 }
 
 func (l *idleListener) Accept() (net.Conn, error) {
@@ -223,6 +225,9 @@ func (l *idleListener) Accept() (net.Conn, error) {
 	}
 	if err == nil && l.readFirstPacket {
 		c = readFirstPacketInline(c)
+	}
+	if err == nil && l.holdFirstPacket {
+		c = &heldConn{Conn: c}
 	}
 	return c, err
 }

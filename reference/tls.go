@@ -42,7 +42,8 @@ func (b *Broker) startTLS(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("mqtt tls listener: %w", err)
 	}
-	idle := &idleListener{Listener: ln, idle: b.o.connectTimeout, readFirstPacket: b.faults.On(faults.ConnectReadInAcceptLoop)}
+	idle := &idleListener{Listener: ln, idle: b.o.connectTimeout, readFirstPacket: b.faults.On(faults.ConnectReadInAcceptLoop),
+		holdFirstPacket: b.faults.On(faults.FirstPacketHeld)}
 	cfg := b.o.tlsConfig.Clone()
 	if cfg.MinVersion == 0 {
 		cfg.MinVersion = tls.VersionTLS12

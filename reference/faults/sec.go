@@ -15,6 +15,7 @@ const (
 	HMACKeyConfusion        Name = "hmac-key-confusion"
 	ConnectReadInAcceptLoop Name = "connect-read-in-accept-loop"
 	SecondConnectIgnored    Name = "second-connect-ignored"
+	FirstPacketHeld         Name = "first-packet-held"
 	JWKSConnectWaitsOnFetch Name = "jwks-connect-waits-on-fetch"
 	JWKSUnboundedBody       Name = "jwks-unbounded-body"
 	JWKSNoRequestDeadline   Name = "jwks-no-request-deadline"
@@ -39,6 +40,8 @@ var secFaults = []Def{
 		Doc: "each new connection's CONNECT is read in the accept loop, so a client sending it slowly stalls every other client"},
 	{Name: SecondConnectIgnored, IDs: []string{"SEC-10"},
 		Doc: "a second CONNECT on an authenticated connection is dropped silently instead of closing the connection (MQTT 5.0 section 3.1)"},
+	{Name: FirstPacketHeld, IDs: []string{"SEC-10"},
+		Doc: "a first packet that is an AUTH, a CONNECT whose Password flag has no Password, or a CONNECT over 64 KB (a fixed 64 KB read buffer) is held unanswered for up to a minute instead of refused or closed"},
 	{Name: JWKSConnectWaitsOnFetch, IDs: []string{"SEC-11"},
 		Doc: "JWKS: a CONNECT waits for a fetch under way, so an endpoint that hangs stalls authentication"},
 	{Name: JWKSUnboundedBody, IDs: []string{"SEC-11"},
