@@ -49,8 +49,8 @@ Feature: JWT-CLAIM Standard claims
     Then the connection is refused
 
     Examples:
-      | when         | exp     |
-      | an hour ago  | NOW-3600 |
+      | when        | exp      |
+      | an hour ago | NOW-3600 |
 
   @JWT-CLAIM-02
   Scenario Outline: JWT-CLAIM-02 a token whose nbf is <when> gets <outcome>
@@ -163,14 +163,14 @@ Feature: JWT-CLAIM Standard claims
       nbf is far in the future. 1e400 is no float: the reference refuses it as not a number
       (0x86), a reader that fails on it may refuse the whole payload (BF), and one that
       reads it as 0 lets the client in.
-      | claim | form                                | value                | outcome           |
-      | exp   | a hexadecimal string                | "0x7fffffffffff"     | refused with 0x86 |
-      | exp   | a numeric string with a leading space | " NOW+3600"        | refused with 0x86 |
-      | exp   | a numeric string with a trailing space | "NOW+3600 "       | refused with 0x86 |
-      | nbf   | an integer beyond 64 bits           | NOW-3600+2^64        | refused with 0x86 |
-      | exp   | a negative integer beyond 64 bits   | NOW+3600-2^64        | refused with 0x86 |
-      | nbf   | a number beyond float range         | 1e400                | refused           |
-      | exp   | a negative number beyond float range | -1e400              | refused           |
+      | claim | form                                   | value            | outcome           |
+      | exp   | a hexadecimal string                   | "0x7fffffffffff" | refused with 0x86 |
+      | exp   | a numeric string with a leading space  | " NOW+3600"      | refused with 0x86 |
+      | exp   | a numeric string with a trailing space | "NOW+3600 "      | refused with 0x86 |
+      | nbf   | an integer beyond 64 bits              | NOW-3600+2^64    | refused with 0x86 |
+      | exp   | a negative integer beyond 64 bits      | NOW+3600-2^64    | refused with 0x86 |
+      | nbf   | a number beyond float range            | 1e400            | refused           |
+      | exp   | a negative number beyond float range   | -1e400           | refused           |
 
   @JWT-CLAIM-06
   Scenario: JWT-CLAIM-06 a token whose exp is exactly now is refused

@@ -18,16 +18,16 @@ Feature: SEC Security: tokens the broker must resist
     Then the connection is refused with BF
 
     Examples:
-      | mode       | alg  | signature                              | mode_config                                                     |
-      | HMAC       | none | and an empty signature                 | "algorithm": "hmac-based", "secret": "emqxsecret"               |
-      | HMAC       | None | and an empty signature                 | "algorithm": "hmac-based", "secret": "emqxsecret"               |
-      | HMAC       | NONE | and an empty signature                 | "algorithm": "hmac-based", "secret": "emqxsecret"               |
-      | HMAC       | nOnE | and an empty signature                 | "algorithm": "hmac-based", "secret": "emqxsecret"               |
-      | public-key | none | and an empty signature                 | "algorithm": "public-key", "public_key": "<rsa public key>"     |
-      | public-key | None | and an empty signature                 | "algorithm": "public-key", "public_key": "<rsa public key>"     |
-      | public-key | NONE | and an empty signature                 | "algorithm": "public-key", "public_key": "<ec-p256 public key>" |
-      | HMAC       | none | but carries a valid token's signature  | "algorithm": "hmac-based", "secret": "emqxsecret"               |
-      | public-key | none | but carries a valid token's signature  | "algorithm": "public-key", "public_key": "<rsa public key>"     |
+      | mode       | alg  | signature                             | mode_config                                                     |
+      | HMAC       | none | and an empty signature                | "algorithm": "hmac-based", "secret": "emqxsecret"               |
+      | HMAC       | None | and an empty signature                | "algorithm": "hmac-based", "secret": "emqxsecret"               |
+      | HMAC       | NONE | and an empty signature                | "algorithm": "hmac-based", "secret": "emqxsecret"               |
+      | HMAC       | nOnE | and an empty signature                | "algorithm": "hmac-based", "secret": "emqxsecret"               |
+      | public-key | none | and an empty signature                | "algorithm": "public-key", "public_key": "<rsa public key>"     |
+      | public-key | None | and an empty signature                | "algorithm": "public-key", "public_key": "<rsa public key>"     |
+      | public-key | NONE | and an empty signature                | "algorithm": "public-key", "public_key": "<ec-p256 public key>" |
+      | HMAC       | none | but carries a valid token's signature | "algorithm": "hmac-based", "secret": "emqxsecret"               |
+      | public-key | none | but carries a valid token's signature | "algorithm": "public-key", "public_key": "<rsa public key>"     |
 
   @SEC-01
   Scenario Outline: SEC-01 an unsigned token with alg "<alg>" <signature> gives BF in JWKS mode
@@ -46,10 +46,10 @@ Feature: SEC Security: tokens the broker must resist
     Then the connection is refused with BF
 
     Examples:
-      | alg  | signature                              |
-      | none | and an empty signature                 |
-      | None | and an empty signature                 |
-      | none | but carries a valid token's signature  |
+      | alg  | signature                             |
+      | none | and an empty signature                |
+      | None | and an empty signature                |
+      | none | but carries a valid token's signature |
 
   @SEC-01
   Scenario Outline: SEC-01 a token whose signature is <removal> gives BF in <mode> mode
@@ -402,14 +402,14 @@ Feature: SEC Security: tokens the broker must resist
     Then no request reached the URLs in the token's header within 2 seconds
 
     Examples:
-      | field | mode            | signer            | signed                                                          | mode_config                                                     |
-      | jku   | HMAC            | configured secret | the token's "jku" header is a URL the suite serves              | "algorithm": "hmac-based", "secret": "emqxsecret"               |
-      | x5u   | HMAC            | configured secret | the token's "x5u" header is a URL the suite serves              | "algorithm": "hmac-based", "secret": "emqxsecret"               |
-      | kid   | HMAC            | configured secret | the token's "kid" header is a URL the suite serves              | "algorithm": "hmac-based", "secret": "emqxsecret"               |
-      | jku   | public-key, RSA | configured key    | the token's "jku" header is a URL the suite serves              | "algorithm": "public-key", "public_key": "<rsa public key>"     |
-      | kid   | public-key, P-256 | configured key  | the token's "kid" header is a URL the suite serves              | "algorithm": "public-key", "public_key": "<ec-p256 public key>" |
-      | jku   | public-key, RSA | attacker's key    | the token is signed by an attacker's key named in its "jku" header | "algorithm": "public-key", "public_key": "<rsa public key>"  |
-      | x5u   | public-key, RSA | attacker's key    | the token is signed by an attacker's key named in its "x5u" header | "algorithm": "public-key", "public_key": "<rsa public key>"  |
+      | field | mode              | signer            | signed                                                             | mode_config                                                     |
+      | jku   | HMAC              | configured secret | the token's "jku" header is a URL the suite serves                 | "algorithm": "hmac-based", "secret": "emqxsecret"               |
+      | x5u   | HMAC              | configured secret | the token's "x5u" header is a URL the suite serves                 | "algorithm": "hmac-based", "secret": "emqxsecret"               |
+      | kid   | HMAC              | configured secret | the token's "kid" header is a URL the suite serves                 | "algorithm": "hmac-based", "secret": "emqxsecret"               |
+      | jku   | public-key, RSA   | configured key    | the token's "jku" header is a URL the suite serves                 | "algorithm": "public-key", "public_key": "<rsa public key>"     |
+      | kid   | public-key, P-256 | configured key    | the token's "kid" header is a URL the suite serves                 | "algorithm": "public-key", "public_key": "<ec-p256 public key>" |
+      | jku   | public-key, RSA   | attacker's key    | the token is signed by an attacker's key named in its "jku" header | "algorithm": "public-key", "public_key": "<rsa public key>"     |
+      | x5u   | public-key, RSA   | attacker's key    | the token is signed by an attacker's key named in its "x5u" header | "algorithm": "public-key", "public_key": "<rsa public key>"     |
 
   @SEC-08
   Scenario Outline: SEC-08 a token whose "<field>" header is a URL causes no request to it (JWKS, <signer>)
@@ -455,23 +455,23 @@ Feature: SEC Security: tokens the broker must resist
     Then the connection is refused with BF
 
     Examples:
-      | alg   | kind    | encoding                               |
-      | HS256 | rsa     | the PEM text as configured             |
-      | HS384 | rsa     | the PEM text as configured             |
-      | HS512 | rsa     | the PEM text as configured             |
-      | HS256 | rsa     | the PEM text without its last newline  |
-      | HS256 | rsa     | the PEM text with CRLF line ends       |
-      | HS256 | rsa     | DER SubjectPublicKeyInfo               |
-      | HS256 | rsa     | PKCS#1 DER                             |
-      | HS256 | rsa     | PKCS#1 PEM                             |
-      | HS256 | rsa     | the JWK's JSON                         |
-      | HS256 | rsa     | the raw modulus                        |
-      | HS256 | ec-p256 | the PEM text as configured             |
-      | HS256 | ec-p256 | DER SubjectPublicKeyInfo               |
-      | HS512 | ec-p256 | the JWK's JSON                         |
-      | HS256 | ec-p256 | the raw public key                     |
-      | HS256 | ed25519 | the PEM text as configured             |
-      | HS256 | ed25519 | the raw public key                     |
+      | alg   | kind    | encoding                              |
+      | HS256 | rsa     | the PEM text as configured            |
+      | HS384 | rsa     | the PEM text as configured            |
+      | HS512 | rsa     | the PEM text as configured            |
+      | HS256 | rsa     | the PEM text without its last newline |
+      | HS256 | rsa     | the PEM text with CRLF line ends      |
+      | HS256 | rsa     | DER SubjectPublicKeyInfo              |
+      | HS256 | rsa     | PKCS#1 DER                            |
+      | HS256 | rsa     | PKCS#1 PEM                            |
+      | HS256 | rsa     | the JWK's JSON                        |
+      | HS256 | rsa     | the raw modulus                       |
+      | HS256 | ec-p256 | the PEM text as configured            |
+      | HS256 | ec-p256 | DER SubjectPublicKeyInfo              |
+      | HS512 | ec-p256 | the JWK's JSON                        |
+      | HS256 | ec-p256 | the raw public key                    |
+      | HS256 | ed25519 | the PEM text as configured            |
+      | HS256 | ed25519 | the raw public key                    |
 
   @SEC-09
   Scenario Outline: SEC-09 an <alg> token keyed with a JWKS key as <encoding> gives BF (JWKS, <key>)
@@ -571,7 +571,7 @@ Feature: SEC Security: tokens the broker must resist
     And a client whose token is signed by JWKS key "k2" is refused with BF
 
     Examples:
-      | misbehaves                                | ends |
-      | hangs                                     | 10   |
-      | trickles its key set over 20 seconds      | 25   |
-      | sends its key set padded to 16 MB         | 10   |
+      | misbehaves                           | ends |
+      | hangs                                | 10   |
+      | trickles its key set over 20 seconds | 25   |
+      | sends its key set padded to 16 MB    | 10   |
