@@ -16,6 +16,7 @@ import (
 	"github.com/authspec/authspec/fixtures/mqttwire"
 	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/steps/client"
+	"github.com/authspec/authspec/steps/target"
 )
 
 // SEC-10: protocol abuse around authentication. Attackers on raw
@@ -82,6 +83,11 @@ func attackersAbuse(ctx context.Context, n int, kind string) (context.Context, e
 	inst, err := st.instance(ctx)
 	if err != nil {
 		return stepError(ctx, err)
+	}
+	if !target.Speaks(inst, target.MQTT5) {
+		// The attacks and the measuring clients speak MQTT 5 (AUTH exists
+		// only there).
+		return reports.NotApplicable(ctx, "the target does not speak MQTT 5")
 	}
 	a := &abuseState{kind: kind, n: n, results: make(chan error, n), stop: make(chan struct{})}
 	st.extOf().abuse = a

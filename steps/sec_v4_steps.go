@@ -280,6 +280,9 @@ func jwksClientOutcome(ctx context.Context, key, outcome string) (context.Contex
 	if err != nil {
 		return stepError(ctx, err)
 	}
+	if !target.Speaks(inst, target.MQTT5) {
+		return reports.NotApplicable(ctx, "the target does not speak MQTT 5")
+	}
 	x := st.extOf()
 	n := 1
 	if outcome == "accepted" {
