@@ -517,7 +517,7 @@ Feature: SEC Security: tokens the broker must resist
     10 x B + 2 s, or get no answer at all. B is measured on the same broker and machine
     moments before, so a slow or loaded machine raises the bound with it; the floors absorb
     the scheduling noise of a 2-core CI machine running other scenarios at once. The
-    attackers repeat a quick abuse until the measure ends; the slow one sends a CONNECT
+    attackers repeat a quick abuse, 20 ms apart, until the measure ends; the slow one sends a CONNECT
     with a valid token one byte per second and must be cut off within 30 s (EMQX's
     idle_timeout is 15 s).
 
