@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -37,6 +38,11 @@ CONNECT password, HMAC secret "emqxsecret". --config takes an EMQX-shaped JSON
 file: an array of authenticators, or an object with "authentication",
 "authorization" and "authentication_settings". Each authentication decision
 is logged in one line naming the check that decided it.
+
+MQTT over TLS is served on --tls-listen (127.0.0.1:8883), with --tls-cert and
+--tls-key, or else a certificate signed by a CA generated at start whose PEM
+is written to --tls-ca-file (a temporary file by default; its path is
+printed), e.g. mosquitto_pub --cafile <that file> -p 8883.
 
 Faults (deliberate defects, to see what a failing report looks like):
 ` + faultHelp(),
@@ -81,6 +87,11 @@ Faults (deliberate defects, to see what a failing report looks like):
 					return usageError("%v", err)
 				}
 				caWritten = caFile
+				if caFile != "" && tlsCA == "" {
+					// Our temporary directory: the CA means nothing once
+					// this broker is gone.
+					defer os.RemoveAll(filepath.Dir(caFile))
+				}
 				if !cmd.Flags().Changed("tls-listen") && !portFree(tlsListen) {
 					// The default port is taken (another broker, a parallel
 					// test): run without TLS rather than not at all. An
