@@ -52,6 +52,27 @@ Feature: JWT-CLAIM Standard claims
       | Exp       |
       | EXP       |
 
+  @JWT-CLAIM-01 @any-version
+  Scenario Outline: JWT-CLAIM-01 a token whose claims name exp twice, the last <when>, is refused
+    Requirement: "`exp` in the past gives 0x86/4; `exp` in the future is accepted."
+    RFC 7515 section 4 (and RFC 7519 section 4) let a parser refuse duplicate member names or
+    keep the last one: the reference keeps the last (0x86), a refusing one gives BF. A
+    parser that keeps the first reads the future exp and lets an expired token in.
+
+    Given the authentication chain:
+      """json
+      [{"mechanism": "jwt", "from": "password", "use_jwks": false,
+        "algorithm": "hmac-based", "secret": "emqxsecret"}]
+      """
+    And a valid token
+    And the token's payload is the JSON text {"sub":"authspec","exp":NOW+3600,"exp":<exp>}
+    When the client connects
+    Then the connection is refused
+
+    Examples:
+      | when        | exp      |
+      | an hour ago | NOW-3600 |
+
   @JWT-CLAIM-02
   Scenario Outline: JWT-CLAIM-02 a token whose nbf is <when> gets <outcome>
     Requirement: "`nbf` in the future gives 0x86/4; `nbf` in the past is accepted."
@@ -218,6 +239,20 @@ Feature: JWT-CLAIM Standard claims
       | exp   | other text                 | "tomorrow"     | refused with 0x86 |
       | nbf   | a boolean                  | false          | refused with 0x86 |
       | nbf   | other text                 | "yesterday"    | refused with 0x86 |
+
+    Examples: values out of range, which careless readers wrap, trim or zero
+      A 64-bit reader wraps NOW-3600+2^64 to an hour ago; EMQX's integers are unbounded, so
+      nbf is far in the future. 1e400 is no float: the reference refuses it as not a number
+      (0x86), a reader that fails on it may refuse the whole payload (BF), and one that
+      reads it as 0 lets the client in.
+      | claim | form                                   | value            | outcome           |
+      | exp   | a hexadecimal string                   | "0x7fffffffffff" | refused with 0x86 |
+      | exp   | a numeric string with a leading space  | " NOW+3600"      | refused with 0x86 |
+      | exp   | a numeric string with a trailing space | "NOW+3600 "      | refused with 0x86 |
+      | nbf   | an integer beyond 64 bits              | NOW-3600+2^64    | refused with 0x86 |
+      | exp   | a negative integer beyond 64 bits      | NOW+3600-2^64    | refused with 0x86 |
+      | nbf   | a number beyond float range            | 1e400            | refused           |
+      | exp   | a negative number beyond float range   | -1e400           | refused           |
 
   @JWT-CLAIM-06 @any-version
   Scenario: JWT-CLAIM-06 a token whose exp is exactly now is refused

@@ -295,3 +295,26 @@ Feature: JWT-SRC Where the token comes from
       | the token is the text "not-a-jwt"             |
       | the token is the text "a.b"                   |
       | the token is the text "..."                   |
+
+    Examples: JWS format abuse
+      | shape                                                                     |
+      | the token's segments use the "+/" alphabet                                |
+      | the token has a line break inside its payload                             |
+      | the token has a space inside its signature                                |
+      | the token has a NUL byte inside its header                                |
+      | the token has a byte that is not UTF-8 inside its payload                 |
+      | the token ends with a trailing dot                                        |
+      | the token is a JWE of a valid token, encrypted with the configured secret |
+      | the token is a JWS whose payload is a valid token (cty "JWT")             |
+
+    Examples: JSON text a careless parser forgives
+      A parser that keeps the first of two equal names reads alg HS256 and checks the valid
+      signature; RFC 7515 lets a verifier refuse duplicates or keep the last (alg none here),
+      and both refuse.
+      | shape                                                                            |
+      | the token's header is the JSON text {"alg":"HS256","typ":"JWT","alg":"none"}     |
+      | the token's header JSON starts with a byte-order mark                            |
+      | the token's payload JSON starts with a byte-order mark                           |
+      | the token's payload JSON is UTF-16                                               |
+      | the token's payload is the JSON text {"sub":"authspec","exp":NOW+3600,"nbf":NaN} |
+      | the token's payload is the JSON text {"sub":"authspec","nbf":-Infinity}          |

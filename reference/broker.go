@@ -45,6 +45,8 @@ type Broker struct {
 	sessions *sessions
 	cfg      *configState
 	mqttLn   net.Listener
+	tlsLn    net.Listener // nil without WithTLSListen (tls.go)
+	tlsAddr  string
 	apiLn    net.Listener
 	apiSrv   *http.Server
 	// emptyPasswordMark marks a CONNECT that had the password flag and a
@@ -102,8 +104,14 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 		b.cfg.close()
 		return nil, fmt.Errorf("mqtt listener: %w", err)
 	}
-	b.mqttLn = &idleListener{Listener: ln, idle: o.connectTimeout}
+	b.mqttLn = &idleListener{Listener: ln, idle: o.connectTimeout, readFirstPacket: fs.On(faults.ConnectReadInAcceptLoop),
+		holdFirstPacket: fs.On(faults.FirstPacketHeld)}
 	if err := b.server.AddListener(listeners.NewNet("tcp:default", b.mqttLn)); err != nil {
+		_ = ln.Close()
+		b.cfg.close()
+		return nil, err
+	}
+	if err := b.startTLS(ctx); err != nil {
 		_ = ln.Close()
 		b.cfg.close()
 		return nil, err
@@ -111,6 +119,9 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 	if o.apiListen != "" {
 		if err := b.startAPI(ctx); err != nil {
 			_ = ln.Close()
+			if b.tlsLn != nil {
+				_ = b.tlsLn.Close()
+			}
 			b.cfg.close()
 			return nil, err
 		}
@@ -202,12 +213,21 @@ func (b *Broker) now() time.Time {
 type idleListener struct {
 	net.Listener
 	idle time.Duration
+	// readFirstPacket is the fault connect-read-in-accept-loop,
+	// holdFirstPacket first-packet-held (SEC-10, abuse_faults.go).
+	readFirstPacket, holdFirstPacket bool
 }
 
 func (l *idleListener) Accept() (net.Conn, error) {
 	c, err := l.Listener.Accept()
 	if err == nil && l.idle > 0 {
 		_ = c.SetReadDeadline(time.Now().Add(l.idle))
+	}
+	if err == nil && l.readFirstPacket {
+		c = readFirstPacketInline(c)
+	}
+	if err == nil && l.holdFirstPacket {
+		c = &heldConn{Conn: c}
 	}
 	return c, err
 }

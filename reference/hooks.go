@@ -137,6 +137,9 @@ func subackCodes(in []byte, protocol byte, fs *faults.Set) []byte {
 // OnACLCheck and OnPublish, called next on the same goroutine, act on it.
 func (h *hook) OnPacketRead(cl *mqtt.Client, pk packets.Packet) (packets.Packet, error) {
 	if pk.FixedHeader.Type == packets.Connect {
+		if h.b.faults.On(faults.SecondConnectIgnored) && h.b.sessions.get(cl) != nil {
+			return secondConnectAsPing(pk), nil
+		}
 		return h.b.keepEmptyPassword(cl, pk), nil
 	}
 	if pk.FixedHeader.Type != packets.Publish {

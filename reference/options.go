@@ -1,6 +1,7 @@
 package reference
 
 import (
+	"crypto/tls"
 	"errors"
 	"log/slog"
 	"time"
@@ -14,6 +15,8 @@ type Option func(*options) error
 
 type options struct {
 	mqttListen     string
+	tlsListen      string      // "" = no TLS listener (tls.go)
+	tlsConfig      *tls.Config // with tlsListen
 	apiListen      string
 	apiKey         string
 	apiSecret      string

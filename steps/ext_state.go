@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/cucumber/godog"
 
@@ -40,8 +41,14 @@ type extState struct {
 	watchers map[string]*watcher
 	probe    *watcher // the implicit observer of publishes whose ack says nothing
 
-	// attackers serve the keys a token's jku or x5u header points at (SEC-03).
+	// attackers serve the keys a token's jku or x5u header points at (SEC-03)
+	// and record any request to them (SEC-08).
 	attackers []*jwksserver.Server
+	// abuse is SEC-10's attack under way (abuse_steps.go).
+	abuse *abuseState
+	// jwksBaseline are CONNECT latencies measured before the JWKS endpoint
+	// misbehaved (SEC-11).
+	jwksBaseline []time.Duration
 
 	lastPublish *publishResult
 	lastSuback  []byte

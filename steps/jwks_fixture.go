@@ -42,6 +42,10 @@ type jwksFixture struct {
 	lastAt   time.Time // when the last event started
 	mark     int       // events before the last change or wait: they do not count as "the next fetch"
 	changed  chan struct{}
+	// ended marks the requests (by their number in started) that have
+	// been answered or abandoned; watched is the one waitBegun found.
+	ended   map[int]bool
+	watched int
 }
 
 // jwksKey is a key pair the scenario named: its public half is published
@@ -70,12 +74,16 @@ const (
 	replyBody                           // status and body as given
 	replyHang                           // no answer until the broker gives up or the mode changes
 	replyReset                          // the connection closed without an answer
+	replyTrickle                        // the set, a byte at a time over a duration (SEC-11)
+	replyOversized                      // the set padded with whitespace to a size (SEC-11)
 )
 
 type jwksReply struct {
 	kind   jwksReplyKind
 	status int
 	body   []byte
+	over   time.Duration // replyTrickle
+	size   int           // replyOversized
 }
 
 // startJWKSFixture starts the plain endpoint where the target's broker
@@ -271,6 +279,7 @@ func (f *jwksFixture) handle(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	f.started++
 	f.inflight++
+	seq := f.started
 	f.lastAt = time.Now()
 	f.notifyLocked()
 	rp, release := f.reply, f.release
@@ -282,6 +291,10 @@ func (f *jwksFixture) handle(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		f.mu.Lock()
 		f.inflight--
+		if f.ended == nil {
+			f.ended = map[int]bool{}
+		}
+		f.ended[seq] = true
 		f.notifyLocked()
 		f.mu.Unlock()
 	}()
@@ -309,6 +322,12 @@ func (f *jwksFixture) handle(w http.ResponseWriter, r *http.Request) {
 	case replyReset:
 		resetConnection(w)
 		return
+	case replyTrickle:
+		jwksserver.WriteTrickled(w, r, doc, rp.over, release)
+		return
+	case replyOversized:
+		jwksserver.WriteOversized(w, r, doc, rp.size, release)
+		return
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(rp.status)
@@ -318,7 +337,7 @@ func (f *jwksFixture) handle(w http.ResponseWriter, r *http.Request) {
 // documentLocked renders the body of reply rp.
 func (f *jwksFixture) documentLocked(rp jwksReply) []byte {
 	switch rp.kind {
-	case replySet:
+	case replySet, replyTrickle, replyOversized:
 		keys := make([]json.RawMessage, 0, len(f.served))
 		for _, e := range f.served {
 			keys = append(keys, e.jwk)
@@ -397,6 +416,46 @@ func (f *jwksFixture) waitFetch(ctx context.Context) bool {
 		}
 		if ctx.Err() != nil {
 			return false
+		}
+	}
+}
+
+// waitBegun waits for a request (or ClientHello) after the last change of
+// the endpoint, without waiting for it to end; false when ctx ended first.
+func (f *jwksFixture) waitBegun(ctx context.Context) bool {
+	for {
+		f.mu.Lock()
+		begun, changed := f.started > f.mark, f.changed
+		if begun {
+			f.watched = f.mark + 1
+		}
+		f.mu.Unlock()
+		if begun {
+			return true
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-changed:
+		}
+	}
+}
+
+// waitEnded waits until the request waitBegun found has been answered or
+// abandoned (later ones may be under way: a broker retries); false when
+// ctx ended first.
+func (f *jwksFixture) waitEnded(ctx context.Context) bool {
+	for {
+		f.mu.Lock()
+		idle, changed := f.ended[f.watched], f.changed
+		f.mu.Unlock()
+		if idle {
+			return true
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-changed:
 		}
 	}
 }

@@ -2,6 +2,7 @@ package steps
 
 import (
 	"fmt"
+	"math/big"
 	"regexp"
 	"strconv"
 	"strings"
@@ -11,7 +12,9 @@ import (
 // nowExpr matches NOW, NOW+N and NOW-N (N may have a fraction) in a claim
 // value as scenarios write it: `NOW-60` is a number, `"NOW+3600"` a
 // numeric string.
-var nowExpr = regexp.MustCompile(`NOW(?:([+-])(\d+(?:\.\d+)?))?`)
+// A trailing +2^64 or -2^64 (after an integer offset) writes a number
+// beyond 64 bits that wraps around to the offset one (JWT-CLAIM-05).
+var nowExpr = regexp.MustCompile(`NOW(?:([+-])(\d+(?:\.\d+)?))?(?:([+-])2\^64)?`)
 
 // usesNow reports whether a claim value is relative to the clock.
 func usesNow(expr string) bool { return nowExpr.MatchString(expr) }
@@ -23,6 +26,21 @@ func renderNow(expr string, now time.Time) (string, error) {
 	out := nowExpr.ReplaceAllStringFunc(expr, func(m string) string {
 		sub := nowExpr.FindStringSubmatch(m)
 		base := now.Unix()
+		if sub[3] != "" {
+			n, err := strconv.ParseInt(sub[2], 10, 64)
+			if sub[2] != "" && err != nil {
+				bad = err
+				return m
+			}
+			if sub[1] == "-" {
+				n = -n
+			}
+			v := new(big.Int).Lsh(big.NewInt(1), 64)
+			if sub[3] == "-" {
+				v.Neg(v)
+			}
+			return v.Add(v, big.NewInt(base+n)).String()
+		}
 		if sub[1] == "" {
 			return strconv.FormatInt(base, 10)
 		}

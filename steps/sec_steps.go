@@ -28,6 +28,9 @@ func registerSecSteps(sc *godog.ScenarioContext) {
 	sc.Given(`^the token is padded to (\d+) bytes$`, tokenPaddedTo)
 	sc.Given(`^the token's payload is JSON nested (\d+) levels deep$`, payloadNested)
 	sc.Given(`^the token's header is JSON nested (\d+) levels deep$`, headerNested)
+	registerSecV4Steps(sc)
+	registerAbuseSteps(sc)
+	registerSecFoldSteps(sc)
 }
 
 // reshapeSignature changes the decoded signature of the signed token.
@@ -175,7 +178,7 @@ func signedByHeaderKey(ctx context.Context, field string) error {
 		}
 		url := ""
 		if field == "jku" || field == "x5u" {
-			if url, err = st.extOf().serveAttackerKey(field, attacker); err != nil {
+			if url, err = st.extOf().serveAttackerKey(st.attackerListen(), field, attacker); err != nil {
 				return "", err
 			}
 		}
@@ -186,7 +189,7 @@ func signedByHeaderKey(ctx context.Context, field string) error {
 
 // serveAttackerKey serves the attacker's key where a jku (a JWK Set) or x5u
 // (a PEM certificate) header points, and returns the URL.
-func (x *extState) serveAttackerKey(field string, k *tokens.Key) (string, error) {
+func (x *extState) serveAttackerKey(listen, field string, k *tokens.Key) (string, error) {
 	var body []byte
 	switch field {
 	case "jku":
@@ -204,7 +207,7 @@ func (x *extState) serveAttackerKey(field string, k *tokens.Key) (string, error)
 		}
 		body = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
 	}
-	srv, err := jwksserver.Start(jwksserver.WithPath("/attacker/" + field))
+	srv, err := jwksserver.Start(jwksserver.WithAddr(listen), jwksserver.WithPath("/attacker/"+field))
 	if err != nil {
 		return "", err
 	}

@@ -27,8 +27,12 @@ type tokenSpec struct {
 	headerAlg string
 	// signer replaces the configured key (another secret, another key).
 	signer func(m *mint, alg string) (method string, key any, err error)
-	// rawHeader and rawPayload replace a segment's bytes (not JSON).
+	// rawHeader and rawPayload replace a segment's bytes (not JSON);
+	// with rawRender their NOW expressions are rendered. rawEncode
+	// re-encodes a segment's text before signing (sec_fold_steps.go).
 	rawHeader, rawPayload []byte
+	rawRender             bool
+	rawEncode             []rawEncoding
 	// reshape transforms the signed token (strip the signature, pad, ...).
 	reshape []func(tok string) (string, error)
 	// replace builds the whole token instead (seed token, alg none, key
@@ -42,6 +46,9 @@ func newTokenSpec() *tokenSpec {
 
 // usesClock reports whether a claim is written relative to NOW.
 func (t *tokenSpec) usesClock() bool {
+	if t.rawRender && (usesNow(string(t.rawHeader)) || usesNow(string(t.rawPayload))) {
+		return true
+	}
 	for _, v := range t.claims {
 		if usesNow(v) {
 			return true
@@ -294,11 +301,41 @@ func (m *mint) build() (string, error) {
 			return "", err
 		}
 	}
+	if header, payload, err = m.rawShaped(header, payload); err != nil {
+		return "", err
+	}
 	tok, err := tokens.Sign(method, key, header, payload)
 	if err != nil {
 		return "", err
 	}
 	return m.reshaped(tok)
+}
+
+// rawEncoding changes the bytes of one segment before signing.
+type rawEncoding struct {
+	segment string // "header" or "payload"
+	change  func([]byte) []byte
+}
+
+// rawShaped renders NOW in raw segments and applies the re-encodings.
+func (m *mint) rawShaped(header, payload []byte) ([]byte, []byte, error) {
+	if m.spec.rawRender {
+		for _, seg := range []*[]byte{&header, &payload} {
+			text, err := renderNow(string(*seg), m.now)
+			if err != nil {
+				return nil, nil, err
+			}
+			*seg = []byte(text)
+		}
+	}
+	for _, e := range m.spec.rawEncode {
+		if e.segment == "header" {
+			header = e.change(header)
+		} else {
+			payload = e.change(payload)
+		}
+	}
+	return header, payload, nil
 }
 
 // reshaped applies the scenario's reshapes to a signed token, in order.

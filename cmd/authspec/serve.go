@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -25,6 +27,7 @@ func newServeCmd() *cobra.Command {
 		faultNames                           []string
 		jwksMinRefresh                       time.Duration
 		oidc                                 serveOIDC
+		tlsListen, tlsCert, tlsKey, tlsCA    string
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -41,6 +44,11 @@ With --oidc-provider ADDR it also serves an OpenID Connect provider there
 (discovery, jwks_uri, a token endpoint with the client credentials grant) and,
 without --config, the broker verifies the provider's tokens: a JWKS
 authenticator on its jwks_uri with verify_claims {iss, aud}.
+
+MQTT over TLS is served on --tls-listen (127.0.0.1:8883), with --tls-cert and
+--tls-key, or else a certificate signed by a CA generated at start whose PEM
+is written to --tls-ca-file (a temporary file by default; its path is
+printed), e.g. mosquitto_pub --cafile <that file> -p 8883.
 
 Faults (deliberate defects, to see what a failing report looks like):
 ` + faultHelp(),
@@ -88,7 +96,30 @@ Faults (deliberate defects, to see what a failing report looks like):
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			b, err := reference.Start(ctx,
+			opts := []reference.Option{}
+			caWritten := ""
+			if tlsListen != "" {
+				tlsCfg, caFile, err := serveTLSConfig(tlsCert, tlsKey, tlsCA, tlsListen)
+				if err != nil {
+					return usageError("%v", err)
+				}
+				caWritten = caFile
+				if caFile != "" && tlsCA == "" {
+					// Our temporary directory: the CA means nothing once
+					// this broker is gone.
+					defer os.RemoveAll(filepath.Dir(caFile))
+				}
+				if !cmd.Flags().Changed("tls-listen") && !portFree(tlsListen) {
+					// The default port is taken (another broker, a parallel
+					// test): run without TLS rather than not at all. An
+					// explicit --tls-listen that cannot bind is an error.
+					fmt.Fprintf(cmd.ErrOrStderr(), "authspec reference: %s is in use, no MQTT over TLS (give --tls-listen)\n", tlsListen)
+					caWritten = ""
+				} else {
+					opts = append(opts, reference.WithTLSListen(tlsListen, tlsCfg))
+				}
+			}
+			b, err := reference.Start(ctx, append(opts,
 				reference.WithMQTTListen(listen),
 				reference.WithAPIListen(apiListen),
 				reference.WithAPIKey(apiKey, apiSecret),
@@ -97,7 +128,7 @@ Faults (deliberate defects, to see what a failing report looks like):
 				reference.WithFault(faultNames...),
 				reference.WithLogger(slog.New(handler)),
 				reference.WithJWKSMinRefresh(jwksMinRefresh),
-			)
+			)...)
 			if err != nil {
 				return usageError("start reference: %v", err)
 			}
@@ -106,12 +137,23 @@ Faults (deliberate defects, to see what a failing report looks like):
 				fmt.Fprintf(cmd.ErrOrStderr(), ", faults %s", strings.Join(faultNames, ","))
 			}
 			fmt.Fprintln(cmd.ErrOrStderr(), ")")
+			if b.TLSAddr() != "" {
+				fmt.Fprintf(cmd.ErrOrStderr(), "authspec reference: MQTT over TLS on %s", b.TLSAddr())
+				if caWritten != "" {
+					fmt.Fprintf(cmd.ErrOrStderr(), ", CA certificate in %s", caWritten)
+				}
+				fmt.Fprintln(cmd.ErrOrStderr())
+			}
 			<-ctx.Done()
 			return b.Close()
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&listen, "listen", "127.0.0.1:1883", "MQTT TCP listen address")
+	f.StringVar(&tlsListen, "tls-listen", "127.0.0.1:8883", "MQTT over TLS listen address (empty: none; the default is skipped with a warning when taken)")
+	f.StringVar(&tlsCert, "tls-cert", "", "TLS server certificate chain, PEM (default: one signed by a CA generated at start)")
+	f.StringVar(&tlsKey, "tls-key", "", "TLS server private key, PEM (with --tls-cert)")
+	f.StringVar(&tlsCA, "tls-ca-file", "", "where to write the generated CA's PEM (default: a new temporary file, printed at start)")
 	f.StringVar(&apiListen, "api-listen", "127.0.0.1:18083", "management API listen address (empty: no API)")
 	f.StringVar(&apiKey, "api-key", reference.DefaultAPIKey, "management API key (HTTP basic auth user)")
 	f.StringVar(&apiSecret, "api-secret", reference.DefaultAPISecret, "management API secret (HTTP basic auth password)")
@@ -128,6 +170,16 @@ Faults (deliberate defects, to see what a failing report looks like):
 	oidc.flags(f)
 	f.DurationVar(&jwksMinRefresh, "jwks-min-refresh", 10*time.Second, "floor of the JWKS refresh_interval (EMQX: 10s; tests lower it, e.g. 2s)")
 	return cmd
+}
+
+// portFree reports whether addr can be listened on now.
+func portFree(addr string) bool {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return false
+	}
+	_ = ln.Close()
+	return true
 }
 
 func faultHelp() string {

@@ -94,4 +94,4 @@ func Names() []string {
 }
 
 // areas is filled by the per-area files' init-free variable declarations.
-var areas = [][]Def{brokerFaults, jwtFaults, chainFaults, aclFaults, jwksFaults, scramFaults, oidcFaults, twinFaults}
+var areas = [][]Def{brokerFaults, jwtFaults, chainFaults, aclFaults, jwksFaults, scramFaults, oidcFaults, twinFaults, secFaults}

@@ -23,6 +23,9 @@ type policy struct {
 	tlsSkipVerify      bool // never verify the certificate
 	tlsAlwaysVerify    bool // treat verify_none as verify_peer
 	keepOctKeys        bool // oct keys are kept as []byte keys
+	waitOnFetch        bool // PublicKeys waits for a fetch under way (SEC-11)
+	unboundedBody      bool // no cap on the body (SEC-11)
+	noDeadline         bool // no overall deadline on a fetch (SEC-11)
 }
 
 func policyFrom(s *faults.Set) policy {
@@ -44,6 +47,9 @@ func policyFrom(s *faults.Set) policy {
 		tlsSkipVerify:      s.On(faults.JWKSTLSSkipVerify),
 		tlsAlwaysVerify:    s.On(faults.JWKSTLSAlwaysVerify),
 		keepOctKeys:        s.On(faults.JWKSAcceptsHMAC),
+		waitOnFetch:        s.On(faults.JWKSConnectWaitsOnFetch),
+		unboundedBody:      s.On(faults.JWKSUnboundedBody),
+		noDeadline:         s.On(faults.JWKSNoRequestDeadline),
 	}
 }
 

@@ -21,6 +21,9 @@ type fetcher struct {
 
 func newFetcher(cfg Config, set settings, o options, p policy) (*fetcher, error) {
 	f := &fetcher{endpoint: set.endpoint.String(), maxBody: set.maxBody}
+	if p.unboundedBody {
+		f.maxBody = 1 << 40 // the fault: no cap worth the name (SEC-11)
+	}
 	f.header, f.host = requestHeader(set.headers, p)
 
 	if o.client != nil {

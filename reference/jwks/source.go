@@ -26,6 +26,10 @@ type Source struct {
 	// the first success, after a drop). Readers never lock.
 	held atomic.Pointer[keySet]
 
+	// fetching is held by a fetch under way; only the fault
+	// jwks-connect-waits-on-fetch makes readers take it (SEC-11).
+	fetching sync.RWMutex
+
 	mu        sync.Mutex // guards the fields below
 	failCount int
 	seq       uint64
@@ -116,6 +120,11 @@ func (s *Source) Keys() []Key {
 }
 
 func (s *Source) current() *keySet {
+	if s.pol.waitOnFetch {
+		s.fetching.RLock()
+		//lint:ignore SA2001 the fault: wait for the fetch under way to end
+		s.fetching.RUnlock()
+	}
 	ks := s.held.Load()
 	if (ks == nil || len(ks.keys) == 0) && s.pol.fetchOnMiss {
 		// The fault: a lazy loader that makes the caller wait for the
@@ -208,7 +217,16 @@ func (s *Source) hasSucceeded() bool {
 // fetch runs one GET, parses the answer and applies the outcome.
 func (s *Source) fetch(forced bool) FetchResult {
 	r := FetchResult{Forced: forced, Started: time.Now()}
+	if s.pol.waitOnFetch {
+		s.fetching.Lock()
+		defer s.fetching.Unlock()
+	}
 	ctx, cancel := context.WithTimeout(s.ctx, s.set.requestTimeout)
+	if s.pol.noDeadline {
+		// The fault: only the connect is bounded (by the dialer), the
+		// answer may take forever.
+		ctx, cancel = context.WithCancel(s.ctx)
+	}
 	status, body, err := s.fetcher.get(ctx)
 	cancel()
 	r.Status = status

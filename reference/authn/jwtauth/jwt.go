@@ -227,16 +227,24 @@ func (a *Authenticator) verify(token string, c *authn.Client) authn.Result {
 		token += "." // an unsecured JWT with its empty signature segment cut off
 	}
 	if fs.On(faults.LenientTokenFormat) {
-		token = strings.TrimSpace(strings.TrimPrefix(token, "Bearer "))
-		token = strings.ReplaceAll(token, "=", "")
+		token = lenientTokenText(token)
+		if inner, ok := decryptJWE(token, a.keys); ok {
+			token = inner
+		}
 	}
-	t, err := parseCompact(token)
+	t, err := parseCompactText(token, jsonTextFor(fs))
 	if err != nil {
 		return a.backendFailure(CheckFormat, "not a JWS compact token: "+err.Error())
 	}
 	method, res, ok := a.checkAlg(t)
 	if !ok {
 		return res
+	}
+	if fs.On(faults.FetchHeaderURLs) {
+		fetchHeaderURLs(t)
+	}
+	if r, ok := a.checkHeaderParams(t); !ok {
+		return r
 	}
 	if fs.On(faults.StrictKidTyp) && a.cfg.Mode != ModeJWKS {
 		if typ, isStr := t.headerString("typ"); isStr && !strings.EqualFold(typ, "JWT") {
@@ -280,7 +288,7 @@ func (a *Authenticator) checkAlg(t *compactToken) (method string, res authn.Resu
 	if slices.Contains(a.algs, t.alg) {
 		return "", authn.Result{}, true
 	}
-	if fs.On(faults.AcceptAlgNone) && strings.EqualFold(t.alg, "none") && len(t.sig) == 0 {
+	if fs.On(faults.AcceptAlgNone) && strings.EqualFold(t.alg, "none") {
 		return "none", authn.Result{}, true
 	}
 	if fs.On(faults.AlgCaseInsensitive) {
@@ -294,6 +302,9 @@ func (a *Authenticator) checkAlg(t *compactToken) (method string, res authn.Resu
 		return t.alg, authn.Result{}, true
 	}
 	if fs.On(faults.JWKSAcceptsHMAC) && a.cfg.Mode == ModeJWKS && slices.Contains(hmacAlgs, t.alg) {
+		return t.alg, authn.Result{}, true
+	}
+	if fs.On(faults.HMACKeyConfusion) && a.cfg.Mode != ModeHMAC && slices.Contains(hmacAlgs, t.alg) {
 		return t.alg, authn.Result{}, true
 	}
 	return "", a.backendFailure(CheckAlg, fmt.Sprintf("alg %q is not one of the %s mode's algorithms %v", t.alg, a.cfg.Mode, a.algs)), false
@@ -343,6 +354,8 @@ func (a *Authenticator) checkSignature(t *compactToken, method string) (authn.Re
 		err = verifyWithMethod(jwt.GetSigningMethod(t.alg), t, keys)
 	case method == "":
 		err = verifyWith(t.alg, t, keys)
+	case fs.On(faults.HMACKeyConfusion) && slices.Contains(hmacAlgs, method):
+		err = verifyWith(method, t, confusionSecrets(keys, string(a.cfg.PublicKeyPEM), a.source))
 	case a.cfg.Mode == ModePublicKey && slices.Contains(hmacAlgs, method):
 		// pk-accepts-hmac: the classic key confusion, the PEM text as secret.
 		err = verifyWith(method, t, []any{a.cfg.PublicKeyPEM})
@@ -407,7 +420,7 @@ func (a *Authenticator) checkClaims(claims map[string]json.RawMessage, c *authn.
 	}
 	allowStrings := !fs.On(faults.TimeClaimsNumbersOnly)
 	if raw, ok := claims["exp"]; ok && !fs.On(faults.SkipExp) {
-		exp, isNum := timeClaim(raw, allowStrings)
+		exp, isNum := timeClaimUnder(fs, raw, allowStrings)
 		switch {
 		case !isNum:
 			return a.deny(CheckExp, fmt.Sprintf("exp %s is not a number", clip(raw))), true
@@ -420,7 +433,7 @@ func (a *Authenticator) checkClaims(claims map[string]json.RawMessage, c *authn.
 		return a.deny(CheckExp, "the token has no exp claim"), true
 	}
 	if raw, ok := claims["nbf"]; ok && !fs.On(faults.SkipNbf) {
-		nbf, isNum := timeClaim(raw, allowStrings)
+		nbf, isNum := timeClaimUnder(fs, raw, allowStrings)
 		switch {
 		case !isNum:
 			return a.deny(CheckNbf, fmt.Sprintf("nbf %s is not a number", clip(raw))), true

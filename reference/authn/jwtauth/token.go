@@ -27,15 +27,23 @@ type compactToken struct {
 	alg    string // "" when the header's alg is missing or not a string
 	hasAlg bool   // the header's alg is a string
 	sig    []byte
+	// headerJSON is the decoded header text (header_checks.go reads it
+	// again for duplicate names); jsonText, when a fault sets it, turns a
+	// decoded segment into the text that is parsed.
+	headerJSON []byte
+	jsonText   func([]byte) []byte
 }
 
 // b64 is the strict base64url decoding JWS requires: no padding, no
 // non-canonical trailing bits.
 var b64 = base64.RawURLEncoding.Strict()
 
-// parseCompact accepts exactly three base64url segments (JWT-SRC-07): no
+// parseCompactText accepts exactly three base64url segments (JWT-SRC-07): no
 // padding, no whitespace, no prefix. Everything else is "not a JWT".
-func parseCompact(s string) (*compactToken, error) {
+//
+// jsonText (nil: none) is applied to the decoded header and, later, the
+// payload (header_checks.go: only faults set it).
+func parseCompactText(s string, jsonText func([]byte) []byte) (*compactToken, error) {
 	if len(s) > maxTokenLen {
 		return nil, fmt.Errorf("token is %d bytes, more than %d", len(s), maxTokenLen)
 	}
@@ -52,11 +60,18 @@ func parseCompact(s string) (*compactToken, error) {
 	}
 	first := strings.IndexByte(s, '.')
 	second := first + 1 + strings.IndexByte(s[first+1:], '.')
-	t := &compactToken{raw: s, signingInput: s[:second], payload: s[first+1 : second]}
+	t := &compactToken{raw: s, signingInput: s[:second], payload: s[first+1 : second], jsonText: jsonText}
 	headerJSON, err := b64.DecodeString(s[:first])
 	if err != nil {
 		return nil, fmt.Errorf("header is not base64url: %v", err)
 	}
+	if jsonText != nil {
+		headerJSON = jsonText(headerJSON)
+	}
+	if err := checkJSONText(headerJSON); err != nil {
+		return nil, fmt.Errorf("header: %v", err)
+	}
+	t.headerJSON = headerJSON
 	if nestedDeeperThan(headerJSON, maxHeaderDepth) {
 		return nil, fmt.Errorf("header JSON is nested more than %d levels", maxHeaderDepth)
 	}
@@ -132,6 +147,12 @@ func (t *compactToken) decodePayload() (map[string]json.RawMessage, error) {
 	data, err := b64.DecodeString(t.payload)
 	if err != nil {
 		return nil, fmt.Errorf("payload is not base64url: %v", err)
+	}
+	if t.jsonText != nil {
+		data = t.jsonText(data)
+	}
+	if err := checkJSONText(data); err != nil {
+		return nil, fmt.Errorf("payload: %v", err)
 	}
 	if !json.Valid(data) {
 		return nil, errors.New("payload is not a JSON object")
