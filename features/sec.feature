@@ -358,6 +358,30 @@ Feature: SEC Security: tokens the broker must resist
     When the client connects
     Then the connection is refused with BF
 
+  @SEC-07 @ambiguity @A17 @A17=crit-ignored
+  Scenario Outline: SEC-07 under reading crit-ignored a validly signed token whose crit names an unknown extension is accepted (<mode>)
+    Requirement: "A JWS header whose `crit` lists an extension the verifier does not
+    understand gives BF ... EMQX's JOSE library ignores unknown `crit` entries and accepts
+    such a token (ambiguity A17)."
+    Ambiguity A17, reading crit-ignored (EMQX's JOSE library), for a profile that declares it:
+    `crit` is ignored, so the token, whose signature is valid, is accepted. The b64 scenarios
+    below refuse under both readings, so this reading cannot turn them green.
+
+    Given the authentication chain:
+      """json
+      [{"mechanism": "jwt", "from": "password", "use_jwks": false, <mode_config>}]
+      """
+    And a valid token
+    And the token's header "crit" is ["authspec-ext"]
+    And the token's header "authspec-ext" is true
+    When the client connects
+    Then the connection is accepted
+
+    Examples:
+      | mode            | mode_config                                                 |
+      | HMAC            | "algorithm": "hmac-based", "secret": "emqxsecret"           |
+      | public-key, RSA | "algorithm": "public-key", "public_key": "<rsa public key>" |
+
   @SEC-07
   Scenario Outline: SEC-07 a "b64": false token signed over the ordinary signing input gives BF (<mode>, <crit>)
     Requirement: "So does `"b64": false` (RFC 7797, not for JWTs) with a signature over the

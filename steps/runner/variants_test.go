@@ -26,6 +26,7 @@ var otherReadings = []struct{ ambiguity, reading, fault, id string }{
 	{"A9", "docs-only", "pk-docs-algs-only", "JWT-PK-01"},
 	{"A10", "status-checked", "jwks-check-status", "JWT-JWKS-07"},
 	{"A14", "fraction-accepted", "fractional-exp-truncated", "JWT-CLAIM-09"},
+	{"A17", "crit-ignored", "ignore-crit", "SEC-07"},
 }
 
 // Every reading a scenario expects other than the reference's has a row
