@@ -29,7 +29,7 @@ func startServe(t *testing.T) string {
 	t.Helper()
 	mqtt := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	serve := exec.Command(authspecBin, "serve", "--listen", mqtt,
-		"--api-listen", fmt.Sprintf("127.0.0.1:%d", freePort(t)), "--log-level", "warn")
+		"--api-listen", fmt.Sprintf("127.0.0.1:%d", freePort(t)), "--tls-listen", "", "--log-level", "warn")
 	var log bytes.Buffer
 	serve.Stdout, serve.Stderr = &log, &log
 	if err := serve.Start(); err != nil {

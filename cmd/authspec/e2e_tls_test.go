@@ -38,9 +38,9 @@ func (s *servedBroker) String() string {
 	return s.log.String()
 }
 
-// startServe runs `authspec serve args...` until the test ends and waits
+// startServeTLS runs `authspec serve args...` until the test ends and waits
 // for its start-up line about TLS (or fails with its output).
-func startServe(t *testing.T, args ...string) *servedBroker {
+func startServeTLS(t *testing.T, args ...string) *servedBroker {
 	t.Helper()
 	sb := &servedBroker{}
 	cmd := exec.Command(authspecBin, append([]string{"serve"}, args...)...)
@@ -98,7 +98,7 @@ func TestServeTLSAcceptsMosquittoPub(t *testing.T) {
 		t.Logf("127.0.0.1:8883 is taken (%v): testing on a free port", err)
 		args = append(args, "--tls-listen", fmt.Sprintf("127.0.0.1:%d", freePort(t)))
 	}
-	sb := startServe(t, args...)
+	sb := startServeTLS(t, args...)
 	m := caLine.FindStringSubmatch(sb.String())
 	if m == nil {
 		t.Fatalf("serve printed no TLS address and CA file:\n%s", sb.String())
@@ -136,7 +136,7 @@ func TestConformReferenceOverTLS(t *testing.T) {
 	dir := filepath.Join(repoRoot(t), "fixtures", "profiles", "reference-tls")
 	tlsPort, mqttPort, apiPort := freePort(t), freePort(t), freePort(t)
 	apiURL := fmt.Sprintf("http://127.0.0.1:%d", apiPort)
-	sb := startServe(t, "--listen", fmt.Sprintf("127.0.0.1:%d", mqttPort), "--api-listen", fmt.Sprintf("127.0.0.1:%d", apiPort),
+	sb := startServeTLS(t, "--listen", fmt.Sprintf("127.0.0.1:%d", mqttPort), "--api-listen", fmt.Sprintf("127.0.0.1:%d", apiPort),
 		"--tls-listen", fmt.Sprintf("127.0.0.1:%d", tlsPort),
 		"--tls-cert", filepath.Join(dir, "server.pem"), "--tls-key", filepath.Join(dir, "server-key.pem"),
 		"--jwks-min-refresh", "2s", "--log-level", "warn")

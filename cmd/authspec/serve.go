@@ -99,24 +99,30 @@ Faults (deliberate defects, to see what a failing report looks like):
 			opts := []reference.Option{}
 			caWritten := ""
 			if tlsListen != "" {
-				tlsCfg, caFile, err := serveTLSConfig(tlsCert, tlsKey, tlsCA, tlsListen)
-				if err != nil {
-					return usageError("%v", err)
-				}
-				caWritten = caFile
-				if caFile != "" && tlsCA == "" {
-					// Our temporary directory: the CA means nothing once
-					// this broker is gone.
-					defer os.RemoveAll(filepath.Dir(caFile))
-				}
-				if !cmd.Flags().Changed("tls-listen") && !portFree(tlsListen) {
-					// The default port is taken (another broker, a parallel
-					// test): run without TLS rather than not at all. An
-					// explicit --tls-listen that cannot bind is an error.
+				// Only the default listener (no --tls-* flag given) may quietly
+				// step aside: when its port is taken (another broker, a parallel
+				// test) or no CA can be written (a FROM scratch container has no
+				// /tmp), serve runs without TLS rather than not at all. Anything
+				// the user asked for explicitly that fails is an error.
+				defaulted := !cmd.Flags().Changed("tls-listen") && tlsCert == "" && tlsKey == "" && tlsCA == ""
+				if defaulted && !portFree(tlsListen) {
 					fmt.Fprintf(cmd.ErrOrStderr(), "authspec reference: %s is in use, no MQTT over TLS (give --tls-listen)\n", tlsListen)
-					caWritten = ""
 				} else {
-					opts = append(opts, reference.WithTLSListen(tlsListen, tlsCfg))
+					tlsCfg, caFile, err := serveTLSConfig(tlsCert, tlsKey, tlsCA, tlsListen)
+					switch {
+					case err != nil && defaulted:
+						fmt.Fprintf(cmd.ErrOrStderr(), "authspec reference: no MQTT over TLS: %v (give --tls-cert/--tls-key or --tls-ca-file)\n", err)
+					case err != nil:
+						return usageError("%v", err)
+					default:
+						caWritten = caFile
+						if caFile != "" && tlsCA == "" {
+							// Our temporary directory: the CA means nothing once
+							// this broker is gone.
+							defer os.RemoveAll(filepath.Dir(caFile))
+						}
+						opts = append(opts, reference.WithTLSListen(tlsListen, tlsCfg))
+					}
 				}
 			}
 			b, err := reference.Start(ctx, append(opts,
