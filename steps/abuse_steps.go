@@ -96,15 +96,20 @@ func attackersAbuse(ctx context.Context, n int, kind string) (context.Context, e
 	if a.baseline, err = st.measureConnects(ctx, latencySamples); err != nil {
 		return ctx, err
 	}
-	valid, err := st.validConnectBytes(ctx)
-	if err != nil {
-		return stepError(ctx, err)
+	// One valid CONNECT per attacker, each with a Client ID of its own:
+	// attackers sharing one would take each other's sessions over (DISCONNECT
+	// 0x8E), which is the broker doing its job, not a verdict on the abuse.
+	valid := make([][]byte, n)
+	for i := range valid {
+		if valid[i], err = st.validConnectBytes(ctx); err != nil {
+			return stepError(ctx, err)
+		}
 	}
 	var started sync.WaitGroup
 	for i := 0; i < n; i++ {
 		started.Add(1)
 		go func() {
-			a.results <- st.attack(kind, inst.Dial, valid, a.stop, &started)
+			a.results <- st.attack(kind, inst.Dial, valid[i], a.stop, &started)
 		}()
 	}
 	started.Wait()
