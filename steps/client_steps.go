@@ -208,7 +208,8 @@ func (st *scenario) requestFor(c clientSpec, token *tokenSpec) (client.Request, 
 	if req.HasUsername && where != "username" {
 		username = req.Username
 	}
-	m := &mint{auth: auth, keys: st.keys, clientID: req.ClientID, username: username, spec: token, jwks: st.extOf().jwks}
+	m := &mint{auth: auth, keys: st.keys, clientID: req.ClientID, username: username, spec: token, jwks: st.extOf().jwks,
+		tokenClaims: target.TokenClaimsOf(st.suite.Target)}
 	if token.usesClock() {
 		waitForFreshSecond()
 	}

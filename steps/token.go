@@ -66,6 +66,10 @@ type mint struct {
 	// signedBy is the JWKS key the token was signed with, if any: its kid
 	// goes into the header.
 	signedBy *jwksKey
+	// tokenClaims are the target profile's token_claims: every token
+	// carries them, rendered for the client, under the configuration's
+	// verify_claims and the scenario's own claims.
+	tokenClaims map[string]any
 }
 
 // mode is the authenticator's verification mode.
@@ -152,6 +156,9 @@ func (m *mint) configuredSigner(alg string) (string, any, error) {
 func (m *mint) buildClaims() (map[string]any, error) {
 	now := m.now.Unix()
 	claims := map[string]any{"sub": "authspec", "iat": now, "exp": now + 3600}
+	for name, value := range m.tokenClaims {
+		claims[name] = renderClaim(value, m.clientID, m.username)
+	}
 	expected, err := verifyClaims(m.auth.Config)
 	if err != nil {
 		return nil, err
@@ -233,6 +240,28 @@ func verifyClaims(cfg map[string]any) (map[string]string, error) {
 // comparing a claim; any other placeholder stays literal (JWT-VC-06).
 func renderTemplate(tmpl, clientID, username string) string {
 	return strings.NewReplacer("${clientid}", clientID, "${username}", username).Replace(tmpl)
+}
+
+// renderClaim renders the strings of a token_claims value (recursively, so
+// a list of strings is rendered too) for the connecting client.
+func renderClaim(v any, clientID, username string) any {
+	switch x := v.(type) {
+	case string:
+		return renderTemplate(x, clientID, username)
+	case []any:
+		out := make([]any, len(x))
+		for i, item := range x {
+			out[i] = renderClaim(item, clientID, username)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, item := range x {
+			out[k] = renderClaim(item, clientID, username)
+		}
+		return out
+	}
+	return v
 }
 
 // build mints the token.

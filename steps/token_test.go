@@ -128,3 +128,35 @@ func TestRenderTemplateLeavesOtherPlaceholders(t *testing.T) {
 		t.Fatalf("expected -c/${password}/${foo}, got %s", got)
 	}
 }
+
+func TestTokenClaimsRideInEveryTokenUnderTheScenarios(t *testing.T) {
+	spec := newTokenSpec()
+	spec.claims["scope"] = `"admin"`
+	m := &mint{auth: hmacAuth(map[string]any{"verify_claims": map[string]any{"sub": "${clientid}"}}), keys: tokens.NewKeyring(),
+		now: time.Unix(1719830400, 0), clientID: "c1", username: "alice", spec: spec,
+		tokenClaims: map[string]any{"jid": "${username}@localhost", "sub": "ignored", "scope": "read", "tags": []any{"${clientid}", "x"}}}
+	tok, err := m.build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := decodeClaims(t, tok)
+	if c["jid"] != "alice@localhost" {
+		t.Errorf("expected jid rendered for the client, got %v", c["jid"])
+	}
+	if c["sub"] != "c1" {
+		t.Errorf("expected verify_claims to win over token_claims for sub, got %v", c["sub"])
+	}
+	if c["scope"] != "admin" {
+		t.Errorf("expected the scenario's claim to win over token_claims, got %v", c["scope"])
+	}
+	if tags, _ := c["tags"].([]any); len(tags) != 2 || tags[0] != "c1" {
+		t.Errorf("expected a list claim rendered item by item, got %v", c["tags"])
+	}
+	spec.dropped["jid"] = true
+	if tok, err = m.build(); err != nil {
+		t.Fatalf("expected a scenario dropping a token claim to still mint (the broker need not check it), got %v", err)
+	}
+	if _, has := decodeClaims(t, tok)["jid"]; has {
+		t.Error("expected the dropped token claim to be gone")
+	}
+}

@@ -44,6 +44,8 @@ type Target struct {
 	o       options
 
 	reach remote.Reachability
+	// tokenClaims is the profile's token_claims (target.TokenClaimer).
+	tokenClaims map[string]any
 	// down is the API's first transport failure: once the API stopped
 	// answering, later scenarios fail at once instead of each waiting.
 	mu   sync.Mutex
@@ -114,7 +116,9 @@ func New(p *profile.Profile, opts ...Option) (*Target, error) {
 		claims:  remote.NewClaims(p.ClaimList),
 		policy:  target.ReasonCodePolicy(p.ReasonCodes),
 		profile: target.Profile(p.SecurityProfile),
-		o:       o,
+
+		tokenClaims: p.TokenClaims,
+		o:           o,
 	}
 	if t.profile == "" {
 		t.profile = target.Legacy
@@ -133,6 +137,9 @@ func loopbackURL(raw string) bool {
 
 // Name names the report directory.
 func (t *Target) Name() string { return t.name }
+
+// TokenClaims is the profile's token_claims (target.TokenClaimer).
+func (t *Target) TokenClaims() map[string]any { return t.tokenClaims }
 
 // ReasonCodes is the profile's reason_codes (target.Policied).
 func (t *Target) ReasonCodes() target.ReasonCodePolicy { return t.policy }
@@ -215,3 +222,5 @@ func (t *Target) warnRedacted(ids []string) {
 			"or judge a broker dedicated to the suite\n", t.name, emqxapi.Redacted, ids)
 	})
 }
+
+var _ target.TokenClaimer = (*Target)(nil)

@@ -36,6 +36,8 @@ type Target struct {
 	jwksListen, scramListen string
 
 	reach remote.Reachability
+	// tokenClaims is the profile's token_claims (target.TokenClaimer).
+	tokenClaims map[string]any
 
 	peerHost string
 }
@@ -77,6 +79,8 @@ func New(p *profile.Profile, opts ...Option) (*Target, error) {
 		claims:   remote.NewClaims(p.ClaimList),
 		policy:   target.ReasonCodePolicy(p.ReasonCodes),
 		profile:  target.Profile(p.SecurityProfile),
+
+		tokenClaims: p.TokenClaims,
 	}
 	if t.profile == "" {
 		t.profile = target.Legacy
@@ -185,6 +189,9 @@ func loadKey(path string, publicKey any) (*tokens.Key, error) {
 // Name names the report directory.
 func (t *Target) Name() string { return t.name }
 
+// TokenClaims is the profile's token_claims (target.TokenClaimer).
+func (t *Target) TokenClaims() map[string]any { return t.tokenClaims }
+
 // ReasonCodes is the profile's reason_codes (target.Policied).
 func (t *Target) ReasonCodes() target.ReasonCodePolicy { return t.policy }
 
@@ -232,3 +239,5 @@ func (i *instance) Authenticators() []target.Applied           { return i.applie
 
 // Close has nothing to release: the broker is not the suite's.
 func (i *instance) Close() error { return nil }
+
+var _ target.TokenClaimer = (*Target)(nil)

@@ -82,6 +82,9 @@ func New(p *profile.Profile, opts ...Option) (*Target, error) {
 // Name names the report directory.
 func (t *Target) Name() string { return t.prof.Name }
 
+// TokenClaims is the profile's token_claims (target.TokenClaimer).
+func (t *Target) TokenClaims() map[string]any { return t.prof.TokenClaims }
+
 // ReasonCodes is the profile's reason_codes (target.Policied).
 func (t *Target) ReasonCodes() target.ReasonCodePolicy {
 	return target.ReasonCodePolicy(t.prof.ReasonCodes)
@@ -221,3 +224,5 @@ func (t *Target) Close() error {
 	defer cancel()
 	return b.Terminate(ctx)
 }
+
+var _ target.TokenClaimer = (*Target)(nil)
