@@ -29,6 +29,7 @@ type Summary struct {
 	Profile        string                 `json:"profile,omitempty"`
 	BaselineNotRun []string               `json:"baseline_not_run,omitempty"` // baselined IDs with no scenario in this run
 	Unidentified   []UnidentifiedScenario `json:"unidentified,omitempty"`     // scenarios with no catalogue ID (a suite defect)
+	Adapter        *AdapterRun            `json:"adapter,omitempty"`          // configure: command runs
 
 	Meta      Meta       `json:"-"`
 	Scenarios []Scenario `json:"-"` // in cucumber.json order
