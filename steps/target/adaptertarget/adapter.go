@@ -21,6 +21,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode"
 )
 
 // Exit codes of the adapter protocol (contract).
@@ -46,7 +47,9 @@ type Outcome struct {
 	Verb     string
 	ExitCode int // -1 when the adapter did not exit by itself (timeout, signal, not started)
 	Stderr   string
-	Elapsed  time.Duration
+	// Stdout is not part of the protocol; it is kept for debugging.
+	Stdout  string
+	Elapsed time.Duration
 	// Err is set when the call is an error of the protocol: not started,
 	// a timeout, a signal, or an exit code outside 0, 3, 4.
 	Err error
@@ -55,7 +58,17 @@ type Outcome struct {
 // Reason is the first line of standard error (exit 3's reason).
 func (o Outcome) Reason() string {
 	line, _, _ := strings.Cut(strings.TrimSpace(o.Stderr), "\n")
-	line = strings.TrimSpace(line)
+	// A reason goes into reports: control characters and runaway lines
+	// from a broken adapter must not.
+	line = strings.TrimSpace(strings.Map(func(r rune) rune {
+		if unicode.IsPrint(r) {
+			return r
+		}
+		return '?'
+	}, line))
+	if len(line) > 300 {
+		line = line[:300] + "..."
+	}
 	if line == "" {
 		return "the adapter gave no reason (the first line of its standard error is the reason)"
 	}
@@ -73,16 +86,16 @@ func (a *Adapter) Call(ctx context.Context, verb string, stdin []byte) Outcome {
 	cmd := exec.CommandContext(ctx, a.Argv[0], args...)
 	cmd.Dir = a.Dir
 	cmd.Stdin = bytes.NewReader(stdin)
-	var stderr boundedBuffer
+	var stderr, stdout boundedBuffer
 	cmd.Stderr = &stderr
-	cmd.Stdout = &stderr // stdout is not part of the protocol; keep it for debugging
+	cmd.Stdout = &stdout
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	// A background child that keeps stderr open must not hold the call
 	// past the adapter's own exit for long.
 	cmd.WaitDelay = 2 * time.Second
 	err := cmd.Run()
-	out := Outcome{Verb: verb, ExitCode: -1, Stderr: stderr.String(), Elapsed: time.Since(started)}
+	out := Outcome{Verb: verb, ExitCode: -1, Stderr: stderr.String(), Stdout: stdout.String(), Elapsed: time.Since(started)}
 	var exitErr *exec.ExitError
 	switch {
 	case ctx.Err() != nil && errors.Is(ctx.Err(), context.DeadlineExceeded):
@@ -111,9 +124,14 @@ func (a *Adapter) Call(ctx context.Context, verb string, stdin []byte) Outcome {
 func (o Outcome) WithStderr(err error) error {
 	s := strings.TrimSpace(o.Stderr)
 	if s == "" {
-		return fmt.Errorf("%w (the adapter wrote nothing on standard error)", err)
+		err = fmt.Errorf("%w (the adapter wrote nothing on standard error)", err)
+	} else {
+		err = fmt.Errorf("%w; adapter's standard error:\n%s", err, s)
 	}
-	return fmt.Errorf("%w; adapter's standard error:\n%s", err, s)
+	if out := strings.TrimSpace(o.Stdout); out != "" {
+		err = fmt.Errorf("%w\nadapter's standard output:\n%s", err, out)
+	}
+	return err
 }
 
 // boundedBuffer keeps the first maxStderr bytes written to it.
