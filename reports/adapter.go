@@ -10,7 +10,12 @@ type AdapterRun struct {
 	Groups int `json:"configurations"`
 	// Applies counts the adapter's apply calls (a scenario that changes
 	// the configuration while it runs applies again).
-	Applies       int     `json:"applies"`
+	Applies int `json:"applies"`
+	// CannotExpress counts the applies answered exit 3 (not applicable),
+	// Refused exit 4, FailedApplies the errors (another exit code, a
+	// timeout, a broker that did not answer after exit 0).
+	CannotExpress int     `json:"cannot_express"`
+	Refused       int     `json:"refused"`
 	FailedApplies int     `json:"failed_applies"`
 	ApplySeconds  float64 `json:"apply_seconds"`
 	// BrokerDown says why the broker was down at the end of the run (it

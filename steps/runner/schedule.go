@@ -61,7 +61,7 @@ func adapterRun(t target.Target) *reports.AdapterRun {
 	}
 	st := a.ApplyStats()
 	run := &reports.AdapterRun{Adapter: st.Adapter, Groups: st.Groups, Applies: st.Applies,
-		FailedApplies: st.Failed, ApplySeconds: st.Time.Seconds()}
+		CannotExpress: st.CannotExpress, Refused: st.Refused, FailedApplies: st.Failed, ApplySeconds: st.Time.Seconds()}
 	if d, ok := t.(target.Downer); ok {
 		if err := d.Down(); err != nil {
 			run.BrokerDown = err.Error()

@@ -71,11 +71,15 @@ type Applier interface {
 
 // ApplyStats describe the applies of one run.
 type ApplyStats struct {
-	Adapter string        `json:"adapter"`
-	Groups  int           `json:"groups"`
-	Applies int           `json:"applies"`
-	Failed  int           `json:"failed_applies"`
-	Time    time.Duration `json:"-"`
+	Adapter string `json:"adapter"`
+	Groups  int    `json:"groups"`
+	Applies int    `json:"applies"`
+	// CannotExpress counts exit 3, Refused exit 4, Failed the errors
+	// (another exit code, a timeout, a broker that did not answer).
+	CannotExpress int           `json:"cannot_express"`
+	Refused       int           `json:"refused"`
+	Failed        int           `json:"failed_applies"`
+	Time          time.Duration `json:"-"`
 	// Seconds is Time in seconds (the JSON form).
 	Seconds float64 `json:"apply_seconds"`
 	// Reset is the outcome of the final reset ("ok", or its error).

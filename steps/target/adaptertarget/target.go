@@ -339,8 +339,13 @@ func (t *Target) applyChain(ctx context.Context, s target.Setup, applied []targe
 	t.stats.Applies++
 	t.stats.Time += out.Elapsed
 	t.stats.Seconds = t.stats.Time.Seconds()
-	if out.Err != nil || out.ExitCode != ExitApplied {
+	switch {
+	case out.Err != nil:
 		t.stats.Failed++
+	case out.ExitCode == ExitCannotExpress:
+		t.stats.CannotExpress++
+	case out.ExitCode == ExitInvalid:
+		t.stats.Refused++
 	}
 	t.mu.Unlock()
 	switch {
@@ -352,6 +357,9 @@ func (t *Target) applyChain(ctx context.Context, s target.Setup, applied []targe
 		return nil, &target.ConfigRefusedError{Body: "adapter apply exited 4 (invalid configuration): " + strings.TrimSpace(out.Stderr)}
 	}
 	if err := t.ready(ctx); err != nil {
+		t.mu.Lock()
+		t.stats.Failed++
+		t.mu.Unlock()
 		return nil, out.WithStderr(fmt.Errorf("the adapter applied the configuration (exit 0) but the broker does not answer: %w", err))
 	}
 	return applied, nil
