@@ -323,3 +323,28 @@ func TestReadmeAdapter(t *testing.T) {
 		t.Errorf("reset left the adapter's state (%v)", err)
 	}
 }
+
+// TestConformBadCommandProfiles: no argv, or an argv[0] that cannot run, is
+// exit 2 naming the key and its line.
+func TestConformBadCommandProfiles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "not-executable"), []byte("#!/bin/sh\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	base := "name: bad\nmqtt: {url: tcp://127.0.0.1:1}\nconfigure: command\n"
+	for name, tc := range map[string]struct{ text, want string }{
+		"no-argv":        {base + "command:\n  timeout: 5s\n", "bad.yaml:4: command.argv: missing"},
+		"not-executable": {base + "command:\n  argv: [./not-executable]\n", "bad.yaml:5: command.argv[0]: " + filepath.Join(dir, "not-executable") + " is not executable"},
+		"missing":        {base + "command:\n  argv: [./no-such-adapter]\n", "bad.yaml:5: command.argv[0]: " + filepath.Join(dir, "no-such-adapter") + ": no such file"},
+	} {
+		path := filepath.Join(dir, "bad.yaml")
+		if err := os.WriteFile(path, []byte(tc.text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		r := runAuthspec(t, time.Minute, "conform", "--target", path, "--reports", t.TempDir())
+		if r.code != 2 || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("%s: exit %d, stderr %q; want exit 2 and %q", name, r.code, r.stderr, tc.want)
+		}
+	}
+}

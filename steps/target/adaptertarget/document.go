@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/authspec/authspec/steps/target"
 )
@@ -94,12 +95,14 @@ func Key(s target.Setup) string {
 	if s.Alone || s.JWKS.URL != "" || s.ScramBackendURL != "" || s.KeepJWKSRefreshFloor {
 		k.Alone = s.Scenario
 	}
-	b, err := json.Marshal(k)
-	if err != nil {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // "<rsa public key>" stays readable in --list
+	if err := enc.Encode(k); err != nil {
 		// Setups are JSON values: unreachable, but never share a group.
 		return "unmarshalable:" + s.Scenario
 	}
-	return string(b)
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 func sortedUsers(us []target.User) []target.User {
