@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,11 +19,28 @@ import (
 // End-to-end runs of configure: command: the reference and ejabberd
 // through the adapters the project ships, and adapters that misbehave.
 
+// brokerPort is a free port below Linux's ephemeral range (32768-60999):
+// a port from there, free when picked, can be taken by one of the run's
+// own fixtures (a JWKS endpoint on 127.0.0.1:0) before the broker binds it.
+func brokerPort(t *testing.T) int {
+	t.Helper()
+	for range 100 {
+		port := 20000 + rand.IntN(10000)
+		ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		if err == nil {
+			ln.Close()
+			return port
+		}
+	}
+	t.Fatal("no free port in 20000-29999")
+	return 0
+}
+
 // referenceAdapterProfile is a profile for fixtures/adapters/reference on
 // free ports with a state directory of the test's own.
 func referenceAdapterProfile(t *testing.T, name string, extraArgv ...string) string {
 	t.Helper()
-	mqtt, api := freePort(t), freePort(t)
+	mqtt, api := brokerPort(t), brokerPort(t)
 	argv := []string{filepath.Join(repoRoot(t), "fixtures", "adapters", "reference", "adapter"),
 		"--authspec", authspecBin, "--listen", fmt.Sprintf("127.0.0.1:%d", mqtt),
 		"--api-listen", fmt.Sprintf("127.0.0.1:%d", api), "--state-dir", filepath.Join(t.TempDir(), "state")}
@@ -99,7 +118,7 @@ func scenarioCount(t *testing.T, list string) int {
 func TestConformWithMisbehavingAdapters(t *testing.T) {
 	t.Parallel()
 	ids := "JWT-HMAC-01,JWT-PK-01" // several configurations
-	port := freePort(t)
+	port := brokerPort(t)
 	for _, tc := range []struct {
 		name, body string
 		timeout    string
@@ -219,7 +238,7 @@ func TestConformEjabberdThroughTheAdapter(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("ejabberdctl runs the node as the ejabberd user: root needed")
 	}
-	port := freePort(t)
+	port := brokerPort(t)
 	// The node runs as the ejabberd user: its directory must be reachable
 	// by others (t.TempDir's parent is private).
 	base, err := os.MkdirTemp("", "authspec-ejabberd-adapter-e2e-")
@@ -239,9 +258,12 @@ command:
   timeout: 60s
 token_claims: {jid: "${username}@localhost"}
 reason_codes: refusal
-`, port, authspecBin, port, freePort(t), state))
+`, port, authspecBin, port, brokerPort(t), state))
 	dir := reportsDir(t)
-	r := runAuthspec(t, 8*time.Minute, "conform", "--target", path, "--reports", dir)
+	// One scenario at a time within a configuration: at 16, two of five
+	// whole runs saw one CONNECT of JWT-HMAC-08 closed by ejabberd without
+	// a CONNACK, a cause not yet established (FINDINGS.md).
+	r := runAuthspec(t, 8*time.Minute, "conform", "--target", path, "--reports", dir, "--concurrency", "1")
 	s := summary(t, dir, "ejabberd-adapter-e2e")
 	logTable(t, s)
 	if r.code != reports.ExitFailures {
@@ -292,7 +314,7 @@ func TestReadmeAdapter(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "my-adapter"), []byte(script+"\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	port := freePort(t)
+	port := brokerPort(t)
 	if err := os.WriteFile(filepath.Join(dir, "my-broker.yaml"), []byte(fmt.Sprintf(
 		"name: readme-adapter\nmqtt: {url: tcp://127.0.0.1:%d}\nconfigure: command\ncommand:\n  argv: [\"./my-adapter\", \"127.0.0.1:%d\"]\n  timeout: 60s\n", port, port)), 0o600); err != nil {
 		t.Fatal(err)
