@@ -58,6 +58,10 @@ func (s *Summary) Gate() (int, []string) {
 	if len(unreachable) > 0 {
 		reasons = append(reasons, "target unreachable in "+list(unreachable))
 	}
+	if s.Adapter != nil && s.Adapter.BrokerDown != "" {
+		unreachable = append(unreachable, "the adapter's broker")
+		reasons = append(reasons, "broker down: "+s.Adapter.BrokerDown)
+	}
 	if len(fails) > 0 {
 		reasons = append(reasons, "failing (not in the baseline): "+list(fails))
 	}

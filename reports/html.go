@@ -36,6 +36,7 @@ type htmlView struct {
 	Details                                     []htmlDetail
 	Unidentified                                []UnidentifiedScenario
 	BaselineNotRun                              []string
+	Adapter                                     *AdapterRun
 }
 
 type htmlVerdict struct{ Label, Class string }
@@ -77,6 +78,7 @@ func newHTMLView(s *Summary) htmlView {
 		Started: s.Started, Duration: s.Meta.Duration.Round(time.Millisecond).String(),
 		ExitCode: code, ExitReasons: reasons, Totals: s.Totals,
 		Unidentified: s.Unidentified, BaselineNotRun: s.BaselineNotRun,
+		Adapter: s.Adapter,
 	}
 	for _, vd := range Verdicts {
 		v.Verdicts = append(v.Verdicts, htmlVerdict{Label: verdictLabel(vd), Class: verdictClass(vd)})

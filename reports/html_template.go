@@ -38,6 +38,9 @@ summary { cursor: pointer; }
 <body>
 <h1>authspec conformance: {{.Target}}</h1>
 <p class="meta">Profile: {{if .Profile}}{{.Profile}}{{else}}{{.Target}}{{end}} &middot; authspec {{.Version}} &middot; started {{.Started}} &middot; took {{.Duration}}</p>
+{{- with .Adapter}}
+<p class="meta">Adapter: <code>{{.Adapter}}</code> &middot; {{.Groups}} configurations, {{.Applies}} applies ({{.CannotExpress}} not expressible, {{.Refused}} refused, {{.FailedApplies}} failed), {{printf "%.1f" .ApplySeconds}} s applying{{if .BrokerDown}} &middot; broker down: {{.BrokerDown}}{{end}}</p>
+{{- end}}
 <p class="exit-{{.ExitCode}}">Exit code {{.ExitCode}}{{if eq .ExitCode 0}}: conformant{{end}}</p>
 {{- if .ExitReasons}}
 <ul>{{range .ExitReasons}}<li>{{.}}</li>{{end}}</ul>

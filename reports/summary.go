@@ -40,7 +40,8 @@ type Summary struct {
 	// DominantNA is the most frequent reason among the other
 	// not-applicable IDs (the claimed ones), or the not-claimed count when
 	// there are none; nil when no ID is not applicable.
-	DominantNA *NAReason `json:"dominant_na_reason,omitempty"`
+	DominantNA *NAReason   `json:"dominant_na_reason,omitempty"`
+	Adapter    *AdapterRun `json:"adapter,omitempty"` // configure: command runs
 
 	Meta      Meta       `json:"-"`
 	Scenarios []Scenario `json:"-"` // in cucumber.json order

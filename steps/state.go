@@ -94,8 +94,11 @@ func (st *scenario) instance(ctx context.Context) (target.Instance, error) {
 		}
 		return st.inst, nil
 	}
-	ctx, cancel := st.withTimeout(ctx)
-	defer cancel()
+	if b, ok := st.suite.Target.(target.SelfTimed); !ok || !b.ProvisionBoundsItself() {
+		var cancel context.CancelFunc
+		ctx, cancel = st.withTimeout(ctx)
+		defer cancel()
+	}
 	inst, err := st.suite.Target.Provision(ctx, st.setup)
 	if err != nil {
 		return nil, err

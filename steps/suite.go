@@ -65,6 +65,17 @@ var idTag = regexp.MustCompile(`^@([A-Z]+(?:-[A-Z]+)*-\d\d)$`)
 // defectStep matches the Given steps that spoil a valid CONNECT.
 var defectStep = regexp.MustCompile(`^the (?:token(?:'s)? |client sends |client's CONNECT )`)
 
+// reconfiguringStep matches the steps that change the broker's chain while
+// the scenario runs (admin_steps.go): a target that shares one
+// configuration among scenarios runs such a scenario alone.
+var reconfiguringStep = regexp.MustCompile(`^the authenticator is created (with|while)`)
+
+// sharedStateStep matches steps whose outcome another scenario on the same
+// broker could change: a fixed client ID (another client with it takes the
+// session over), publishes and subscriptions (another scenario's messages),
+// sessions, the broker's view of a client.
+var sharedStateStep = regexp.MustCompile(`(?i)client ID|publish|subscribe|session|will|retain|the broker shows|still (connected|open)|second client|another client`)
+
 // before creates the scenario's state.
 func (s *Suite) before(ctx context.Context, sc *godog.Scenario) (context.Context, error) {
 	st := &scenario{
@@ -87,6 +98,12 @@ func (s *Suite) before(ctx context.Context, sc *godog.Scenario) (context.Context
 		if defectStep.MatchString(step.Text) {
 			st.defects = append(st.defects, step.Text)
 		}
+		if reconfiguringStep.MatchString(step.Text) {
+			st.setup.Alone = true
+		}
+		if sharedStateStep.MatchString(step.Text) {
+			st.setup.Exclusive = true
+		}
 	}
 	var err error
 	if st.readings, err = readingsOf(st.tags); err != nil {
@@ -96,6 +113,7 @@ func (s *Suite) before(ctx context.Context, sc *godog.Scenario) (context.Context
 	st.setup.Readings = st.readings
 	st.vpick = pickVersion(st.tags)
 	st.client.version = st.vpick.version()
+	st.setup.Scenario = sc.Id
 	st.setup.Keys = st.keys
 	st.setup.IDs = st.ids
 	st.trace.Note("scenario %q against %s", sc.Name, s.Target.Name())
@@ -104,7 +122,7 @@ func (s *Suite) before(ctx context.Context, sc *godog.Scenario) (context.Context
 
 // after releases the scenario's connections and broker, and attaches the
 // packet trace when the scenario failed.
-func after(ctx context.Context, _ *godog.Scenario, err error) (context.Context, error) {
+func after(ctx context.Context, sc *godog.Scenario, err error) (context.Context, error) {
 	st, ok := lookupScenario(ctx)
 	if !ok {
 		return ctx, nil
@@ -112,6 +130,9 @@ func after(ctx context.Context, _ *godog.Scenario, err error) (context.Context, 
 	closeErr := st.close()
 	if len(st.readings) > 0 && st.otherReading == "" {
 		ctx = reports.AttachReading(ctx, st.readings.attachment())
+	}
+	if o, ok := st.suite.Target.(target.ScenarioObserver); ok {
+		o.ScenarioDone(sc.Id)
 	}
 	if err != nil && !errors.Is(err, godog.ErrSkip) {
 		ctx = reports.AttachPacketTrace(ctx, st.trace.String())

@@ -3,6 +3,7 @@ package steps
 import (
 	"encoding/base64"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -38,6 +39,9 @@ type tokenSpec struct {
 	// replace builds the whole token instead (seed token, alg none, key
 	// confusion); it may use m.claims.
 	replace func(m *mint) (string, error)
+	// published: the token is a fixed, published vector (the seed token),
+	// which cannot carry the target's token_claims.
+	published bool
 }
 
 func newTokenSpec() *tokenSpec {
@@ -249,6 +253,15 @@ func renderTemplate(tmpl, clientID, username string) string {
 	return strings.NewReplacer("${clientid}", clientID, "${username}", username).Replace(tmpl)
 }
 
+func sortedNames(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // renderClaim renders the strings of a token_claims value (recursively, so
 // a list of strings is rendered too) for the connecting client.
 func renderClaim(v any, clientID, username string) any {
@@ -278,6 +291,9 @@ func (m *mint) build() (string, error) {
 		return "", err
 	}
 	m.claims = claims
+	if m.spec.published && len(m.tokenClaims) > 0 {
+		return "", target.NotApplicable("the scenario's token is a published test vector, which cannot carry the profile's token_claims (%s)", strings.Join(sortedNames(m.tokenClaims), ", "))
+	}
 	if m.spec.replace != nil {
 		return m.spec.replace(m)
 	}

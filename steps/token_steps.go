@@ -89,6 +89,7 @@ func isKnownAlg(alg string) bool {
 func theSeedToken(ctx context.Context) error {
 	t := newTokenSpec()
 	t.replace = func(*mint) (string, error) { return tokens.SeedToken, nil }
+	t.published = true
 	return setToken(ctx, t)
 }
 

@@ -160,3 +160,18 @@ func TestTokenClaimsRideInEveryTokenUnderTheScenarios(t *testing.T) {
 		t.Error("expected the dropped token claim to be gone")
 	}
 }
+
+func TestPublishedTokenCannotCarryTokenClaims(t *testing.T) {
+	spec := newTokenSpec()
+	spec.replace = func(*mint) (string, error) { return tokens.SeedToken, nil }
+	spec.published = true
+	m := &mint{auth: hmacAuth(nil), keys: tokens.NewKeyring(), now: time.Now(), spec: spec,
+		tokenClaims: map[string]any{"jid": "${username}@localhost"}}
+	if _, err := m.build(); err == nil || !strings.Contains(err.Error(), "published test vector") {
+		t.Fatalf("expected not applicable for the seed token with token_claims, got %v", err)
+	}
+	m.tokenClaims = nil
+	if tok, err := m.build(); err != nil || tok != tokens.SeedToken {
+		t.Fatalf("expected the seed token unchanged without token_claims, got %q (%v)", tok, err)
+	}
+}

@@ -55,6 +55,11 @@ usage or configuration error, 3 target unreachable.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ids = splitList(ids)
+			if list && profilePath != "" {
+				if handled, err := listGroups(cmd, profilePath, ids); handled || err != nil {
+					return err
+				}
+			}
 			if list {
 				n, err := runner.List(cmd.OutOrStdout(), ids)
 				if err != nil {

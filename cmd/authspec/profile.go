@@ -10,6 +10,7 @@ import (
 	"github.com/authspec/authspec/fixtures/profile"
 	"github.com/authspec/authspec/steps/runner"
 	"github.com/authspec/authspec/steps/target"
+	"github.com/authspec/authspec/steps/target/adaptertarget"
 	"github.com/authspec/authspec/steps/target/apitarget"
 	"github.com/authspec/authspec/steps/target/byhand"
 	"github.com/authspec/authspec/steps/target/containertarget"
@@ -59,6 +60,8 @@ func targetOf(p *profile.Profile) (target.Target, error) {
 		// run's output is its report (errors carry the container's log).
 		tclog.SetDefault(tclog.NewNoopLogger())
 		return containertarget.New(p, containertarget.WithSourceRoot(sourceRoot()), containertarget.WithLog(os.Stderr))
+	case p.Configure == profile.CommandMode:
+		return adaptertarget.New(p, adaptertarget.WithLog(os.Stderr))
 	case p.Configure == profile.EMQXAPI:
 		return apitarget.New(p, apitarget.WithLog(os.Stderr))
 	default:

@@ -107,8 +107,20 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		out = io.Discard
 	}
 
-	suite := &steps.Suite{Target: opts.Target, StepTimeout: opts.StepTimeout}
 	started := time.Now()
+	godogConcurrency := concurrency(opts.Target, opts.Concurrency)
+	if st, ok := opts.Target.(target.StepTimed); ok {
+		st.UseStepTimeout(opts.StepTimeout)
+	}
+	if sch, ok := opts.Target.(target.Scheduled); ok {
+		if _, err := schedule(ctx, sch, fsys, tags, selected, opts); err != nil {
+			return Result{}, err
+		}
+		// Every scenario starts at once and waits in Provision for its
+		// configuration's turn; the target bounds how many run at once.
+		godogConcurrency = len(selected)
+	}
+	suite := &steps.Suite{Target: opts.Target, StepTimeout: opts.StepTimeout}
 	status := godog.TestSuite{
 		Name:                "authspec",
 		ScenarioInitializer: suite.InitializeScenario,
@@ -119,7 +131,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 			Format:         strings.Join(formats, ","),
 			Output:         out,
 			NoColors:       true,
-			Concurrency:    concurrency(opts.Target, opts.Concurrency),
+			Concurrency:    godogConcurrency,
 			Randomize:      0,
 			Strict:         true,
 			DefaultContext: ctx,
@@ -143,6 +155,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	summary.Adapter = adapterRun(opts.Target)
 	res := Result{Summary: summary, Cucumber: cucumber}
 	res.ExitCode, res.Reasons = summary.Gate()
 	if opts.ReportsDir != "" {

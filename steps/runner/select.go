@@ -64,12 +64,15 @@ func FeatureFS() (fs.FS, error) {
 
 // Scenario is one runnable scenario (one Examples row of an outline).
 type Scenario struct {
-	ID    string // the catalogue ID its name starts with
-	IDs   []string
-	Group string
-	Name  string
-	URI   string
-	Tags  []string
+	// PickleID is godog's ID of the scenario, the same in every parse of
+	// the same feature files (target.Setup.Scenario).
+	PickleID string
+	ID       string // the catalogue ID its name starts with
+	IDs      []string
+	Group    string
+	Name     string
+	URI      string
+	Tags     []string
 }
 
 // Select lists the scenarios a tag expression selects, in file order,
@@ -83,7 +86,7 @@ func Select(fsys fs.FS, tags string) ([]Scenario, error) {
 	var out []Scenario
 	for _, f := range feats {
 		for _, p := range f.Pickles {
-			sc := Scenario{Name: p.Name, URI: p.Uri}
+			sc := Scenario{PickleID: p.Id, Name: p.Name, URI: p.Uri}
 			for _, t := range p.Tags {
 				name := strings.TrimPrefix(t.Name, "@")
 				sc.Tags = append(sc.Tags, name)

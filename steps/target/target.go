@@ -80,6 +80,18 @@ type Setup struct {
 	// JWKS refresh_interval (JWT-JWKS-10), so a target that lowers the floor
 	// to make refreshes quick (the in-process reference) must keep it.
 	KeepJWKSRefreshFloor bool
+	// Scenario identifies the scenario in its run (godog's pickle ID,
+	// stable between a dry run and the run over the same files): targets
+	// that schedule scenarios by configuration (configure: command) use it.
+	Scenario string
+	// Alone: the scenario changes the broker's configuration while it
+	// runs (it creates an authenticator), so it cannot share a broker
+	// configured for other scenarios.
+	Alone bool
+	// Exclusive: the scenario observes the broker beyond its own CONNECT
+	// (a client ID it fixes, publishes, subscriptions, sessions), so it
+	// cannot share the broker with scenarios running at the same time.
+	Exclusive bool
 }
 
 // User is one user of EMQX's built-in database authenticator.
