@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authspec/authspec/fixtures/testenv"
 	"github.com/authspec/authspec/fixtures/thirdparty"
 	"github.com/authspec/authspec/reports"
 )
@@ -40,6 +41,9 @@ func brokerPort(t *testing.T) int {
 // free ports with a state directory of the test's own.
 func referenceAdapterProfile(t *testing.T, name string, extraArgv ...string) string {
 	t.Helper()
+	// The reference adapter is a shell script over jq and curl.
+	testenv.Need(t, "jq", "jq")
+	testenv.Need(t, "curl", "curl")
 	mqtt, api := brokerPort(t), brokerPort(t)
 	argv := []string{filepath.Join(repoRoot(t), "fixtures", "adapters", "reference", "adapter"),
 		"--authspec", authspecBin, "--listen", fmt.Sprintf("127.0.0.1:%d", mqtt),
@@ -232,11 +236,9 @@ var ejabberdVerdicts = map[string]reports.Verdict{
 // verdict against the findings.
 func TestConformEjabberdThroughTheAdapter(t *testing.T) {
 	t.Parallel()
-	if err := thirdparty.EjabberdInstalled(); err != nil {
-		t.Skipf("%v (.ci/run installs it)", err)
-	}
+	testenv.Missing(t, thirdparty.EjabberdInstalled())
 	if os.Geteuid() != 0 {
-		t.Skip("ejabberdctl runs the node as the ejabberd user: root needed")
+		testenv.Unavailable(t, "ejabberdctl runs the node as the ejabberd user: root needed")
 	}
 	port := brokerPort(t)
 	// The node runs as the ejabberd user: its directory must be reachable

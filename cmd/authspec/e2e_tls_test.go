@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/authspec/authspec/fixtures/testenv"
 )
 
 // seedToken is the EMQX Cloud docs' test token (catalogue, Vectors).
@@ -87,9 +89,7 @@ var caLine = regexp.MustCompile(`MQTT over TLS on (\S+), CA certificate in (\S+)
 // generates and prints, and Debian's mosquitto_pub trusting that CA
 // authenticates with the seed token (and is refused with another).
 func TestServeTLSAcceptsMosquittoPub(t *testing.T) {
-	if _, err := exec.LookPath("mosquitto_pub"); err != nil {
-		t.Skip("mosquitto_pub not installed (apt-get install mosquitto-clients); .ci/run installs it")
-	}
+	testenv.Need(t, "mosquitto_pub", "mosquitto-clients")
 	t.Parallel()
 	args := []string{"--listen", fmt.Sprintf("127.0.0.1:%d", freePort(t)), "--api-listen", ""}
 	if ln, err := net.Listen("tcp", "127.0.0.1:8883"); err == nil {
