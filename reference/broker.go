@@ -78,7 +78,7 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 	}
 	b := &Broker{o: o, log: log, faults: fs, sessions: newSessions(), emptyPasswordMark: "authspec-empty-password-" + rand.Text()}
 	env := authn.Env{Profile: o.profile, Faults: fs, Log: log, Now: o.now}
-	b.cfg, err = newConfigState(env, o)
+	b.cfg, err = newConfigState(env, o, defectsOf(fs))
 	if err != nil {
 		return nil, err
 	}

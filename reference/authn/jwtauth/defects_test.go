@@ -196,7 +196,7 @@ func TestDefectFaults(t *testing.T) {
 			if _, err := New(json.RawMessage(cfg), testEnv(t), factory); err == nil {
 				t.Errorf("%s accepted without the fault", cfg)
 			}
-			a, err := New(json.RawMessage(cfg), testEnv(t, string(fault)), factory)
+			a, err := New(json.RawMessage(cfg), testEnv(t), factory, WithDefects(defectOf[fault]))
 			if err != nil {
 				t.Errorf("%s refused with %s: %v", cfg, fault, err)
 				continue

@@ -96,6 +96,7 @@ func hardenedEnv(t testing.TB, faultNames ...string) authn.Env {
 // build makes an authenticator from JSON or fails the test.
 func build(t testing.TB, env authn.Env, cfg string, opts ...Option) *Authenticator {
 	t.Helper()
+	opts = append(opts, WithDefects(defectsIn(env.Faults)...))
 	a, err := New(json.RawMessage(cfg), env, opts...)
 	if err != nil {
 		t.Fatalf("New(%s): %v", cfg, err)

@@ -131,7 +131,7 @@ func TestTemplate(t *testing.T) {
 		"$${$}{clientid}":            "$${clientid}",
 		"a${username}b${clientid}c$": "aubcc$",
 	} {
-		if got := ParseTemplate(in).Render(c, nil); got != want {
+		if got := ParseTemplate(in).Render(c, defects{}); got != want {
 			t.Errorf("%q rendered %q, want %q", in, got, want)
 		}
 	}

@@ -1,0 +1,102 @@
+package reference
+
+import (
+	"github.com/authspec/authspec/reference/authn/jwtauth"
+	"github.com/authspec/authspec/reference/faults"
+)
+
+// This file is the composition root of the deliberate defects: the only
+// place that turns the catalogue's fault names (reference/faults) into the
+// option values each behaviour package takes at construction. Behaviour
+// packages never import the catalogue (defects_test.go enforces it); they
+// expose their defects as options, for the self-test only.
+
+// defectOptions are the options a fault list switches on, by package.
+type defectOptions struct {
+	jwt []jwtauth.Defect
+}
+
+func jwt(d jwtauth.Defect) func(*defectOptions) {
+	return func(o *defectOptions) { o.jwt = append(o.jwt, d) }
+}
+
+// defectWiring is, for every fault of the catalogue whose defect lives in
+// a behaviour package, the option it sets. A fault may set options in
+// several packages.
+var defectWiring = map[faults.Name][]func(*defectOptions){
+	faults.ACLClaimNameIgnored:            {jwt(jwtauth.ACLClaimNameIgnored())},
+	faults.AcceptAlgNone:                  {jwt(jwtauth.AcceptAlgNone())},
+	faults.AlgCaseInsensitive:             {jwt(jwtauth.AlgCaseInsensitive())},
+	faults.AllowEmptyClaimName:            {jwt(jwtauth.AllowEmptyClaimName())},
+	faults.AudStringOnly:                  {jwt(jwtauth.AudStringOnly())},
+	faults.CheckIat:                       {jwt(jwtauth.IatChecked())},
+	faults.ClaimNamesCaseInsensitive:      {jwt(jwtauth.ClaimNamesCaseInsensitive())},
+	faults.ClaimsBeforeSignature:          {jwt(jwtauth.ClaimsBeforeSignature())},
+	faults.ClientAttrsIgnored:             {jwt(jwtauth.ClientAttrsIgnored())},
+	faults.ClientAttrsKeepBadKeys:         {jwt(jwtauth.ClientAttrsKeepBadKeys())},
+	faults.ClientAttrsStringified:         {jwt(jwtauth.ClientAttrsStringified())},
+	faults.DisconnectSettingIgnored:       {jwt(jwtauth.DisconnectSettingIgnored())},
+	faults.ECDSAPsychicSignatures:         {jwt(jwtauth.ECDSAPsychicSignatures())},
+	faults.EmptyPasswordIsMissing:         {jwt(jwtauth.EmptyPasswordIsMissing())},
+	faults.ExpInclusive:                   {jwt(jwtauth.ExpInclusive())},
+	faults.FetchHeaderURLs:                {jwt(jwtauth.FetchHeaderURLs())},
+	faults.FractionalExpTruncated:         {jwt(jwtauth.FractionalExpTruncated())},
+	faults.HMACAcceptInvalidBase64:        {jwt(jwtauth.HMACAcceptInvalidBase64())},
+	faults.HMACIgnoreSecretBase64:         {jwt(jwtauth.HMACIgnoreSecretBase64())},
+	faults.HMACKeyConfusion:               {jwt(jwtauth.HMACKeyConfusion())},
+	faults.HMACOnlyHS256:                  {jwt(jwtauth.HMACOnlyHS256())},
+	faults.IgnoreB64:                      {jwt(jwtauth.IgnoreB64())},
+	faults.IgnoreClientIDOverride:         {jwt(jwtauth.IgnoreClientIDOverride())},
+	faults.IgnoreCrit:                     {jwt(jwtauth.IgnoreCrit())},
+	faults.IgnoreVerifyClaims:             {jwt(jwtauth.IgnoreVerifyClaims())},
+	faults.JSONFirstDuplicateWins:         {jwt(jwtauth.JSONFirstDuplicateWins())},
+	faults.JWKSAcceptsHMAC:                {jwt(jwtauth.JWKSAcceptsHMAC())},
+	faults.JWKSHeaderNamesUnchecked:       {jwt(jwtauth.JWKSHeaderNamesUnchecked())},
+	faults.JWKSUseKid:                     {jwt(jwtauth.JWKSUseKid())},
+	faults.JWKSZeroIntervalDefault:        {jwt(jwtauth.JWKSZeroIntervalDefault())},
+	faults.JWTHandlesAuthMethod:           {jwt(jwtauth.JWTHandlesAuthMethod())},
+	faults.JWTIgnoresMQTT3:                {jwt(jwtauth.JWTIgnoresMQTT3())},
+	faults.LenientJSONText:                {jwt(jwtauth.LenientJSONText())},
+	faults.LenientTokenFormat:             {jwt(jwtauth.LenientTokenFormat())},
+	faults.MissingJWTAccept:               {jwt(jwtauth.MissingJWTAccept())},
+	faults.OIDCKeysFromTokenIssuer:        {jwt(jwtauth.OIDCKeysFromTokenIssuer())},
+	faults.OIDCLastKeyOnly:                {jwt(jwtauth.OIDCLastKeyOnly())},
+	faults.OIDCRSAKeysOnly:                {jwt(jwtauth.OIDCRSAKeysOnly())},
+	faults.PKAcceptsHMAC:                  {jwt(jwtauth.PKAcceptsHMAC())},
+	faults.PKDocsAlgsOnly:                 {jwt(jwtauth.PKDocsAlgsOnly())},
+	faults.PKLazyKeyParse:                 {jwt(jwtauth.PKLazyKeyParse())},
+	faults.PSSSaltLengthAuto:              {jwt(jwtauth.PSSSaltLengthAuto())},
+	faults.RequireExp:                     {jwt(jwtauth.RequireExp())},
+	faults.SkipExp:                        {jwt(jwtauth.SkipExp())},
+	faults.SkipNbf:                        {jwt(jwtauth.SkipNbf())},
+	faults.SkipSignature:                  {jwt(jwtauth.SkipSignature())},
+	faults.StrictKidTyp:                   {jwt(jwtauth.StrictKidTyp())},
+	faults.SuperuserBoolOnly:              {jwt(jwtauth.SuperuserBoolOnly())},
+	faults.SuperuserTruthy:                {jwt(jwtauth.SuperuserTruthy())},
+	faults.TimeClaimsLenient:              {jwt(jwtauth.TimeClaimsLenient())},
+	faults.TimeClaimsNumbersOnly:          {jwt(jwtauth.TimeClaimsNumbersOnly())},
+	faults.TokenAlwaysFromPassword:        {jwt(jwtauth.TokenAlwaysFromPassword())},
+	faults.TokenAlwaysFromUsername:        {jwt(jwtauth.TokenAlwaysFromUsername())},
+	faults.TokenFromEitherField:           {jwt(jwtauth.TokenFromEitherField())},
+	faults.TokenFromOtherFieldWhenMissing: {jwt(jwtauth.TokenFromOtherFieldWhenMissing())},
+	faults.TrustHeaderJWK:                 {jwt(jwtauth.TrustHeaderJWK())},
+	faults.TrustHeaderKeys:                {jwt(jwtauth.TrustHeaderKeys())},
+	faults.UnknownPlaceholdersEmpty:       {jwt(jwtauth.UnknownPlaceholdersEmpty())},
+	faults.VerifyClaimsCaseInsensitive:    {jwt(jwtauth.VerifyClaimsCaseInsensitive())},
+	faults.VerifyClaimsNoTemplates:        {jwt(jwtauth.VerifyClaimsNoTemplates())},
+	faults.VerifyClaimsScalarText:         {jwt(jwtauth.VerifyClaimsScalarText())},
+}
+
+// defectsOf collects the options of the faults switched on in fs.
+func defectsOf(fs *faults.Set) defectOptions {
+	var o defectOptions
+	for name, sets := range defectWiring {
+		if !fs.On(name) {
+			continue
+		}
+		for _, set := range sets {
+			set(&o)
+		}
+	}
+	return o
+}
