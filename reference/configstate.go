@@ -31,10 +31,10 @@ type configState struct {
 
 func newConfigState(env authn.Env, o options, d defectOptions) (*configState, error) {
 	opts := []config.ManagerOption{
-		config.WithJWKS(jwksFactory(o)),
+		config.WithJWKS(jwksFactory(o, d)),
 		config.WithBuilder("scram:http", scramhttp.New),
 		config.WithBuilder(jwtauth.ID, func(raw json.RawMessage, env authn.Env) (authn.Authenticator, error) {
-			return jwtauth.New(raw, env, jwtauth.WithJWKS(jwksFactory(o)), jwtauth.WithDefects(d.jwt...))
+			return jwtauth.New(raw, env, jwtauth.WithJWKS(jwksFactory(o, d)), jwtauth.WithDefects(d.jwt...))
 		}),
 	}
 	var (

@@ -3,6 +3,7 @@ package reference
 import (
 	"github.com/authspec/authspec/reference/authn/jwtauth"
 	"github.com/authspec/authspec/reference/faults"
+	"github.com/authspec/authspec/reference/jwks"
 )
 
 // This file is the composition root of the deliberate defects: the only
@@ -13,11 +14,16 @@ import (
 
 // defectOptions are the options a fault list switches on, by package.
 type defectOptions struct {
-	jwt []jwtauth.Defect
+	jwt  []jwtauth.Defect
+	jwks []jwks.Defect
 }
 
 func jwt(d jwtauth.Defect) func(*defectOptions) {
 	return func(o *defectOptions) { o.jwt = append(o.jwt, d) }
+}
+
+func jwksd(d jwks.Defect) func(*defectOptions) {
+	return func(o *defectOptions) { o.jwks = append(o.jwks, d) }
 }
 
 // defectWiring is, for every fault of the catalogue whose defect lives in
@@ -50,7 +56,7 @@ var defectWiring = map[faults.Name][]func(*defectOptions){
 	faults.IgnoreCrit:                     {jwt(jwtauth.IgnoreCrit())},
 	faults.IgnoreVerifyClaims:             {jwt(jwtauth.IgnoreVerifyClaims())},
 	faults.JSONFirstDuplicateWins:         {jwt(jwtauth.JSONFirstDuplicateWins())},
-	faults.JWKSAcceptsHMAC:                {jwt(jwtauth.JWKSAcceptsHMAC())},
+	faults.JWKSAcceptsHMAC:                {jwt(jwtauth.JWKSAcceptsHMAC()), jwksd(jwks.AcceptsHMAC())},
 	faults.JWKSHeaderNamesUnchecked:       {jwt(jwtauth.JWKSHeaderNamesUnchecked())},
 	faults.JWKSUseKid:                     {jwt(jwtauth.JWKSUseKid())},
 	faults.JWKSZeroIntervalDefault:        {jwt(jwtauth.JWKSZeroIntervalDefault())},
@@ -85,6 +91,25 @@ var defectWiring = map[faults.Name][]func(*defectOptions){
 	faults.VerifyClaimsCaseInsensitive:    {jwt(jwtauth.VerifyClaimsCaseInsensitive())},
 	faults.VerifyClaimsNoTemplates:        {jwt(jwtauth.VerifyClaimsNoTemplates())},
 	faults.VerifyClaimsScalarText:         {jwt(jwtauth.VerifyClaimsScalarText())},
+	faults.JWKSNoRefresh:                  {jwksd(jwks.NoRefresh())},
+	faults.JWKSMergeSets:                  {jwksd(jwks.MergeSets())},
+	faults.JWKSFirstKeyOnly:               {jwksd(jwks.FirstKeyOnly())},
+	faults.JWKSStrictAlg:                  {jwksd(jwks.StrictAlg())},
+	faults.JWKSDropHeaders:                {jwksd(jwks.DropHeaders())},
+	faults.JWKSDropOnFirstFailure:         {jwksd(jwks.DropOnFirstFailure())},
+	faults.JWKSNeverDrop:                  {jwksd(jwks.NeverDrop())},
+	faults.JWKSFailCountNotReset:          {jwksd(jwks.FailCountNotReset())},
+	faults.JWKSCheckStatus:                {jwksd(jwks.CheckStatus())},
+	faults.JWKSAcceptSingleJWK:            {jwksd(jwks.AcceptSingleJWK())},
+	faults.JWKSEmptySetIsFailure:          {jwksd(jwks.EmptySetIsFailure())},
+	faults.JWKSSyncFirstFetch:             {jwksd(jwks.SyncFirstFetch())},
+	faults.JWKSFetchOnMiss:                {jwksd(jwks.FetchOnMiss())},
+	faults.JWKSNoIntervalClamp:            {jwksd(jwks.NoIntervalClamp())},
+	faults.JWKSTLSSkipVerify:              {jwksd(jwks.TLSSkipVerify())},
+	faults.JWKSTLSAlwaysVerify:            {jwksd(jwks.TLSAlwaysVerify())},
+	faults.JWKSConnectWaitsOnFetch:        {jwksd(jwks.ConnectWaitsOnFetch())},
+	faults.JWKSUnboundedBody:              {jwksd(jwks.UnboundedBody())},
+	faults.JWKSNoRequestDeadline:          {jwksd(jwks.NoRequestDeadline())},
 }
 
 // defectsOf collects the options of the faults switched on in fs.

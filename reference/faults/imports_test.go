@@ -21,7 +21,6 @@ var notYetConverted = map[string]bool{
 	"github.com/authspec/authspec/reference/authn":           true,
 	"github.com/authspec/authspec/reference/authn/scramhttp": true,
 	"github.com/authspec/authspec/reference/authz":           true,
-	"github.com/authspec/authspec/reference/jwks":            true,
 }
 
 // TestOnlyTheCompositionRootImportsFaults keeps behaviour packages free of

@@ -68,7 +68,8 @@ func New(cfg Config, opts ...Option) (*Source, error) {
 			return nil, err
 		}
 	}
-	pol := policyFrom(cfg.Faults)
+	var pol policy
+	pol.apply(cfg.Defects)
 	set, err := cfg.settle(o, pol)
 	if err != nil {
 		return nil, err
