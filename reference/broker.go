@@ -21,6 +21,7 @@ import (
 	"github.com/mochi-mqtt/server/v2/listeners"
 
 	"github.com/authspec/authspec/reference/authn"
+	"github.com/authspec/authspec/reference/authz"
 	"github.com/authspec/authspec/reference/faults"
 )
 
@@ -38,17 +39,20 @@ type ClientInfo struct {
 
 // Broker is a running reference broker.
 type Broker struct {
-	o        options
-	log      *slog.Logger
-	faults   *faults.Set
-	server   *mqtt.Server
-	sessions *sessions
-	cfg      *configState
-	mqttLn   net.Listener
-	tlsLn    net.Listener // nil without WithTLSListen (tls.go)
-	tlsAddr  string
-	apiLn    net.Listener
-	apiSrv   *http.Server
+	o      options
+	log    *slog.Logger
+	faults *faults.Set
+	// aclDefects are the authorization engine's deliberate defects
+	// (self-test only), built once from the fault list.
+	aclDefects authz.Defects
+	server     *mqtt.Server
+	sessions   *sessions
+	cfg        *configState
+	mqttLn     net.Listener
+	tlsLn      net.Listener // nil without WithTLSListen (tls.go)
+	tlsAddr    string
+	apiLn      net.Listener
+	apiSrv     *http.Server
 	// emptyPasswordMark marks a CONNECT that had the password flag and a
 	// zero-length password (see keepEmptyPassword).
 	emptyPasswordMark string
@@ -78,7 +82,9 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 	}
 	b := &Broker{o: o, log: log, faults: fs, sessions: newSessions(), emptyPasswordMark: "authspec-empty-password-" + rand.Text()}
 	env := authn.Env{Profile: o.profile, Faults: fs, Log: log, Now: o.now}
-	b.cfg, err = newConfigState(env, o, defectsOf(fs))
+	defects := defectsOf(fs)
+	b.aclDefects = authz.NewDefects(defects.acl...)
+	b.cfg, err = newConfigState(env, o, defects)
 	if err != nil {
 		return nil, err
 	}

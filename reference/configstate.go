@@ -32,9 +32,12 @@ type configState struct {
 func newConfigState(env authn.Env, o options, d defectOptions) (*configState, error) {
 	opts := []config.ManagerOption{
 		config.WithJWKS(jwksFactory(o, d)),
-		config.WithBuilder("scram:http", scramhttp.New),
+		config.WithBuilder(scramhttp.ID, func(raw json.RawMessage, env authn.Env) (authn.Authenticator, error) {
+			return scramhttp.New(raw, env, scramhttp.WithDefects(d.scram...), scramhttp.WithACLDefects(authz.NewDefects(d.acl...)))
+		}),
 		config.WithBuilder(jwtauth.ID, func(raw json.RawMessage, env authn.Env) (authn.Authenticator, error) {
-			return jwtauth.New(raw, env, jwtauth.WithJWKS(jwksFactory(o, d)), jwtauth.WithDefects(d.jwt...))
+			return jwtauth.New(raw, env, jwtauth.WithJWKS(jwksFactory(o, d)), jwtauth.WithDefects(d.jwt...),
+				jwtauth.WithACLDefects(authz.NewDefects(d.acl...)))
 		}),
 	}
 	var (

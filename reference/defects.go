@@ -2,6 +2,8 @@ package reference
 
 import (
 	"github.com/authspec/authspec/reference/authn/jwtauth"
+	"github.com/authspec/authspec/reference/authn/scramhttp"
+	"github.com/authspec/authspec/reference/authz"
 	"github.com/authspec/authspec/reference/faults"
 	"github.com/authspec/authspec/reference/jwks"
 )
@@ -14,8 +16,10 @@ import (
 
 // defectOptions are the options a fault list switches on, by package.
 type defectOptions struct {
-	jwt  []jwtauth.Defect
-	jwks []jwks.Defect
+	scram []scramhttp.Defect
+	acl   []authz.Defect
+	jwt   []jwtauth.Defect
+	jwks  []jwks.Defect
 }
 
 func jwt(d jwtauth.Defect) func(*defectOptions) {
@@ -24,6 +28,14 @@ func jwt(d jwtauth.Defect) func(*defectOptions) {
 
 func jwksd(d jwks.Defect) func(*defectOptions) {
 	return func(o *defectOptions) { o.jwks = append(o.jwks, d) }
+}
+
+func acl(d authz.Defect) func(*defectOptions) {
+	return func(o *defectOptions) { o.acl = append(o.acl, d) }
+}
+
+func scramd(d scramhttp.Defect) func(*defectOptions) {
+	return func(o *defectOptions) { o.scram = append(o.scram, d) }
 }
 
 // defectWiring is, for every fault of the catalogue whose defect lives in
@@ -110,6 +122,51 @@ var defectWiring = map[faults.Name][]func(*defectOptions){
 	faults.JWKSConnectWaitsOnFetch:        {jwksd(jwks.ConnectWaitsOnFetch())},
 	faults.JWKSUnboundedBody:              {jwksd(jwks.UnboundedBody())},
 	faults.JWKSNoRequestDeadline:          {jwksd(jwks.NoRequestDeadline())},
+	faults.ACLActionAliasesUnknown:        {acl(authz.ActionAliasesUnknown())},
+	faults.ACLClientAttrsNotRendered:      {acl(authz.ClientAttrsNotRendered())},
+	faults.ACLDollarTopicsUnguarded:       {acl(authz.DollarTopicsUnguarded())},
+	faults.ACLEqPrefixIgnored:             {acl(authz.EqPrefixIgnored())},
+	faults.ACLExpiryIgnored:               {acl(authz.ExpiryIgnored())},
+	faults.ACLHardenedPlaceholdersOK:      {acl(authz.HardenedPlaceholdersOK())},
+	faults.ACLInvalidRulesSkipped:         {acl(authz.InvalidRulesSkipped())},
+	faults.ACLLastMatchWins:               {acl(authz.LastMatchWins())},
+	faults.ACLNewFormatDenyOnNoMatch:      {acl(authz.NewFormatDenyOnNoMatch())},
+	faults.ACLNoRulesDeny:                 {acl(authz.NoRulesDeny())},
+	faults.ACLOldFormatFallThrough:        {acl(authz.OldFormatFallThrough())},
+	faults.ACLPlaceholdersNotRendered:     {acl(authz.PlaceholdersNotRendered())},
+	faults.ACLPlusMultiLevel:              {acl(authz.PlusMultiLevel())},
+	faults.ACLPlusRejectsWildcardLevel:    {acl(authz.PlusRejectsWildcardLevel())},
+	faults.ACLQoSRetainIgnored:            {acl(authz.QoSRetainIgnored())},
+	faults.ACLSharePrefixKept:             {acl(authz.SharePrefixKept())},
+	faults.ACLSuperuserIgnored:            {acl(authz.SuperuserIgnored())},
+	faults.ACLUnsafePlaceholderValues:     {acl(authz.UnsafePlaceholderValues())},
+	faults.ACLWhoFiltersIgnored:           {acl(authz.WhoFiltersIgnored())},
+	faults.ACLWrongTypeIgnored:            {acl(authz.WrongTypeIgnored())},
+	faults.ScramAcceptChannelBinding:      {scramd(scramhttp.AcceptChannelBinding())},
+	faults.ScramAcceptNon200:              {scramd(scramhttp.AcceptNon200())},
+	faults.ScramAnyScramMethod:            {scramd(scramhttp.AnyScramMethod())},
+	faults.ScramClientAttrsStringified:    {scramd(scramhttp.ClientAttrsStringified())},
+	faults.ScramClientIDOverrideHonoured:  {scramd(scramhttp.ClientIDOverrideHonoured())},
+	faults.ScramDenyWithoutAuthMethod:     {scramd(scramhttp.DenyWithoutAuthMethod())},
+	faults.ScramExpireAtMillis:            {scramd(scramhttp.ExpireAtMillis())},
+	faults.ScramExpireAtNoDisconnect:      {scramd(scramhttp.ExpireAtNoDisconnect())},
+	faults.ScramHonourResultField:         {scramd(scramhttp.HonourResultField())},
+	faults.ScramIgnoreContentType:         {scramd(scramhttp.IgnoreContentType())},
+	faults.ScramInvalidACLDropped:         {scramd(scramhttp.InvalidACLDropped())},
+	faults.ScramIterationFromAnswer:       {scramd(scramhttp.IterationFromAnswer())},
+	faults.ScramNoDefaultHeaders:          {scramd(scramhttp.NoDefaultHeaders())},
+	faults.ScramNoRequestTimeout:          {scramd(scramhttp.NoRequestTimeout())},
+	faults.ScramPostFormAsJSON:            {scramd(scramhttp.PostFormAsJSON())},
+	faults.ScramReauthRefused:             {scramd(scramhttp.ReauthRefused())},
+	faults.ScramSaltAsText:                {scramd(scramhttp.SaltAsText())},
+	faults.ScramSkipFinalNonceCheck:       {scramd(scramhttp.SkipFinalNonceCheck())},
+	faults.ScramSkipProofCheck:            {scramd(scramhttp.SkipProofCheck())},
+	faults.ScramSuperuserIgnored:          {scramd(scramhttp.SuperuserIgnored())},
+	faults.ScramTwoBackendRequests:        {scramd(scramhttp.TwoBackendRequests())},
+	faults.ScramUsernameFromConnect:       {scramd(scramhttp.UsernameFromConnect())},
+	faults.ScramV311BadCredentials:        {scramd(scramhttp.V311BadCredentials())},
+	faults.ScramWrongPassword0x86:         {scramd(scramhttp.WrongPassword0x86())},
+	faults.ScramWrongServerSignature:      {scramd(scramhttp.WrongServerSignature())},
 }
 
 // defectsOf collects the options of the faults switched on in fs.

@@ -1,5 +1,7 @@
 package jwtauth
 
+import "github.com/authspec/authspec/reference/authz"
+
 // The deliberate defects of the JWT authenticator, one option each. They exist
 // for the suite's self-test only: the composition root (reference/defects.go)
 // switches one on when the broker starts with the matching fault of the
@@ -12,6 +14,9 @@ type Defect func(*defects)
 
 // defects are the deliberate defects switched on, read as plain fields.
 type defects struct {
+	// acl are the acl area's defects that apply to the token's rules.
+	acl authz.Defects
+
 	aclClaimNameIgnored            bool // acl-claim-name-ignored
 	acceptAlgNone                  bool // accept-alg-none
 	algCaseInsensitive             bool // alg-case-insensitive

@@ -63,6 +63,12 @@ func WithDefects(ds ...Defect) Option {
 	return func(o *options) { o.defects.apply(ds) }
 }
 
+// WithACLDefects switches on the acl area's defects that apply to the
+// rules of a token's acl claim (self-test only).
+func WithACLDefects(d authz.Defects) Option {
+	return func(o *options) { o.defects.acl = d }
+}
+
 // WithJWKS gives the factory of JWKS key sources; without it a `use_jwks:
 // true` configuration is refused.
 func WithJWKS(f JWKSFactory) Option {
@@ -530,8 +536,8 @@ func (a *Authenticator) identity(claims map[string]json.RawMessage) authn.Result
 		if err := json.Unmarshal(raw, &v); err != nil {
 			return a.backendFailure(CheckACL, "acl claim: "+err.Error())
 		}
-		// The acl area's parse-time faults live in authz.Parser.
-		rules, err := authz.Parser{Faults: a.env.Faults}.TokenACL(v)
+		// The acl area's parse-time defects live in authz.Parser.
+		rules, err := authz.Parser{Defects: a.defects.acl}.TokenACL(v)
 		switch {
 		case errors.Is(err, authz.ErrInvalidRule):
 			return a.deny(CheckACL, fmt.Sprintf("claim %q holds an invalid rule: %v", aclClaim, err))
