@@ -81,7 +81,7 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	b := &Broker{o: o, log: log, faults: fs, sessions: newSessions(), emptyPasswordMark: "authspec-empty-password-" + rand.Text()}
-	env := authn.Env{Profile: o.profile, Faults: fs, Log: log, Now: o.now}
+	env := authn.Env{Profile: o.profile, Log: log, Now: o.now}
 	defects := defectsOf(fs)
 	b.aclDefects = authz.NewDefects(defects.acl...)
 	b.cfg, err = newConfigState(env, o, defects)

@@ -32,6 +32,7 @@ type configState struct {
 func newConfigState(env authn.Env, o options, d defectOptions) (*configState, error) {
 	opts := []config.ManagerOption{
 		config.WithJWKS(jwksFactory(o, d)),
+		config.WithChainOptions(authn.WithDefects(d.chain...)),
 		config.WithBuilder(scramhttp.ID, func(raw json.RawMessage, env authn.Env) (authn.Authenticator, error) {
 			return scramhttp.New(raw, env, scramhttp.WithDefects(d.scram...), scramhttp.WithACLDefects(authz.NewDefects(d.acl...)))
 		}),

@@ -1,6 +1,7 @@
 package reference
 
 import (
+	"github.com/authspec/authspec/reference/authn"
 	"github.com/authspec/authspec/reference/authn/jwtauth"
 	"github.com/authspec/authspec/reference/authn/scramhttp"
 	"github.com/authspec/authspec/reference/authz"
@@ -16,6 +17,7 @@ import (
 
 // defectOptions are the options a fault list switches on, by package.
 type defectOptions struct {
+	chain []authn.Defect
 	scram []scramhttp.Defect
 	acl   []authz.Defect
 	jwt   []jwtauth.Defect
@@ -36,6 +38,10 @@ func acl(d authz.Defect) func(*defectOptions) {
 
 func scramd(d scramhttp.Defect) func(*defectOptions) {
 	return func(o *defectOptions) { o.scram = append(o.scram, d) }
+}
+
+func chain(d authn.Defect) func(*defectOptions) {
+	return func(o *defectOptions) { o.chain = append(o.chain, d) }
 }
 
 // defectWiring is, for every fault of the catalogue whose defect lives in
@@ -167,6 +173,11 @@ var defectWiring = map[faults.Name][]func(*defectOptions){
 	faults.ScramV311BadCredentials:        {scramd(scramhttp.V311BadCredentials())},
 	faults.ScramWrongPassword0x86:         {scramd(scramhttp.WrongPassword0x86())},
 	faults.ScramWrongServerSignature:      {scramd(scramhttp.WrongServerSignature())},
+	faults.BackendFailureDenies:           {chain(authn.BackendFailureDenies())},
+	faults.ChainAllIgnoredAccept:          {chain(authn.ChainAllIgnoredAccept())},
+	faults.ChainStopOnIgnore:              {chain(authn.ChainStopOnIgnore())},
+	faults.EmptyChainDeny:                 {chain(authn.EmptyChainDeny())},
+	faults.IgnorePrecondition:             {chain(authn.IgnorePrecondition())},
 }
 
 // defectsOf collects the options of the faults switched on in fs.

@@ -15,12 +15,6 @@ var importsCatalogue = map[string]bool{
 	"github.com/authspec/authspec/reference": true,
 }
 
-// notYetConverted still look faults up by name; each is to expose its
-// defects as options, as jwtauth does, and leave this list.
-var notYetConverted = map[string]bool{
-	"github.com/authspec/authspec/reference/authn": true,
-}
-
 // TestOnlyTheCompositionRootImportsFaults keeps behaviour packages free of
 // the catalogue: their defects are options set at construction, wired to
 // fault names in reference/defects.go.
@@ -36,10 +30,6 @@ func TestOnlyTheCompositionRootImportsFaults(t *testing.T) {
 		seen++
 		for _, imp := range imports {
 			if imp != catalogue || importsCatalogue[pkg] {
-				continue
-			}
-			if notYetConverted[pkg] {
-				t.Logf("%s still imports the fault catalogue (not yet converted)", pkg)
 				continue
 			}
 			t.Errorf("%s imports the fault catalogue; expose its defects as options and wire them in reference/defects.go", pkg)

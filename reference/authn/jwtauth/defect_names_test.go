@@ -69,17 +69,6 @@ var defectOf = map[faults.Name]Defect{
 	faults.VerifyClaimsScalarText:         VerifyClaimsScalarText(),
 }
 
-// defectsIn returns the options of the faults switched on in fs.
-func defectsIn(fs *faults.Set) []Defect {
-	var ds []Defect
-	for n, d := range defectOf {
-		if fs.On(n) {
-			ds = append(ds, d)
-		}
-	}
-	return ds
-}
-
 // defectsNamed returns the options of the named faults; names of other
 // packages' faults are skipped.
 func defectsNamed(names ...string) []Defect {
