@@ -22,7 +22,6 @@ import (
 
 	"github.com/authspec/authspec/reference/authn"
 	"github.com/authspec/authspec/reference/authz"
-	"github.com/authspec/authspec/reference/faults"
 )
 
 // ClientInfo is what the broker shows of a connected client, as EMQX's
@@ -39,9 +38,10 @@ type ClientInfo struct {
 
 // Broker is a running reference broker.
 type Broker struct {
-	o      options
-	log    *slog.Logger
-	faults *faults.Set
+	o   options
+	log *slog.Logger
+	// defects are the glue's deliberate defects (self-test only).
+	defects brokerDefects
 	// aclDefects are the authorization engine's deliberate defects
 	// (self-test only), built once from the fault list.
 	aclDefects authz.Defects
@@ -72,7 +72,7 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 			return nil, err
 		}
 	}
-	fs, err := faults.NewSet(o.faults...)
+	defects, err := defectsFor(o.faults)
 	if err != nil {
 		return nil, err
 	}
@@ -80,9 +80,9 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	b := &Broker{o: o, log: log, faults: fs, sessions: newSessions(), emptyPasswordMark: "authspec-empty-password-" + rand.Text()}
+	b := &Broker{o: o, log: log, sessions: newSessions(), emptyPasswordMark: "authspec-empty-password-" + rand.Text()}
 	env := authn.Env{Profile: o.profile, Log: log, Now: o.now}
-	defects := defectsOf(fs)
+	b.defects.apply(defects.glue)
 	b.aclDefects = authz.NewDefects(defects.acl...)
 	b.cfg, err = newConfigState(env, o, defects)
 	if err != nil {
@@ -90,7 +90,7 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 	}
 
 	caps := mqtt.NewDefaultServerCapabilities()
-	if !fs.On(faults.NoMaxPacketSize) {
+	if !b.defects.noMaxPacketSize {
 		caps.MaximumPacketSize = maxPacketSize
 	}
 	b.server = mqtt.New(&mqtt.Options{
@@ -110,8 +110,8 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 		b.cfg.close()
 		return nil, fmt.Errorf("mqtt listener: %w", err)
 	}
-	b.mqttLn = &idleListener{Listener: ln, idle: o.connectTimeout, readFirstPacket: fs.On(faults.ConnectReadInAcceptLoop),
-		holdFirstPacket: fs.On(faults.FirstPacketHeld)}
+	b.mqttLn = &idleListener{Listener: ln, idle: o.connectTimeout, readFirstPacket: b.defects.connectReadInAcceptLoop,
+		holdFirstPacket: b.defects.firstPacketHeld}
 	if err := b.server.AddListener(listeners.NewNet("tcp:default", b.mqttLn)); err != nil {
 		_ = ln.Close()
 		b.cfg.close()

@@ -12,11 +12,12 @@ import (
 // This file is the composition root of the deliberate defects: the only
 // place that turns the catalogue's fault names (reference/faults) into the
 // option values each behaviour package takes at construction. Behaviour
-// packages never import the catalogue (defects_test.go enforces it); they
+// packages never import the catalogue (reference/faults/imports_test.go enforces it); they
 // expose their defects as options, for the self-test only.
 
 // defectOptions are the options a fault list switches on, by package.
 type defectOptions struct {
+	glue  []brokerDefect
 	chain []authn.Defect
 	scram []scramhttp.Defect
 	acl   []authz.Defect
@@ -42,6 +43,10 @@ func scramd(d scramhttp.Defect) func(*defectOptions) {
 
 func chain(d authn.Defect) func(*defectOptions) {
 	return func(o *defectOptions) { o.chain = append(o.chain, d) }
+}
+
+func glue(d brokerDefect) func(*defectOptions) {
+	return func(o *defectOptions) { o.glue = append(o.glue, d) }
 }
 
 // defectWiring is, for every fault of the catalogue whose defect lives in
@@ -178,11 +183,35 @@ var defectWiring = map[faults.Name][]func(*defectOptions){
 	faults.ChainStopOnIgnore:              {chain(authn.ChainStopOnIgnore())},
 	faults.EmptyChainDeny:                 {chain(authn.EmptyChainDeny())},
 	faults.IgnorePrecondition:             {chain(authn.IgnorePrecondition())},
+	faults.AcceptAuthWithoutMethod:        {glue(defectAcceptAuthWithoutMethod())},
+	faults.AuthStepIdleTimeout:            {glue(defectAuthStepIdleTimeout())},
+	faults.ConnectReadInAcceptLoop:        {glue(defectConnectReadInAcceptLoop())},
+	faults.DeliveriesReauthorized:         {glue(defectDeliveriesReauthorized())},
+	faults.DeniedWillDelivered:            {glue(defectDeniedWillDelivered())},
+	faults.DenyAckedAsSuccess:             {glue(defectDenyAckedAsSuccess())},
+	faults.DenyActionIgnored:              {glue(defectDenyActionIgnored())},
+	faults.FirstPacketHeld:                {glue(defectFirstPacketHeld())},
+	faults.IgnoreAuthMethodMismatch:       {glue(defectIgnoreAuthMethodMismatch())},
+	faults.IgnoreAuthReasonCode:           {glue(defectIgnoreAuthReasonCode())},
+	faults.MochiV3ReturnCodes:             {glue(defectMochiV3ReturnCodes())},
+	faults.NoExpiryDisconnect:             {glue(defectNoExpiryDisconnect())},
+	faults.NoMaxPacketSize:                {glue(defectNoMaxPacketSize())},
+	faults.QoS0DenyDelivered:              {glue(defectQoS0DenyDelivered())},
+	faults.SecondConnectIgnored:           {glue(defectSecondConnectIgnored())},
+	faults.SubackDeniesAll:                {glue(defectSubackDeniesAll())},
+	faults.V311DenyDisconnects:            {glue(defectV311DenyDisconnects())},
+	faults.V311SubackKeepsV5Code:          {glue(defectV311SubackKeepsV5Code())},
+	faults.WillAuthorizedAfterExpiry:      {glue(defectWillAuthorizedAfterExpiry())},
 }
 
-// defectsOf collects the options of the faults switched on in fs.
-func defectsOf(fs *faults.Set) defectOptions {
+// defectsFor collects the options of the named faults, refusing a name the
+// catalogue does not declare.
+func defectsFor(names []string) (defectOptions, error) {
 	var o defectOptions
+	fs, err := faults.NewSet(names...)
+	if err != nil {
+		return o, err
+	}
 	for name, sets := range defectWiring {
 		if !fs.On(name) {
 			continue
@@ -191,5 +220,5 @@ func defectsOf(fs *faults.Set) defectOptions {
 			set(&o)
 		}
 	}
-	return o
+	return o, nil
 }

@@ -18,3 +18,25 @@ func TestDefectWiringNamesDeclaredFaults(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryFaultSetsAnOption: a catalogue fault wired to nothing would
+// leave the broker correct, and the self-test would only find out later.
+func TestEveryFaultSetsAnOption(t *testing.T) {
+	for _, d := range faults.All() {
+		if _, ok := defectWiring[d.Name]; !ok {
+			t.Errorf("fault %s sets no option: wire it in defects.go", d.Name)
+		}
+	}
+}
+
+// TestDefectsForRefusesUnknownNames: a misspelt fault name is an error, not a
+// broker without the defect.
+func TestDefectsForRefusesUnknownNames(t *testing.T) {
+	if _, err := defectsFor([]string{"no-such-fault"}); err == nil {
+		t.Fatal("an unknown fault was accepted")
+	}
+	o, err := defectsFor([]string{string(faults.JWKSAcceptsHMAC)})
+	if err != nil || len(o.jwt) != 1 || len(o.jwks) != 1 {
+		t.Fatalf("jwks-accepts-hmac sets %d jwt and %d jwks options (%v), want 1 and 1", len(o.jwt), len(o.jwks), err)
+	}
+}

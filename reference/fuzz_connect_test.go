@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mochi-mqtt/server/v2/packets"
-
 	"github.com/authspec/authspec/fixtures/mqttwire"
 	"github.com/authspec/authspec/fixtures/scrambackend"
 	"github.com/authspec/authspec/reference"
@@ -23,7 +21,7 @@ import (
 // fuzzer can carry is the seed token of its corpus; an HMAC cannot be
 // forged), and must still accept a valid client afterwards.
 func FuzzConnectAndAuth(f *testing.F) {
-	encode := func(pk packets.Packet) []byte {
+	encode := func(pk mqttwire.Packet) []byte {
 		b, err := mqttwire.Encode(&pk)
 		if err != nil {
 			f.Fatal(err)
@@ -31,17 +29,17 @@ func FuzzConnectAndAuth(f *testing.F) {
 		return b
 	}
 	connect := func(v byte, user, pass string, method string, data []byte) []byte {
-		pk := packets.Packet{FixedHeader: packets.FixedHeader{Type: packets.Connect}, ProtocolVersion: v,
-			Connect: packets.ConnectParams{ProtocolName: []byte("MQTT"), Clean: true, Keepalive: 30, ClientIdentifier: "fuzz",
+		pk := mqttwire.Packet{FixedHeader: mqttwire.FixedHeader{Type: mqttwire.TypeConnect}, ProtocolVersion: v,
+			Connect: mqttwire.ConnectParams{ProtocolName: []byte("MQTT"), Clean: true, Keepalive: 30, ClientIdentifier: "fuzz",
 				UsernameFlag: user != "", Username: []byte(user), PasswordFlag: pass != "", Password: []byte(pass)},
-			Properties: packets.Properties{AuthenticationMethod: method, AuthenticationData: data}}
+			Properties: mqttwire.Properties{AuthenticationMethod: method, AuthenticationData: data}}
 		if v == 4 {
 			pk.Connect.ProtocolName = []byte("MQTT")
 		}
 		return encode(pk)
 	}
-	auth := encode(packets.Packet{FixedHeader: packets.FixedHeader{Type: packets.Auth}, ProtocolVersion: 5, ReasonCode: 0x18,
-		Properties: packets.Properties{AuthenticationMethod: "SCRAM-SHA-256", AuthenticationData: []byte("c=biws,r=x,p=AAAA")}})
+	auth := encode(mqttwire.Packet{FixedHeader: mqttwire.FixedHeader{Type: mqttwire.TypeAuth}, ProtocolVersion: 5, ReasonCode: 0x18,
+		Properties: mqttwire.Properties{AuthenticationMethod: "SCRAM-SHA-256", AuthenticationData: []byte("c=biws,r=x,p=AAAA")}})
 	for _, seed := range [][]byte{
 		connect(5, "u", seedToken, "", nil),
 		connect(4, "u", seedToken, "", nil),
@@ -93,7 +91,7 @@ func FuzzConnectAndAuth(f *testing.F) {
 			if err != nil {
 				break
 			}
-			if pk.FixedHeader.Type == packets.Connack && pk.ReasonCode == 0 && !bytes.Contains(input, []byte(seedToken)) {
+			if pk.FixedHeader.Type == mqttwire.TypeConnack && pk.ReasonCode == 0 && !bytes.Contains(input, []byte(seedToken)) {
 				t.Fatalf("accepted without a valid credential: %q", input)
 			}
 		}

@@ -68,15 +68,3 @@ var defectOf = map[faults.Name]Defect{
 	faults.VerifyClaimsNoTemplates:        VerifyClaimsNoTemplates(),
 	faults.VerifyClaimsScalarText:         VerifyClaimsScalarText(),
 }
-
-// defectsNamed returns the options of the named faults; names of other
-// packages' faults are skipped.
-func defectsNamed(names ...string) []Defect {
-	var ds []Defect
-	for _, n := range names {
-		if d, ok := defectOf[faults.Name(n)]; ok {
-			ds = append(ds, d)
-		}
-	}
-	return ds
-}
