@@ -25,9 +25,8 @@ func jwksFactory(o options, d defectOptions) jwtauth.JWKSFactory {
 				ServerNameIndication: c.SSL.ServerNameIndication,
 			},
 			VerifyDefault: jwks.VerifyDefaultFor(env.Profile == authn.Hardened),
-			Defects:       d.jwks,
 		}
-		opts := []jwks.Option{jwks.WithLogger(env.Logger())}
+		opts := []jwks.Option{jwks.WithLogger(env.Logger()), jwks.WithDefects(d.jwks...)}
 		if o.jwksMinRefresh > 0 {
 			opts = append(opts, jwks.WithMinRefresh(o.jwksMinRefresh))
 		}

@@ -87,9 +87,6 @@ type Config struct {
 	// VerifyDefault is ssl.verify when SSL.Verify is empty: use
 	// VerifyDefaultFor(profile == hardened). Empty means verify_none.
 	VerifyDefault Verify
-	// Defects are the deliberate defects switched on (nil: none); they
-	// exist for the suite's self-test only (defect_options.go).
-	Defects []Defect
 }
 
 // settings is a Config checked and completed with defaults and options.

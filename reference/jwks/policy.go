@@ -1,7 +1,7 @@
 package jwks
 
 // policy is the fetcher's deliberate defects (self-test only), set once at
-// New from Config.Defects so that the fetch path asks plain questions ("does
+// New from WithDefects so that the fetch path asks plain questions ("does
 // the status count?"). The zero policy is the correct behaviour.
 type policy struct {
 	noRefresh          bool // stop the timer after the first success

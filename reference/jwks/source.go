@@ -68,8 +68,7 @@ func New(cfg Config, opts ...Option) (*Source, error) {
 			return nil, err
 		}
 	}
-	var pol policy
-	pol.apply(cfg.Defects)
+	pol := o.policy
 	set, err := cfg.settle(o, pol)
 	if err != nil {
 		return nil, err
