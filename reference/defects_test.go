@@ -1,6 +1,10 @@
 package reference
 
 import (
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/authspec/authspec/reference/faults"
@@ -38,5 +42,28 @@ func TestDefectsForRefusesUnknownNames(t *testing.T) {
 	o, err := defectsFor([]string{string(faults.JWKSAcceptsHMAC)})
 	if err != nil || len(o.jwt) != 1 || len(o.jwks) != 1 {
 		t.Fatalf("jwks-accepts-hmac sets %d jwt and %d jwks options (%v), want 1 and 1", len(o.jwt), len(o.jwks), err)
+	}
+}
+
+// TestOnlyDefectsGoImportsFaults: within the broker glue too, behaviour
+// code reads brokerDefects fields; defects.go alone knows fault names.
+func TestOnlyDefectsGoImportsFaults(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no Go files: %v", err)
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") || f == "defects.go" {
+			continue
+		}
+		ast, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, imp := range ast.Imports {
+			if imp.Path.Value == `"github.com/authspec/authspec/reference/faults"` {
+				t.Errorf("%s imports the fault catalogue; read a brokerDefects field set in defects.go", f)
+			}
+		}
 	}
 }
