@@ -2,12 +2,13 @@ package jwtauth
 
 import "github.com/authspec/authspec/reference/authz"
 
-// The deliberate defects of the JWT authenticator, one option each. They exist
-// for the suite's self-test only: the composition root (reference/defects.go)
-// switches one on when the broker starts with the matching fault of the
-// catalogue (reference/faults), so that the self-test can prove the
-// scenarios of the fault's IDs catch a broker with that bug. The zero value
-// of defects is the correct behaviour; never set one for anything else.
+// The deliberate defects of the JWT authenticator, one option each. They
+// exist for the suite's self-test only: the composition root
+// (reference/defects.go) switches one on when the broker starts with the
+// matching fault of the catalogue (reference/faults), so that the self-test
+// can prove the scenarios of the fault's IDs catch a broker with that bug.
+// The zero value of defects is the correct behaviour; never set one for
+// anything else.
 
 // Defect switches on one deliberate defect (self-test only).
 type Defect func(*defects)
@@ -88,7 +89,7 @@ func (d *defects) apply(ds []Defect) {
 }
 
 // ACLClaimNameIgnored is the fault acl-claim-name-ignored (self-test only):
-// reads the token's rules from the acl claim whatever acl_claim_name says
+// reads the token's rules from the acl claim whatever acl_claim_name says.
 func ACLClaimNameIgnored() Defect { return func(d *defects) { d.aclClaimNameIgnored = true } }
 
 // AcceptAlgNone is the fault accept-alg-none (self-test only): A token with
@@ -162,7 +163,7 @@ func ExpInclusive() Defect { return func(d *defects) { d.expInclusive = true } }
 
 // FetchHeaderURLs is the fault fetch-header-urls (self-test only): the URLs
 // a token header names (jku, x5u, a kid that is a URL) are fetched (and the
-// answer ignored): server-side request forgery
+// answer ignored): server-side request forgery.
 func FetchHeaderURLs() Defect { return func(d *defects) { d.fetchHeaderURLs = true } }
 
 // FractionalExpTruncated is the fault fractional-exp-truncated (self-test
@@ -183,7 +184,7 @@ func HMACIgnoreSecretBase64() Defect { return func(d *defects) { d.hmacIgnoreSec
 // HMACKeyConfusion is the fault hmac-key-confusion (self-test only):
 // public-key and JWKS modes accept HS256/384/512 tokens keyed with any
 // encoding of a configured public key (PEM variants, DER, PKCS#1, JWK JSON,
-// modulus)
+// modulus).
 func HMACKeyConfusion() Defect { return func(d *defects) { d.hmacKeyConfusion = true } }
 
 // HMACOnlyHS256 is the fault hmac-hs256-only (self-test only): The HMAC
@@ -191,7 +192,9 @@ func HMACKeyConfusion() Defect { return func(d *defects) { d.hmacKeyConfusion = 
 // failure.
 func HMACOnlyHS256() Defect { return func(d *defects) { d.hmacOnlyHS256 = true } }
 
-// IgnoreB64 is the fault ignore-b64 (self-test only):
+// IgnoreB64 is the fault ignore-b64 (self-test only): "b64": false is
+// ignored and the ordinary signing input verified, instead of refusing the
+// unencoded-payload token.
 func IgnoreB64() Defect { return func(d *defects) { d.ignoreB64 = true } }
 
 // IgnoreClientIDOverride is the fault ignore-clientid-override (self-test
@@ -201,7 +204,7 @@ func IgnoreClientIDOverride() Defect { return func(d *defects) { d.ignoreClientI
 
 // IgnoreCrit is the fault ignore-crit (self-test only): a crit header
 // listing extensions the verifier does not understand is ignored (EMQX's
-// JOSE library, ambiguity A17) instead of refused
+// JOSE library, ambiguity A17) instead of refused.
 func IgnoreCrit() Defect { return func(d *defects) { d.ignoreCrit = true } }
 
 // IgnoreVerifyClaims is the fault ignore-verify-claims (self-test only):
@@ -210,26 +213,26 @@ func IgnoreVerifyClaims() Defect { return func(d *defects) { d.ignoreVerifyClaim
 
 // JSONFirstDuplicateWins is the fault json-first-duplicate-wins (self-test
 // only): a member named twice in the header or the claims keeps its first
-// value (the header is not refused for it)
+// value (the header is not refused for it).
 func JSONFirstDuplicateWins() Defect { return func(d *defects) { d.jsonFirstDuplicateWins = true } }
 
 // JWKSAcceptsHMAC is the fault jwks-accepts-hmac (self-test only): JWKS:
-// oct keys of the set are kept and verify HS256/384/512 tokens
+// oct keys of the set are kept and verify HS256/384/512 tokens.
 func JWKSAcceptsHMAC() Defect { return func(d *defects) { d.jwksAcceptsHMAC = true } }
 
 // JWKSHeaderNamesUnchecked is the fault jwks-header-names-unchecked
 // (self-test only): JWKS: header names outside [-0-9a-zA-Z_ ] are accepted
-// at configuration
+// at configuration.
 func JWKSHeaderNamesUnchecked() Defect { return func(d *defects) { d.jwksHeaderNamesUnchecked = true } }
 
 // JWKSUseKid is the fault jwks-use-kid (self-test only): JWKS: the key is
 // picked by the token's kid, so a token whose kid names another key of the
-// set, or none, gives a backend failure
+// set, or none, gives a backend failure.
 func JWKSUseKid() Defect { return func(d *defects) { d.jwksUseKid = true } }
 
 // JWKSZeroIntervalDefault is the fault jwks-zero-interval-default
 // (self-test only): JWKS: a refresh_interval of 0 or below is taken as the
-// 300 s default instead of being refused
+// 300 s default instead of being refused.
 func JWKSZeroIntervalDefault() Defect { return func(d *defects) { d.jwksZeroIntervalDefault = true } }
 
 // JWTHandlesAuthMethod is the fault jwt-handles-auth-method (self-test
@@ -243,7 +246,7 @@ func JWTIgnoresMQTT3() Defect { return func(d *defects) { d.jwtIgnoresMQTT3 = tr
 
 // LenientJSONText is the fault lenient-json-text (self-test only): header
 // and claims JSON may start with a byte-order mark, be UTF-16, hold NaN and
-// Infinity (read as 0), or be a nested JWT whose claims are read unverified
+// Infinity (read as 0), or be a nested JWT whose claims are read unverified.
 func LenientJSONText() Defect { return func(d *defects) { d.lenientJSONText = true } }
 
 // LenientTokenFormat is the fault lenient-token-format (self-test only): A
@@ -260,17 +263,17 @@ func MissingJWTAccept() Defect { return func(d *defects) { d.missingJWTAccept = 
 // OIDCKeysFromTokenIssuer is the fault oidc-keys-from-token-issuer
 // (self-test only): JWKS: a token no key of the set verifies is checked
 // with the keys of its own iss's discovery document (any provider's tokens
-// verify)
+// verify).
 func OIDCKeysFromTokenIssuer() Defect { return func(d *defects) { d.oidcKeysFromTokenIssuer = true } }
 
 // OIDCLastKeyOnly is the fault oidc-last-key-only (self-test only): JWKS:
 // only the last key of the set verifies tokens, so during a rotation the
-// old key's tokens give a backend failure
+// old key's tokens give a backend failure.
 func OIDCLastKeyOnly() Defect { return func(d *defects) { d.oidcLastKeyOnly = true } }
 
 // OIDCRSAKeysOnly is the fault oidc-rsa-keys-only (self-test only): JWKS:
 // only the RSA keys of the set verify tokens; EC keys (an ES256 provider's)
-// are skipped
+// are skipped.
 func OIDCRSAKeysOnly() Defect { return func(d *defects) { d.oidcRSAKeysOnly = true } }
 
 // PKAcceptsHMAC is the fault pk-accepts-hmac (self-test only): The
@@ -327,7 +330,7 @@ func SuperuserTruthy() Defect { return func(d *defects) { d.superuserTruthy = tr
 
 // TimeClaimsLenient is the fault time-claims-lenient (self-test only): exp
 // and nbf strings are trimmed and may be hex, integers beyond 64 bits wrap
-// around, and a number out of float range reads as 0
+// around, and a number out of float range reads as 0.
 func TimeClaimsLenient() Defect { return func(d *defects) { d.timeClaimsLenient = true } }
 
 // TimeClaimsNumbersOnly is the fault time-claims-numbers-only (self-test

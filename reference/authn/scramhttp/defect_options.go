@@ -2,12 +2,13 @@ package scramhttp
 
 import "github.com/authspec/authspec/reference/authz"
 
-// The deliberate defects of the SCRAM-over-HTTP authenticator, one option each. They exist
-// for the suite's self-test only: the composition root (reference/defects.go)
-// switches one on when the broker starts with the matching fault of the
-// catalogue (reference/faults), so that the self-test can prove the
-// scenarios of the fault's IDs catch a broker with that bug. The zero value
-// of defects is the correct behaviour; never set one for anything else.
+// The deliberate defects of the SCRAM-over-HTTP authenticator, one option
+// each. They exist for the suite's self-test only: the composition root
+// (reference/defects.go) switches one on when the broker starts with the
+// matching fault of the catalogue (reference/faults), so that the self-test
+// can prove the scenarios of the fault's IDs catch a broker with that bug.
+// The zero value of defects is the correct behaviour; never set one for
+// anything else.
 
 // Defect switches on one deliberate defect (self-test only).
 type Defect func(*defects)
