@@ -52,7 +52,7 @@ func (b *Broker) authorize(ss *session, act action, topic string, qos byte, reta
 		Now:      at,
 		Settings: b.cfg.authzSettings(),
 		Profile:  prof,
-		Faults:   b.faults,
+		Defects:  b.aclDefects,
 	})
 	if !d.Allow {
 		b.log.Info("authorization", "clientid", ss.client.ClientID, "action", act.String(), "topic", topic,

@@ -21,7 +21,7 @@ import (
 	"github.com/mochi-mqtt/server/v2/listeners"
 
 	"github.com/authspec/authspec/reference/authn"
-	"github.com/authspec/authspec/reference/faults"
+	"github.com/authspec/authspec/reference/authz"
 )
 
 // ClientInfo is what the broker shows of a connected client, as EMQX's
@@ -38,17 +38,21 @@ type ClientInfo struct {
 
 // Broker is a running reference broker.
 type Broker struct {
-	o        options
-	log      *slog.Logger
-	faults   *faults.Set
-	server   *mqtt.Server
-	sessions *sessions
-	cfg      *configState
-	mqttLn   net.Listener
-	tlsLn    net.Listener // nil without WithTLSListen (tls.go)
-	tlsAddr  string
-	apiLn    net.Listener
-	apiSrv   *http.Server
+	o   options
+	log *slog.Logger
+	// defects are the glue's deliberate defects (self-test only).
+	defects brokerDefects
+	// aclDefects are the authorization engine's deliberate defects
+	// (self-test only), built once from the fault list.
+	aclDefects authz.Defects
+	server     *mqtt.Server
+	sessions   *sessions
+	cfg        *configState
+	mqttLn     net.Listener
+	tlsLn      net.Listener // nil without WithTLSListen (tls.go)
+	tlsAddr    string
+	apiLn      net.Listener
+	apiSrv     *http.Server
 	// emptyPasswordMark marks a CONNECT that had the password flag and a
 	// zero-length password (see keepEmptyPassword).
 	emptyPasswordMark string
@@ -68,7 +72,7 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 			return nil, err
 		}
 	}
-	fs, err := faults.NewSet(o.faults...)
+	defects, err := defectsFor(o.faults)
 	if err != nil {
 		return nil, err
 	}
@@ -76,15 +80,17 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	b := &Broker{o: o, log: log, faults: fs, sessions: newSessions(), emptyPasswordMark: "authspec-empty-password-" + rand.Text()}
-	env := authn.Env{Profile: o.profile, Faults: fs, Log: log, Now: o.now}
-	b.cfg, err = newConfigState(env, o)
+	b := &Broker{o: o, log: log, sessions: newSessions(), emptyPasswordMark: "authspec-empty-password-" + rand.Text()}
+	env := authn.Env{Profile: o.profile, Log: log, Now: o.now}
+	b.defects.apply(defects.glue)
+	b.aclDefects = authz.NewDefects(defects.acl...)
+	b.cfg, err = newConfigState(env, o, defects)
 	if err != nil {
 		return nil, err
 	}
 
 	caps := mqtt.NewDefaultServerCapabilities()
-	if !fs.On(faults.NoMaxPacketSize) {
+	if !b.defects.noMaxPacketSize {
 		caps.MaximumPacketSize = maxPacketSize
 	}
 	b.server = mqtt.New(&mqtt.Options{
@@ -104,8 +110,8 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 		b.cfg.close()
 		return nil, fmt.Errorf("mqtt listener: %w", err)
 	}
-	b.mqttLn = &idleListener{Listener: ln, idle: o.connectTimeout, readFirstPacket: fs.On(faults.ConnectReadInAcceptLoop),
-		holdFirstPacket: fs.On(faults.FirstPacketHeld)}
+	b.mqttLn = &idleListener{Listener: ln, idle: o.connectTimeout, readFirstPacket: b.defects.connectReadInAcceptLoop,
+		holdFirstPacket: b.defects.firstPacketHeld}
 	if err := b.server.AddListener(listeners.NewNet("tcp:default", b.mqttLn)); err != nil {
 		_ = ln.Close()
 		b.cfg.close()

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/authspec/authspec/reference/authn"
+	"github.com/authspec/authspec/reference/authn/jwtauth"
 	"github.com/authspec/authspec/reference/authn/scramhttp"
 	"github.com/authspec/authspec/reference/authz"
 	"github.com/authspec/authspec/reference/config"
@@ -28,10 +29,17 @@ type configState struct {
 	sources []json.RawMessage
 }
 
-func newConfigState(env authn.Env, o options) (*configState, error) {
+func newConfigState(env authn.Env, o options, d defectOptions) (*configState, error) {
 	opts := []config.ManagerOption{
-		config.WithJWKS(jwksFactory(o)),
-		config.WithBuilder("scram:http", scramhttp.New),
+		config.WithJWKS(jwksFactory(o, d)),
+		config.WithChainOptions(authn.WithDefects(d.chain...)),
+		config.WithBuilder(scramhttp.ID, func(raw json.RawMessage, env authn.Env) (authn.Authenticator, error) {
+			return scramhttp.New(raw, env, scramhttp.WithDefects(d.scram...), scramhttp.WithACLDefects(authz.NewDefects(d.acl...)))
+		}),
+		config.WithBuilder(jwtauth.ID, func(raw json.RawMessage, env authn.Env) (authn.Authenticator, error) {
+			return jwtauth.New(raw, env, jwtauth.WithJWKS(jwksFactory(o, d)), jwtauth.WithDefects(d.jwt...),
+				jwtauth.WithACLDefects(authz.NewDefects(d.acl...)))
+		}),
 	}
 	var (
 		mgr *config.Manager

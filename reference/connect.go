@@ -12,7 +12,6 @@ import (
 	"github.com/mochi-mqtt/server/v2/packets"
 
 	"github.com/authspec/authspec/reference/authn"
-	"github.com/authspec/authspec/reference/faults"
 )
 
 // errRefused is returned from OnConnect after the hook has written its own
@@ -156,7 +155,7 @@ func (b *Broker) exchangeStep(cl *mqtt.Client, method string, data []byte) ([]by
 	// pauses still completes. This deadline replaces the connect idle
 	// timeout the listener set at accept (idleListener).
 	stepTimeout := b.o.authStepTimeout
-	if b.faults.On(faults.AuthStepIdleTimeout) {
+	if b.defects.authStepIdleTimeout {
 		stepTimeout = b.o.connectTimeout
 	}
 	_ = cl.Net.Conn.SetReadDeadline(time.Now().Add(stepTimeout))
@@ -171,7 +170,7 @@ func (b *Broker) exchangeStep(cl *mqtt.Client, method string, data []byte) ([]by
 		return nil, authn.CodeMalformedPacket, "read AUTH: " + err.Error()
 	}
 	got := in.Properties.AuthenticationMethod
-	if got == "" && b.faults.On(faults.AcceptAuthWithoutMethod) {
+	if got == "" && b.defects.acceptAuthWithoutMethod {
 		got = method
 	}
 	switch {
@@ -179,9 +178,9 @@ func (b *Broker) exchangeStep(cl *mqtt.Client, method string, data []byte) ([]by
 		return nil, authn.CodeProtocolError, fmt.Sprintf("expected AUTH, got %s", packets.PacketNames[in.FixedHeader.Type])
 	case got == "":
 		return nil, authn.CodeProtocolError, "AUTH without Authentication-Method"
-	case got != method && !b.faults.On(faults.IgnoreAuthMethodMismatch):
+	case got != method && !b.defects.ignoreAuthMethodMismatch:
 		return nil, authn.CodeBadAuthMethod, fmt.Sprintf("AUTH method %q differs from CONNECT's %q", got, method)
-	case in.ReasonCode != authn.CodeContinue && !b.faults.On(faults.IgnoreAuthReasonCode):
+	case in.ReasonCode != authn.CodeContinue && !b.defects.ignoreAuthReasonCode:
 		return nil, authn.CodeProtocolError, fmt.Sprintf("AUTH reason code 0x%02X while connecting (expected 0x18)", in.ReasonCode)
 	}
 	return in.Properties.AuthenticationData, 0, ""
@@ -194,7 +193,7 @@ func (b *Broker) writeConnack(cl *mqtt.Client, code byte, reason string) error {
 	ack := packets.Packet{FixedHeader: packets.FixedHeader{Type: packets.Connack}, ReasonCode: code}
 	if cl.Properties.ProtocolVersion < 5 {
 		ack.ReasonCode = authn.V3Code(code)
-		if b.faults.On(faults.MochiV3ReturnCodes) {
+		if b.defects.mochiV3ReturnCodes {
 			ack.ReasonCode = mochiV3Code(code)
 		}
 	} else if reason != "" {

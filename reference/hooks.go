@@ -10,7 +10,6 @@ import (
 	"github.com/mochi-mqtt/server/v2/packets"
 
 	"github.com/authspec/authspec/reference/authn"
-	"github.com/authspec/authspec/reference/faults"
 )
 
 // hook connects mochi's hooks to the authentication chain and the
@@ -97,7 +96,7 @@ func (h *hook) OnPacketEncode(cl *mqtt.Client, pk packets.Packet) packets.Packet
 			ss.subDecisions = nil
 			ss.mu.Unlock()
 		}
-		pk.ReasonCodes = subackCodes(pk.ReasonCodes, cl.Properties.ProtocolVersion, h.b.faults)
+		pk.ReasonCodes = subackCodes(pk.ReasonCodes, cl.Properties.ProtocolVersion, h.b.defects)
 	}
 	return pk
 }
@@ -107,7 +106,7 @@ func (h *hook) OnPacketEncode(cl *mqtt.Client, pk packets.Packet) packets.Packet
 // whatever version is linked; the fault v311-suback-keeps-v5-code undoes
 // it, and suback-denies-all refuses every filter of a SUBSCRIBE that has
 // one refused.
-func subackCodes(in []byte, protocol byte, fs *faults.Set) []byte {
+func subackCodes(in []byte, protocol byte, fs brokerDefects) []byte {
 	codes := append([]byte(nil), in...)
 	refused := false
 	for i, c := range codes {
@@ -116,16 +115,16 @@ func subackCodes(in []byte, protocol byte, fs *faults.Set) []byte {
 		}
 		refused = true
 		switch {
-		case protocol < 5 && fs.On(faults.V311SubackKeepsV5Code):
+		case protocol < 5 && fs.v311SubackKeepsV5Code:
 			codes[i] = 0x87
 		case protocol < 5:
 			codes[i] = 0x80
 		}
 	}
-	if refused && fs.On(faults.SubackDeniesAll) {
+	if refused && fs.subackDeniesAll {
 		for i := range codes {
 			codes[i] = 0x87
-			if protocol < 5 && !fs.On(faults.V311SubackKeepsV5Code) {
+			if protocol < 5 && !fs.v311SubackKeepsV5Code {
 				codes[i] = 0x80
 			}
 		}
@@ -137,7 +136,7 @@ func subackCodes(in []byte, protocol byte, fs *faults.Set) []byte {
 // OnACLCheck and OnPublish, called next on the same goroutine, act on it.
 func (h *hook) OnPacketRead(cl *mqtt.Client, pk packets.Packet) (packets.Packet, error) {
 	if pk.FixedHeader.Type == packets.Connect {
-		if h.b.faults.On(faults.SecondConnectIgnored) && h.b.sessions.get(cl) != nil {
+		if h.b.defects.secondConnectIgnored && h.b.sessions.get(cl) != nil {
 			return secondConnectAsPing(pk), nil
 		}
 		return h.b.keepEmptyPassword(cl, pk), nil
@@ -150,13 +149,13 @@ func (h *hook) OnPacketRead(cl *mqtt.Client, pk packets.Packet) (packets.Packet,
 		return pk, nil
 	}
 	d := h.b.authorize(ss, actionPublish, pk.TopicName, pk.FixedHeader.Qos, pk.FixedHeader.Retain, h.b.now())
-	if !d.allow && pk.FixedHeader.Qos == 0 && h.b.faults.On(faults.QoS0DenyDelivered) {
+	if !d.allow && pk.FixedHeader.Qos == 0 && h.b.defects.qos0DenyDelivered {
 		d.allow = true // the fault: a denial no acknowledgement would show is not enforced
 	}
 	ss.mu.Lock()
 	ss.pubDecision = d
 	ss.mu.Unlock()
-	if !d.allow && h.b.denyDisconnect() && !h.b.faults.On(faults.DenyActionIgnored) {
+	if !d.allow && h.b.denyDisconnect() && !h.b.defects.denyActionIgnored {
 		// authorization.deny_action = disconnect (JWT-ACL-19).
 		_ = h.b.server.DisconnectClient(cl, packets.ErrNotAuthorized)
 		return pk, packets.ErrNotAuthorized
@@ -185,7 +184,7 @@ func (h *hook) OnACLCheck(cl *mqtt.Client, topic string, write bool) bool {
 	if d, ok := ss.subDecisions[topic]; ok {
 		return d.allow // a filter of the SUBSCRIBE being processed
 	}
-	if h.b.faults.On(faults.DeliveriesReauthorized) {
+	if h.b.defects.deliveriesReauthorized {
 		return false // the fault: a delivery is judged by the last SUBSCRIBE's filters
 	}
 	// mochi also asks before it delivers a message to a subscriber. EMQX
@@ -215,9 +214,9 @@ func (h *hook) OnPublish(cl *mqtt.Client, pk packets.Packet) (packets.Packet, er
 // Two faults swap the versions' treatments.
 func (b *Broker) ackAndDrop(cl *mqtt.Client) bool {
 	if cl.Properties.ProtocolVersion < 5 {
-		return !b.faults.On(faults.V311DenyDisconnects)
+		return !b.defects.v311DenyDisconnects
 	}
-	return b.faults.On(faults.DenyAckedAsSuccess)
+	return b.defects.denyAckedAsSuccess
 }
 
 // OnSubscribe authorizes each filter with its requested QoS (JWT-ACL-11).
@@ -262,7 +261,7 @@ func (h *hook) OnWill(cl *mqtt.Client, will mqtt.Will) (mqtt.Will, error) {
 	ss.mu.Unlock()
 	if expired && !ss.identity.ExpireAt.IsZero() {
 		at = ss.identity.ExpireAt
-		if h.b.faults.On(faults.WillAuthorizedAfterExpiry) {
+		if h.b.defects.willAuthorizedAfterExpiry {
 			// Judged once the rules have expired (they apply while exp >=
 			// now in whole seconds, A15).
 			at = ss.identity.ExpireAt.Add(time.Second)
@@ -271,7 +270,7 @@ func (h *hook) OnWill(cl *mqtt.Client, will mqtt.Will) (mqtt.Will, error) {
 	d := h.b.authorize(ss, actionPublish, will.TopicName, will.Qos, will.Retain, at)
 	if !d.allow {
 		will.Retain = false
-		if !h.b.faults.On(faults.DeniedWillDelivered) {
+		if !h.b.defects.deniedWillDelivered {
 			will.TopicName = "$authspec-denied-will/" + rand.Text()
 		}
 	}
@@ -282,7 +281,7 @@ func (h *hook) OnWill(cl *mqtt.Client, will mqtt.Will) (mqtt.Will, error) {
 // validity: DISCONNECT 0x87 for MQTT 5, a closed connection for 3.1.1.
 func (b *Broker) armExpiry(cl *mqtt.Client, ss *session) {
 	id := ss.identity
-	if id.ExpireAt.IsZero() || !id.DisconnectOnExpire || b.faults.On(faults.NoExpiryDisconnect) {
+	if id.ExpireAt.IsZero() || !id.DisconnectOnExpire || b.defects.noExpiryDisconnect {
 		return
 	}
 	fire := func() {
@@ -308,13 +307,13 @@ func (b *Broker) reauthenticate(cl *mqtt.Client, pk packets.Packet) error {
 		return packets.ErrProtocolViolation
 	}
 	method := pk.Properties.AuthenticationMethod
-	if method == "" && b.faults.On(faults.AcceptAuthWithoutMethod) {
+	if method == "" && b.defects.acceptAuthWithoutMethod {
 		method = ss.authMethod
 	}
 	switch {
 	case method == "":
 		return packets.Code{Code: authn.CodeProtocolError, Reason: "AUTH without Authentication-Method"}
-	case method != ss.authMethod && !b.faults.On(faults.IgnoreAuthMethodMismatch):
+	case method != ss.authMethod && !b.defects.ignoreAuthMethodMismatch:
 		return packets.Code{Code: authn.CodeBadAuthMethod, Reason: "AUTH method differs from CONNECT's"}
 	}
 	ss.mu.Lock()
@@ -336,7 +335,7 @@ func (b *Broker) reauthenticate(cl *mqtt.Client, pk packets.Packet) error {
 	case pk.ReasonCode == authn.CodeContinue && pending != nil:
 		res = pending.Step(ctx, pk.Properties.AuthenticationData)
 	default:
-		if !b.faults.On(faults.IgnoreAuthReasonCode) {
+		if !b.defects.ignoreAuthReasonCode {
 			return packets.Code{Code: authn.CodeProtocolError, Reason: "unexpected AUTH reason code"}
 		}
 		return nil

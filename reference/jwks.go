@@ -9,7 +9,7 @@ import (
 // jwksFactory connects the JWT authenticator's use_jwks mode to the
 // fetcher in reference/jwks. The two packages stay independent: jwtauth
 // validates EMQX's configuration, jwks fetches and refreshes.
-func jwksFactory(o options) jwtauth.JWKSFactory {
+func jwksFactory(o options, d defectOptions) jwtauth.JWKSFactory {
 	return func(c jwtauth.JWKSConfig, env authn.Env) (jwtauth.KeySource, error) {
 		cfg := jwks.Config{
 			Endpoint:        c.Endpoint,
@@ -25,9 +25,8 @@ func jwksFactory(o options) jwtauth.JWKSFactory {
 				ServerNameIndication: c.SSL.ServerNameIndication,
 			},
 			VerifyDefault: jwks.VerifyDefaultFor(env.Profile == authn.Hardened),
-			Faults:        env.Faults,
 		}
-		opts := []jwks.Option{jwks.WithLogger(env.Logger())}
+		opts := []jwks.Option{jwks.WithLogger(env.Logger()), jwks.WithDefects(d.jwks...)}
 		if o.jwksMinRefresh > 0 {
 			opts = append(opts, jwks.WithMinRefresh(o.jwksMinRefresh))
 		}

@@ -8,8 +8,6 @@ import (
 	"net"
 
 	"github.com/mochi-mqtt/server/v2/listeners"
-
-	"github.com/authspec/authspec/reference/faults"
 )
 
 // MQTT over TLS: tokens are bearer credentials, and the seeds say they
@@ -42,8 +40,8 @@ func (b *Broker) startTLS(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("mqtt tls listener: %w", err)
 	}
-	idle := &idleListener{Listener: ln, idle: b.o.connectTimeout, readFirstPacket: b.faults.On(faults.ConnectReadInAcceptLoop),
-		holdFirstPacket: b.faults.On(faults.FirstPacketHeld)}
+	idle := &idleListener{Listener: ln, idle: b.o.connectTimeout, readFirstPacket: b.defects.connectReadInAcceptLoop,
+		holdFirstPacket: b.defects.firstPacketHeld}
 	cfg := b.o.tlsConfig.Clone()
 	if cfg.MinVersion == 0 {
 		cfg.MinVersion = tls.VersionTLS12

@@ -12,8 +12,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/authspec/authspec/reference/faults"
-
 	"github.com/authspec/authspec/reference/authz"
 )
 
@@ -198,11 +196,10 @@ type Reauthenticator interface {
 }
 
 // Env is what every authenticator is built with: the behaviour choices of the
-// broker it serves. Fault switches live here so that they are options of the
-// broker, never booleans threaded through calls.
+// broker it serves. Deliberate defects are not here: each package takes its
+// own as options at construction (reference/defects.go wires them).
 type Env struct {
 	Profile SecurityProfile
-	Faults  *faults.Set
 	Log     *slog.Logger
 	Now     func() time.Time
 }

@@ -3,8 +3,6 @@ package authn
 import (
 	"context"
 	"fmt"
-
-	"github.com/authspec/authspec/reference/faults"
 )
 
 // Entry is one configured authenticator of a chain.
@@ -36,10 +34,10 @@ type Chain struct {
 	env                   Env
 	entries               []Entry
 	ignoreBackendFailures bool
+	defects               defects // deliberate defects (self-test only)
 }
 
-// NewChain builds a chain. The security profile and fault switches come
-// from env.
+// NewChain builds a chain. The security profile comes from env.
 func NewChain(env Env, entries []Entry, opts ...ChainOption) *Chain {
 	c := &Chain{env: env, entries: append([]Entry(nil), entries...)}
 	for _, o := range opts {
@@ -89,14 +87,14 @@ func (c *Chain) Authenticate(ctx context.Context, cl *Client) Result {
 			r.Detail = "backend failure, and the " + c.env.Profile.String() + " profile denies on backend failures: " + r.Detail
 			return r
 		}
-		if c.env.Faults.On(faults.ChainStopOnIgnore) {
+		if c.defects.chainStopOnIgnore {
 			r.Outcome = Deny
 			r.Code = CodeNotAuthorized
 			return r
 		}
 		last = r
 	}
-	if c.env.Faults.On(faults.ChainAllIgnoredAccept) {
+	if c.defects.chainAllIgnoredAccept {
 		return Result{Outcome: Accept, Authenticator: last.Authenticator, Check: CheckAllIgnored,
 			Detail: "every authenticator ignored the client, and the chain accepts it"}
 	}
@@ -122,7 +120,7 @@ func (c *Chain) enabled() []Entry {
 // empty answers for a chain with no enabled authenticator (CHAIN-03): EMQX's
 // authn_not_configured policy allows under legacy and denies under hardened.
 func (c *Chain) empty() Result {
-	if c.env.Profile == Hardened || c.env.Faults.On(faults.EmptyChainDeny) {
+	if c.env.Profile == Hardened || c.defects.emptyChainDeny {
 		return Result{Outcome: Deny, Code: CodeNotAuthorized, Check: CheckNoAuthenticator,
 			Detail: "no authenticator is configured and the " + c.env.Profile.String() + " profile refuses every client"}
 	}
@@ -132,7 +130,7 @@ func (c *Chain) empty() Result {
 
 // backendFailureDenies is EMQX's authn_backend_failure policy.
 func (c *Chain) backendFailureDenies() bool {
-	if c.env.Faults.On(faults.BackendFailureDenies) {
+	if c.defects.backendFailureDenies {
 		return true
 	}
 	return c.env.Profile == Hardened && !c.ignoreBackendFailures
@@ -149,7 +147,7 @@ func (c *Chain) run(ctx context.Context, e Entry, cl *Client) (r Result) {
 				Detail: fmt.Sprintf("the authenticator failed: %v", p)}
 		}
 	}()
-	if e.Precondition != nil && !c.env.Faults.On(faults.IgnorePrecondition) {
+	if e.Precondition != nil && !c.defects.ignorePrecondition {
 		ok, err := e.Precondition.Allows(cl)
 		if err != nil {
 			return Result{Outcome: Ignore, BackendFailure: true, Authenticator: id, Check: CheckPrecondition,

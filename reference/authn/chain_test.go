@@ -45,13 +45,9 @@ func on(as ...Authenticator) []Entry {
 	return out
 }
 
-func chainEnv(t *testing.T, p SecurityProfile, names ...string) Env {
+func chainEnv(t *testing.T, p SecurityProfile) Env {
 	t.Helper()
-	fs, err := faults.NewSet(names...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return Env{Profile: p, Faults: fs}
+	return Env{Profile: p}
 }
 
 func run(c *Chain) Result {
@@ -176,22 +172,22 @@ func TestChain(t *testing.T) {
 
 func TestChainFaults(t *testing.T) {
 	pre, _ := ParsePrecondition(`str_eq(username, 'someone-else')`)
-	cases := map[faults.Name]func(t *testing.T, env Env){
-		faults.ChainStopOnIgnore: func(t *testing.T, env Env) {
-			want(t, run(NewChain(env, on(ignores("a"), accepts("b")))), Deny, CodeNotAuthorized, "a")
+	cases := map[faults.Name]func(t *testing.T, chain func([]Entry) *Chain){
+		faults.ChainStopOnIgnore: func(t *testing.T, chain func([]Entry) *Chain) {
+			want(t, run(chain(on(ignores("a"), accepts("b")))), Deny, CodeNotAuthorized, "a")
 		},
-		faults.ChainAllIgnoredAccept: func(t *testing.T, env Env) {
-			want(t, run(NewChain(env, on(ignores("a"), ignores("b")))), Accept, 0, "")
+		faults.ChainAllIgnoredAccept: func(t *testing.T, chain func([]Entry) *Chain) {
+			want(t, run(chain(on(ignores("a"), ignores("b")))), Accept, 0, "")
 		},
-		faults.EmptyChainDeny: func(t *testing.T, env Env) {
-			want(t, run(NewChain(env, nil)), Deny, CodeNotAuthorized, "")
+		faults.EmptyChainDeny: func(t *testing.T, chain func([]Entry) *Chain) {
+			want(t, run(chain(nil)), Deny, CodeNotAuthorized, "")
 		},
-		faults.IgnorePrecondition: func(t *testing.T, env Env) {
+		faults.IgnorePrecondition: func(t *testing.T, chain func([]Entry) *Chain) {
 			entries := []Entry{{Authenticator: accepts("a"), Enable: true, Precondition: pre}}
-			want(t, run(NewChain(env, entries)), Accept, 0, "a")
+			want(t, run(chain(entries)), Accept, 0, "a")
 		},
-		faults.BackendFailureDenies: func(t *testing.T, env Env) {
-			want(t, run(NewChain(env, on(fails("jwt"), accepts("b")))), Deny, CodeNotAuthorized, "jwt")
+		faults.BackendFailureDenies: func(t *testing.T, chain func([]Entry) *Chain) {
+			want(t, run(chain(on(fails("jwt"), accepts("b")))), Deny, CodeNotAuthorized, "jwt")
 		},
 	}
 	covered := map[string]bool{}
@@ -204,7 +200,11 @@ func TestChainFaults(t *testing.T) {
 		for _, id := range def.IDs {
 			covered[id] = true
 		}
-		t.Run(fmt.Sprintf("%s %v", def.Name, def.IDs), func(t *testing.T) { check(t, chainEnv(t, Legacy, string(def.Name))) })
+		t.Run(fmt.Sprintf("%s %v", def.Name, def.IDs), func(t *testing.T) {
+			check(t, func(es []Entry) *Chain {
+				return NewChain(chainEnv(t, Legacy), es, WithDefects(defectsNamed(string(def.Name))...))
+			})
+		})
 	}
 	for name := range cases {
 		t.Errorf("fault %s tested but not declared", name)

@@ -6,8 +6,6 @@ import (
 	"math"
 	"strconv"
 	"time"
-
-	"github.com/authspec/authspec/reference/faults"
 )
 
 // Action is what a client asks to do.
@@ -139,7 +137,8 @@ type Request struct {
 
 	Settings Settings
 	Profile  Profile
-	Faults   *faults.Set
+	// Defects are the deliberate defects switched on (self-test only).
+	Defects Defects
 }
 
 // Decision is authorization's answer. Reason says which rule or default
@@ -162,15 +161,15 @@ func (d Decision) String() string {
 // decides, else fall through), then the configured sources in order, and
 // authorization.no_match decides last.
 func Authorize(req Request) Decision {
-	fs := req.Faults
+	fs := req.Defects
 	if req.Action != Publish && req.Action != Subscribe {
 		return Decision{Allow: false, Reason: fmt.Sprintf("unknown %s", req.Action)}
 	}
-	if req.Client.Superuser && !fs.On(faults.ACLSuperuserIgnored) {
+	if req.Client.Superuser && !fs.superuserIgnored {
 		return Decision{Allow: true, Reason: "superuser"}
 	}
 	name := req.Topic
-	if req.Action == Subscribe && !fs.On(faults.ACLSharePrefixKept) {
+	if req.Action == Subscribe && !fs.sharePrefixKept {
 		name = shareRealTopic(name)
 	}
 	ck := newCheck(&req, name)
@@ -183,7 +182,7 @@ func Authorize(req Request) Decision {
 		if v.o != noMatch {
 			return Decision{Allow: v.o == matchedAllow, Reason: v.reason}
 		}
-	} else if fs.On(faults.ACLNoRulesDeny) {
+	} else if fs.noRulesDeny {
 		return Decision{Allow: false, Reason: "client carries no rules"}
 	}
 
@@ -207,8 +206,8 @@ func Authorize(req Request) Decision {
 // emqx_authz_client_info does in 6.x: the rules apply while exp >= now in
 // whole seconds, so they deny from the second after exp (ambiguity A15), and
 // a fractional exp denies at once (A14).
-func rulesExpired(c *Client, now time.Time, fs *faults.Set) (string, bool) {
-	if fs.On(faults.ACLExpiryIgnored) {
+func rulesExpired(c *Client, now time.Time, fs Defects) (string, bool) {
+	if fs.expiryIgnored {
 		return "", false
 	}
 	if c.RulesExpireNotInteger {

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/authspec/authspec/reference/faults"
 )
 
 var t0 = time.Unix(1_800_000_000, 0)
@@ -45,10 +43,6 @@ func (a ask) request(t testing.TB) Request {
 	if err != nil {
 		t.Fatalf("%s: settings: %v", a.id, err)
 	}
-	fs, err := faults.NewSet(a.faults...)
-	if err != nil {
-		t.Fatal(err)
-	}
 	act := a.act
 	if act == 0 {
 		act = Publish
@@ -58,7 +52,7 @@ func (a ask) request(t testing.TB) Request {
 		now = t0
 	}
 	return Request{Client: c, Action: act, Topic: a.topic, QoS: a.qos, Retain: a.retain, Now: now,
-		Settings: s, Profile: a.profile, Faults: fs}
+		Settings: s, Profile: a.profile, Defects: defectsOn(a.faults...)}
 }
 
 func runAsks(t *testing.T, asks []ask) {

@@ -2,8 +2,6 @@ package authz
 
 import (
 	"fmt"
-
-	"github.com/authspec/authspec/reference/faults"
 )
 
 // check is one authorization question, prepared once per Authorize call and
@@ -34,7 +32,7 @@ type check struct {
 }
 
 func newCheck(req *Request, name string) check {
-	fs := req.Faults
+	fs := req.Defects
 	return check{
 		client:   &req.Client,
 		action:   req.Action,
@@ -43,21 +41,21 @@ func newCheck(req *Request, name string) check {
 		qos:      req.QoS,
 		retain:   req.Retain,
 		profile:  req.Profile,
-		failDeny: req.Profile == Hardened && !req.Settings.IgnoreBackendFailures && !fs.On(faults.ACLHardenedPlaceholdersOK),
+		failDeny: req.Profile == Hardened && !req.Settings.IgnoreBackendFailures && !fs.hardenedPlaceholdersOK,
 		render: renderOptions{
 			allow:          req.Settings.TopicTemplateAllow,
-			literalBasic:   fs.On(faults.ACLPlaceholdersNotRendered),
-			literalAttrs:   fs.On(faults.ACLClientAttrsNotRendered),
-			unsafeRenderer: fs.On(faults.ACLUnsafePlaceholderValues),
+			literalBasic:   fs.placeholdersNotRendered,
+			literalAttrs:   fs.clientAttrsNotRendered,
+			unsafeRenderer: fs.unsafePlaceholderValues,
 		},
 		mf: matchFaults{
-			plusMultiLevel:    fs.On(faults.ACLPlusMultiLevel),
-			plusSkipsWildcard: fs.On(faults.ACLPlusRejectsWildcardLevel),
-			dollarUnguarded:   fs.On(faults.ACLDollarTopicsUnguarded),
+			plusMultiLevel:    fs.plusMultiLevel,
+			plusSkipsWildcard: fs.plusRejectsWildcardLevel,
+			dollarUnguarded:   fs.dollarTopicsUnguarded,
 		},
-		ignoreQoSRetain: fs.On(faults.ACLQoSRetainIgnored),
-		ignoreWho:       fs.On(faults.ACLWhoFiltersIgnored),
-		eqIgnored:       fs.On(faults.ACLEqPrefixIgnored),
+		ignoreQoSRetain: fs.qoSRetainIgnored,
+		ignoreWho:       fs.whoFiltersIgnored,
+		eqIgnored:       fs.eqPrefixIgnored,
 	}
 }
 

@@ -3,8 +3,6 @@ package authz
 import (
 	"errors"
 	"fmt"
-
-	"github.com/authspec/authspec/reference/faults"
 )
 
 // ErrInvalidRule: the claim is a list of new-format rules and one is invalid
@@ -19,10 +17,10 @@ var ErrInvalidRule = errors.New("invalid acl rule")
 var ErrWrongType = errors.New("acl claim is neither an object nor a list")
 
 // Parser parses acl claims and backend answers. Its zero value is what every
-// real run uses; Faults switches on the parse-time defects of the acl area
-// (invalid rules skipped, action aliases unknown).
+// real run uses; Defects switches on the parse-time defects of the acl area
+// (invalid rules skipped, action aliases unknown), for the self-test only.
 type Parser struct {
-	Faults *faults.Set
+	Defects Defects
 }
 
 // ParseTokenACL parses the value of a token's acl claim (as decoded by
@@ -44,7 +42,7 @@ func (p Parser) TokenACL(claim any) (*Rules, error) {
 	case []any:
 		return p.parseNewFormat(c)
 	}
-	if p.Faults.On(faults.ACLWrongTypeIgnored) {
+	if p.Defects.wrongTypeIgnored {
 		return nil, nil // no rules, as if the claim were absent
 	}
 	return nil, fmt.Errorf("%w: got %s", ErrWrongType, jsonType(claim))
@@ -64,7 +62,7 @@ func (p Parser) parseNewFormat(raw []any) (*Rules, error) {
 	for i, v := range raw {
 		r, err := p.parseRule(v)
 		if err != nil {
-			if errors.Is(err, ErrInvalidRule) && p.Faults.On(faults.ACLInvalidRulesSkipped) {
+			if errors.Is(err, ErrInvalidRule) && p.Defects.invalidRulesSkipped {
 				continue
 			}
 			return nil, fmt.Errorf("rule %d: %w", i+1, err)

@@ -116,15 +116,11 @@ func TestFaultsBreakTheirBehaviour(t *testing.T) {
 				t.Errorf("fault %s: case for %s, which the fault does not declare", def.Name, pc.id)
 			}
 			t.Run(string(def.Name)+"/"+pc.id, func(t *testing.T) {
-				fs, err := faults.NewSet(string(def.Name))
-				if err != nil {
-					t.Fatal(err)
-				}
 				claim := decode(t, pc.acl)
 				if _, err := ParseTokenACL(claim); !errors.Is(err, pc.want) && !(pc.want == nil && err == nil) {
 					t.Fatalf("without the fault: error %v, want %v", err, pc.want)
 				}
-				_, err = Parser{Faults: fs}.TokenACL(claim)
+				_, err := Parser{Defects: defectsOn(string(def.Name))}.TokenACL(claim)
 				if (err == nil) == (pc.want == nil) {
 					t.Fatalf("with the fault: error %v, the fault changed nothing", err)
 				}

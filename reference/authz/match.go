@@ -12,7 +12,7 @@ import "strings"
 // because a rule's "+" accepts any one level, "#" included.
 
 // matchFaults are the matcher's deliberate defects, resolved once per check
-// from the broker's fault set so the hot path tests plain booleans.
+// from the request's Defects so the hot path tests plain booleans.
 type matchFaults struct {
 	plusMultiLevel    bool // "+" swallows one or more levels (acl-plus-multi-level)
 	plusSkipsWildcard bool // "+" refuses a "+"/"#" level of a filter (acl-plus-rejects-wildcard-level)

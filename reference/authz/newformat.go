@@ -9,8 +9,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/authspec/authspec/reference/faults"
 )
 
 // New-format rules (JWT-ACL-05, -09..-12), as EMQX's emqx_authz_rule_raw
@@ -96,7 +94,7 @@ func parseRuleTopics(m map[string]any) ([]topicFilter, error) {
 
 func (p Parser) parseActionType(v any) (ruleKind, error) {
 	s, _ := v.(string)
-	if p.Faults.On(faults.ACLActionAliasesUnknown) && (s == "pub" || s == "sub") {
+	if p.Defects.actionAliasesUnknown && (s == "pub" || s == "sub") {
 		return 0, invalid("action must be publish, subscribe or all, got %q", s)
 	}
 	switch s {

@@ -3,8 +3,6 @@ package authz
 import (
 	"fmt"
 	"strings"
-
-	"github.com/authspec/authspec/reference/faults"
 )
 
 // Rules are the authorization rules an authenticator granted a client: a
@@ -114,21 +112,21 @@ type verdict struct {
 }
 
 // check asks the rules, as emqx_authz_client_info:authorize/4 does.
-func (r *Rules) check(ck *check, fs *faults.Set) verdict {
+func (r *Rules) check(ck *check, fs Defects) verdict {
 	if r.old != nil {
 		return r.old.check(ck, fs)
 	}
-	o, idx, note := matchList(r.list, ck, fs.On(faults.ACLLastMatchWins))
+	o, idx, note := matchList(r.list, ck, fs.lastMatchWins)
 	switch {
 	case o != noMatch:
 		return verdict{o, fmt.Sprintf("token rule %d (%s)%s", idx+1, r.list[idx].text, withNote(note))}
-	case fs.On(faults.ACLNewFormatDenyOnNoMatch):
+	case fs.newFormatDenyOnNoMatch:
 		return verdict{matchedDeny, "token rules: no match"}
 	}
 	return verdict{noMatch, "token rules: no match"}
 }
 
-func (old *oldRules) check(ck *check, fs *faults.Set) verdict {
+func (old *oldRules) check(ck *check, fs Defects) verdict {
 	for _, l := range old.lists {
 		if l.bad != "" {
 			// A backend failure: legacy passes to the next source,
@@ -143,7 +141,7 @@ func (old *oldRules) check(ck *check, fs *faults.Set) verdict {
 			return verdict{o, fmt.Sprintf("token acl %s%s", l.rule.text, withNote(note))}
 		}
 	}
-	if fs.On(faults.ACLOldFormatFallThrough) {
+	if fs.oldFormatFallThrough {
 		return verdict{noMatch, "token acl (old format): no match"}
 	}
 	return verdict{matchedDeny, "token acl (old format): no entry matches"}

@@ -32,6 +32,12 @@ func WithBuilder(id string, b Builder) ManagerOption {
 	return func(m *Manager) { m.extra[id] = b }
 }
 
+// WithChainOptions adds options to every chain the Manager builds, e.g. the
+// chain's deliberate defects (self-test only).
+func WithChainOptions(opts ...authn.ChainOption) ManagerOption {
+	return func(m *Manager) { m.chainOpts = append(m.chainOpts, opts...) }
+}
+
 // Manager holds the configured authentication chain and changes it as
 // EMQX's /api/v5/authentication API does. It is safe for concurrent use: a
 // change builds what it needs first and swaps it in only when everything
@@ -42,6 +48,8 @@ type Manager struct {
 	jwks     jwtauth.JWKSFactory
 	extra    map[string]Builder
 	builders map[string]Builder
+	// chainOpts are added to every chain built (WithChainOptions).
+	chainOpts []authn.ChainOption
 
 	mu       sync.Mutex // serialises changes; readers use chain
 	entries  []*entry
@@ -366,7 +374,8 @@ func (m *Manager) publish() {
 	for i, e := range m.entries {
 		entries[i] = authn.Entry{Authenticator: e.auth, Enable: e.cfg.Enable, Precondition: e.pre}
 	}
-	m.chain.Store(authn.NewChain(m.env, entries, authn.WithIgnoreBackendFailures(m.settings.IgnoreBackendFailures)))
+	opts := append([]authn.ChainOption{authn.WithIgnoreBackendFailures(m.settings.IgnoreBackendFailures)}, m.chainOpts...)
+	m.chain.Store(authn.NewChain(m.env, entries, opts...))
 }
 
 func closeAll(entries []*entry) error {

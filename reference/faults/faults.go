@@ -7,6 +7,13 @@
 //
 // Faults are declared in one file per area (jwt.go, acl.go, scram.go, ...) so
 // that each authentication package owns its own list.
+//
+// This package is only the catalogue: a fault's name, the IDs it breaks and
+// what it does. The defect itself is an option of the behaviour package
+// (jwtauth.Defect, authz.Defect, jwks.Defect, ...), set at construction;
+// reference/defects.go, the composition root and the only non-test
+// importer of this package under reference/, wires each name to the
+// option(s) it sets (imports_test.go keeps it that way).
 package faults
 
 import (

@@ -87,7 +87,7 @@ func init() {
 	faultChecks[faults.JWKSNoRequestDeadline] = func(t *testing.T) {
 		srv := startServer(t)
 		srv.SetKeys(mustKey(t, "ES256", "k"))
-		src := manualSource(t, srv, Config{Faults: mustFaults(t, faults.JWKSNoRequestDeadline)}, WithRequestTimeout(300*time.Millisecond))
+		src := manualSource(t, srv, Config{}, WithRequestTimeout(300*time.Millisecond), WithDefects(defectsNamed(faults.JWKSNoRequestDeadline)...))
 		srv.AddKeys(mustKey(t, "ES256", "new"))
 		srv.Trickle(1500 * time.Millisecond)
 		if r := fetchNow(t, src); r.Err != nil || len(src.PublicKeys()) != 2 {

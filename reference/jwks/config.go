@@ -6,8 +6,6 @@ import (
 	"maps"
 	"net/url"
 	"time"
-
-	"github.com/authspec/authspec/reference/faults"
 )
 
 // Defaults and limits from EMQX 6.x (emqx_authn_jwks_client).
@@ -89,8 +87,6 @@ type Config struct {
 	// VerifyDefault is ssl.verify when SSL.Verify is empty: use
 	// VerifyDefaultFor(profile == hardened). Empty means verify_none.
 	VerifyDefault Verify
-	// Faults are the deliberate defects switched on (nil: none).
-	Faults *faults.Set
 }
 
 // settings is a Config checked and completed with defaults and options.

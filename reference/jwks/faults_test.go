@@ -22,8 +22,8 @@ var faultChecks = map[faults.Name]func(t *testing.T){
 	faults.JWKSNoRefresh: func(t *testing.T) {
 		srv := startServer(t)
 		srv.SetKeys(mustKey(t, "ES256", "a"))
-		src := newSource(t, Config{Endpoint: srv.URL(), RefreshInterval: 10 * time.Millisecond, Faults: mustFaults(t, faults.JWKSNoRefresh)},
-			WithMinRefresh(time.Millisecond))
+		src := newSource(t, Config{Endpoint: srv.URL(), RefreshInterval: 10 * time.Millisecond},
+			WithMinRefresh(time.Millisecond), WithDefects(defectsNamed(faults.JWKSNoRefresh)...))
 		waitFetch(t, src, 0)
 		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond) // 20 intervals
 		defer cancel()
@@ -35,7 +35,7 @@ var faultChecks = map[faults.Name]func(t *testing.T){
 		srv := startServer(t)
 		a, b := mustKey(t, "ES256", "a"), mustKey(t, "ES256", "b")
 		srv.SetKeys(a)
-		src := manualSource(t, srv, Config{Faults: mustFaults(t, faults.JWKSMergeSets)})
+		src := manualSource(t, srv, Config{}, WithDefects(defectsNamed(faults.JWKSMergeSets)...))
 		srv.SetKeys(b)
 		fetchNow(t, src)
 		assertKeys(t, src.PublicKeys(), b, a)
@@ -47,7 +47,7 @@ var faultChecks = map[faults.Name]func(t *testing.T){
 		srv := startServer(t)
 		a, b := mustKey(t, "ES256", "a"), mustKey(t, "ES256", "b")
 		srv.SetKeys(a, b)
-		src := manualSource(t, srv, Config{Faults: mustFaults(t, faults.JWKSFirstKeyOnly)})
+		src := manualSource(t, srv, Config{}, WithDefects(defectsNamed(faults.JWKSFirstKeyOnly)...))
 		assertKeys(t, src.PublicKeys(), a)
 	},
 	faults.JWKSStrictAlg: func(t *testing.T) {
@@ -57,14 +57,14 @@ var faultChecks = map[faults.Name]func(t *testing.T){
 			t.Fatal(err)
 		}
 		srv.SetKeys(keys...)
-		src := manualSource(t, srv, Config{Faults: mustFaults(t, faults.JWKSStrictAlg)})
+		src := manualSource(t, srv, Config{}, WithDefects(defectsNamed(faults.JWKSStrictAlg)...))
 		if r := src.LastFetch(); r.Held != 0 || r.Skipped != 2 {
 			t.Fatalf("recipe keys kept: %+v", r)
 		}
 	},
 	faults.JWKSDropHeaders: func(t *testing.T) {
 		srv := startServer(t)
-		manualSource(t, srv, Config{Headers: map[string]string{"X-Tenant": "t"}, Faults: mustFaults(t, faults.JWKSDropHeaders)})
+		manualSource(t, srv, Config{Headers: map[string]string{"X-Tenant": "t"}}, WithDefects(defectsNamed(faults.JWKSDropHeaders)...))
 		h := srv.Requests()[0].Header
 		if h.Get("X-Tenant") != "" || h.Get("Te") != "" || h.Get("Accept") != "" {
 			t.Fatalf("headers sent: %v", h)
@@ -128,8 +128,8 @@ var faultChecks = map[faults.Name]func(t *testing.T){
 	faults.JWKSSyncFirstFetch: func(t *testing.T) {
 		srv := startServer(t)
 		srv.Hang()
-		src := newSource(t, Config{Endpoint: srv.URL(), RefreshInterval: manual, Faults: mustFaults(t, faults.JWKSSyncFirstFetch)},
-			WithRequestTimeout(100*time.Millisecond))
+		src := newSource(t, Config{Endpoint: srv.URL(), RefreshInterval: manual},
+			WithRequestTimeout(100*time.Millisecond), WithDefects(defectsNamed(faults.JWKSSyncFirstFetch)...))
 		if r := src.LastFetch(); r.Seq != 1 || r.Err == nil {
 			t.Fatalf("New returned before the first fetch ended: %+v", r)
 		}
@@ -139,7 +139,7 @@ var faultChecks = map[faults.Name]func(t *testing.T){
 		k := mustKey(t, "ES256", "k")
 		srv.SetKeys(k)
 		srv.ServeGarbage()
-		src := manualSource(t, srv, Config{Faults: mustFaults(t, faults.JWKSFetchOnMiss)})
+		src := manualSource(t, srv, Config{}, WithDefects(defectsNamed(faults.JWKSFetchOnMiss)...))
 		srv.ServeKeys()
 		assertKeys(t, src.PublicKeys(), k)
 		if n := srv.RequestCount(); n != 2 {
@@ -148,13 +148,13 @@ var faultChecks = map[faults.Name]func(t *testing.T){
 	},
 	faults.JWKSNoIntervalClamp: func(t *testing.T) {
 		srv := startServer(t)
-		src := newSource(t, Config{Endpoint: srv.URL(), RefreshInterval: time.Second, Faults: mustFaults(t, faults.JWKSNoIntervalClamp)})
+		src := newSource(t, Config{Endpoint: srv.URL(), RefreshInterval: time.Second}, WithDefects(defectsNamed(faults.JWKSNoIntervalClamp)...))
 		if src.Interval() != time.Second {
 			t.Fatalf("interval %v", src.Interval())
 		}
 	},
 	faults.JWKSTLSSkipVerify: func(t *testing.T) {
-		r := tlsFetch(t, Config{SSL: SSL{Enable: true, Verify: VerifyPeer}, Faults: mustFaults(t, faults.JWKSTLSSkipVerify)})
+		r := tlsFetch(t, Config{SSL: SSL{Enable: true, Verify: VerifyPeer}}, WithDefects(defectsNamed(faults.JWKSTLSSkipVerify)...))
 		if r.Err != nil {
 			t.Fatalf("verify_peer checked the certificate: %v", r.Err)
 		}
@@ -165,13 +165,13 @@ var faultChecks = map[faults.Name]func(t *testing.T){
 		if src := manualSource(t, srv, Config{}); len(src.PublicKeys()) != 0 {
 			t.Fatalf("an oct key was kept without the fault: %v", src.PublicKeys())
 		}
-		src := manualSource(t, srv, Config{Faults: mustFaults(t, faults.JWKSAcceptsHMAC)})
+		src := manualSource(t, srv, Config{}, WithDefects(defectsNamed(faults.JWKSAcceptsHMAC)...))
 		if keys := src.PublicKeys(); len(keys) != 1 || string(keys[0].([]byte)) != "secret" {
 			t.Fatalf("want the oct key's bytes kept, got %v", keys)
 		}
 	},
 	faults.JWKSTLSAlwaysVerify: func(t *testing.T) {
-		wantCertError(t, tlsFetch(t, Config{SSL: SSL{Enable: true}, VerifyDefault: VerifyNone, Faults: mustFaults(t, faults.JWKSTLSAlwaysVerify)}))
+		wantCertError(t, tlsFetch(t, Config{SSL: SSL{Enable: true}, VerifyDefault: VerifyNone}, WithDefects(defectsNamed(faults.JWKSTLSAlwaysVerify)...)))
 	},
 }
 
@@ -201,7 +201,7 @@ func keyedManualSource(t *testing.T, fault faults.Name) (*Source, *jwksserver.Se
 	t.Helper()
 	srv := startServer(t)
 	srv.SetKeys(mustKey(t, "ES256", "k"))
-	src := manualSource(t, srv, Config{Faults: mustFaults(t, fault)})
+	src := manualSource(t, srv, Config{}, WithDefects(defectsNamed(fault)...))
 	if len(src.PublicKeys()) != 1 {
 		t.Fatal("no key to start with")
 	}

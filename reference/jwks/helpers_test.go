@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/authspec/authspec/fixtures/jwksserver"
-	"github.com/authspec/authspec/reference/faults"
 )
 
 // manual is a refresh interval no test waits for: fetches after the first
@@ -98,19 +97,6 @@ func mustKey(t *testing.T, alg, kid string) *jwksserver.Key {
 		t.Fatal(err)
 	}
 	return k
-}
-
-func mustFaults(t *testing.T, names ...faults.Name) *faults.Set {
-	t.Helper()
-	var s []string
-	for _, n := range names {
-		s = append(s, string(n))
-	}
-	set, err := faults.NewSet(s...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return set
 }
 
 // assertKeys checks that got holds exactly the public halves of want, in

@@ -17,6 +17,8 @@ type options struct {
 	requestTimeout time.Duration
 	maxBody        int64
 	observer       func(FetchResult)
+	// policy holds the deliberate defects switched on (self-test only).
+	policy policy
 }
 
 func defaultOptions() options {
@@ -25,6 +27,15 @@ func defaultOptions() options {
 		minRefresh:     MinRefreshInterval,
 		requestTimeout: RequestTimeout,
 		maxBody:        DefaultMaxBodyBytes,
+	}
+}
+
+// WithDefects switches deliberate defects on (self-test only; see
+// defect_options.go).
+func WithDefects(ds ...Defect) Option {
+	return func(o *options) error {
+		o.policy.apply(ds)
+		return nil
 	}
 }
 

@@ -1,10 +1,8 @@
 package jwks
 
-import "github.com/authspec/authspec/reference/faults"
-
-// policy is the fetcher's behaviour, read once from the fault set at New so
-// that the fetch path asks plain questions ("does the status count?") instead
-// of looking faults up by name. The zero policy is the correct behaviour.
+// policy is the fetcher's deliberate defects (self-test only), set once at
+// New from WithDefects so that the fetch path asks plain questions ("does
+// the status count?"). The zero policy is the correct behaviour.
 type policy struct {
 	noRefresh          bool // stop the timer after the first success
 	mergeSets          bool // union of old and new keys
@@ -26,31 +24,6 @@ type policy struct {
 	waitOnFetch        bool // PublicKeys waits for a fetch under way (SEC-11)
 	unboundedBody      bool // no cap on the body (SEC-11)
 	noDeadline         bool // no overall deadline on a fetch (SEC-11)
-}
-
-func policyFrom(s *faults.Set) policy {
-	return policy{
-		noRefresh:          s.On(faults.JWKSNoRefresh),
-		mergeSets:          s.On(faults.JWKSMergeSets),
-		firstKeyOnly:       s.On(faults.JWKSFirstKeyOnly),
-		strictAlg:          s.On(faults.JWKSStrictAlg),
-		dropHeaders:        s.On(faults.JWKSDropHeaders),
-		dropOnFirstFailure: s.On(faults.JWKSDropOnFirstFailure),
-		neverDrop:          s.On(faults.JWKSNeverDrop),
-		failCountNotReset:  s.On(faults.JWKSFailCountNotReset),
-		checkStatus:        s.On(faults.JWKSCheckStatus),
-		acceptSingleJWK:    s.On(faults.JWKSAcceptSingleJWK),
-		emptySetIsFailure:  s.On(faults.JWKSEmptySetIsFailure),
-		syncFirstFetch:     s.On(faults.JWKSSyncFirstFetch),
-		fetchOnMiss:        s.On(faults.JWKSFetchOnMiss),
-		noIntervalClamp:    s.On(faults.JWKSNoIntervalClamp),
-		tlsSkipVerify:      s.On(faults.JWKSTLSSkipVerify),
-		tlsAlwaysVerify:    s.On(faults.JWKSTLSAlwaysVerify),
-		keepOctKeys:        s.On(faults.JWKSAcceptsHMAC),
-		waitOnFetch:        s.On(faults.JWKSConnectWaitsOnFetch),
-		unboundedBody:      s.On(faults.JWKSUnboundedBody),
-		noDeadline:         s.On(faults.JWKSNoRequestDeadline),
-	}
 }
 
 // jwsAlgs are the registered JWS "alg" values (RFC 7518 section 3.1, RFC

@@ -68,7 +68,7 @@ func New(cfg Config, opts ...Option) (*Source, error) {
 			return nil, err
 		}
 	}
-	pol := policyFrom(cfg.Faults)
+	pol := o.policy
 	set, err := cfg.settle(o, pol)
 	if err != nil {
 		return nil, err

@@ -12,7 +12,7 @@ import (
 
 // tlsFetch runs the first fetch of a Source on a self-signed HTTPS endpoint
 // serving one key and returns its result.
-func tlsFetch(t *testing.T, cfg Config) FetchResult {
+func tlsFetch(t *testing.T, cfg Config, opts ...Option) FetchResult {
 	t.Helper()
 	srv := startServer(t, jwksserver.WithTLS())
 	srv.SetKeys(mustKey(t, "ES256", "k"))
@@ -22,7 +22,7 @@ func tlsFetch(t *testing.T, cfg Config) FetchResult {
 			t.Fatal(err)
 		}
 	}
-	return manualSource(t, srv, cfg).LastFetch()
+	return manualSource(t, srv, cfg, opts...).LastFetch()
 }
 
 func wantCertError(t *testing.T, r FetchResult) {

@@ -59,6 +59,17 @@ type Config struct {
 // ParseConfig validates raw, EMQX's JSON shape of a JWT authenticator.
 // Errors are *schema.FieldError naming the field.
 func ParseConfig(raw json.RawMessage, env authn.Env) (Config, error) {
+	return parseConfig(raw, parseEnv{Env: env})
+}
+
+// parseEnv is what parsing a configuration reads: the broker's env and the
+// deliberate defects of parsing (self-test only).
+type parseEnv struct {
+	authn.Env
+	defects
+}
+
+func parseConfig(raw json.RawMessage, env parseEnv) (Config, error) {
 	var c Config
 	o, err := schema.Decode(raw, "")
 	if err != nil {

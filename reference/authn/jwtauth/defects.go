@@ -11,8 +11,6 @@ import (
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
-
-	"github.com/authspec/authspec/reference/faults"
 )
 
 // Fault-only readings of claims and signatures: each is a defect a real
@@ -22,11 +20,11 @@ import (
 // changes the reading: superuser-bool-only counts only a JSON true,
 // superuser-truthy counts every value but a JSON false (the claim's mere
 // presence, as a careless "if claims.is_superuser != false" does).
-func superuserUnder(raw json.RawMessage, fs *faults.Set) bool {
+func superuserUnder(raw json.RawMessage, fs defects) bool {
 	switch {
-	case fs.On(faults.SuperuserBoolOnly):
+	case fs.superuserBoolOnly:
 		return string(raw) == "true"
-	case fs.On(faults.SuperuserTruthy):
+	case fs.superuserTruthy:
 		return strings.TrimSpace(string(raw)) != "false"
 	}
 	return isSuperuser(raw)

@@ -193,10 +193,10 @@ func TestDefectFaults(t *testing.T) {
 			`{"mechanism":"jwt","use_jwks":true,"endpoint":"http://h/j","refresh_interval":-1}`: faults.JWKSZeroIntervalDefault,
 			`{"mechanism":"jwt","use_jwks":true,"endpoint":"http://h/j","headers":{"a:b":"c"}}`: faults.JWKSHeaderNamesUnchecked,
 		} {
-			if _, err := New(json.RawMessage(cfg), testEnv(t), factory); err == nil {
+			if _, err := New(json.RawMessage(cfg), testEnv(t).Env, factory); err == nil {
 				t.Errorf("%s accepted without the fault", cfg)
 			}
-			a, err := New(json.RawMessage(cfg), testEnv(t, string(fault)), factory)
+			a, err := New(json.RawMessage(cfg), testEnv(t).Env, factory, WithDefects(defectOf[fault]))
 			if err != nil {
 				t.Errorf("%s refused with %s: %v", cfg, fault, err)
 				continue

@@ -198,8 +198,8 @@ func TestFaults(t *testing.T) {
 	}
 }
 
-// TestFaultsOffByDefault: a nil fault set (every real run) changes nothing.
+// TestFaultsOffByDefault: no defect (every real run) changes nothing.
 func TestFaultsOffByDefault(t *testing.T) {
-	a := build(t, authn.Env{Now: testEnv(t).Now}, hmacCfg)
+	a := build(t, testEnvironment{Env: authn.Env{Now: testEnv(t).Now}}, hmacCfg)
 	wantBF(t, auth(a, passwordClient(rawToken(`{"alg":"none"}`, `{}`, nil))), CheckAlg)
 }

@@ -22,7 +22,7 @@ func FuzzAuthenticate(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	env := authn.Env{Profile: authn.Legacy, Now: func() time.Time { return now }}
+	env := testEnvironment{Env: authn.Env{Profile: authn.Legacy, Now: func() time.Time { return now }}}
 	a := build(f, env, `{"mechanism":"jwt","algorithm":"hmac-based","secret":"emqxsecret","verify_claims":{"sub":"${username}"}}`)
 	lax := build(f, env, hmacCfg)
 	parser := jwt.NewParser(jwt.WithValidMethods(hmacAlgs), jwt.WithoutClaimsValidation())

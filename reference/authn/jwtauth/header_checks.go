@@ -11,7 +11,6 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 
 	"github.com/authspec/authspec/reference/authn"
-	"github.com/authspec/authspec/reference/faults"
 )
 
 // CheckHeader is the Result.Check of a header parameter the verifier must
@@ -36,14 +35,14 @@ const CheckHeader = "header"
 // They run after the alg check and before the signature, so a refused
 // header costs no signature check.
 func (a *Authenticator) checkHeaderParams(t *compactToken) (authn.Result, bool) {
-	fs := a.env.Faults
-	if raw, ok := t.header["crit"]; ok && !fs.On(faults.IgnoreCrit) {
+	fs := a.defects
+	if raw, ok := t.header["crit"]; ok && !fs.ignoreCrit {
 		return a.backendFailure(CheckHeader, fmt.Sprintf("crit %s lists extensions this verifier does not understand (RFC 7515 section 4.1.11)", clip(raw))), false
 	}
-	if raw, ok := t.header["b64"]; ok && !fs.On(faults.IgnoreB64) && string(bytes.TrimSpace(raw)) != "true" {
+	if raw, ok := t.header["b64"]; ok && !fs.ignoreB64 && string(bytes.TrimSpace(raw)) != "true" {
 		return a.backendFailure(CheckHeader, fmt.Sprintf("b64 %s: an unencoded payload (RFC 7797) is not a JWT", clip(raw))), false
 	}
-	if !fs.On(faults.JSONFirstDuplicateWins) {
+	if !fs.jsonFirstDuplicateWins {
 		if name, dup := duplicateMember(t.headerJSON); dup {
 			return a.backendFailure(CheckHeader, fmt.Sprintf("the header names %q twice", name)), false
 		}
@@ -80,8 +79,8 @@ func duplicateMember(data []byte) (string, bool) {
 
 // jsonTextFor returns how the authenticator turns a decoded segment into
 // the JSON text it parses: as is, unless a fault makes it lenient.
-func jsonTextFor(fs *faults.Set) func([]byte) []byte {
-	lenient, firstWins := fs.On(faults.LenientJSONText), fs.On(faults.JSONFirstDuplicateWins)
+func jsonTextFor(fs defects) func([]byte) []byte {
+	lenient, firstWins := fs.lenientJSONText, fs.jsonFirstDuplicateWins
 	if !lenient && !firstWins {
 		return nil
 	}

@@ -77,26 +77,38 @@ func pubPEM(t testing.TB, priv crypto.Signer) string {
 	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
 }
 
-// testEnv is a legacy env with the fixed clock and the named faults on.
-func testEnv(t testing.TB, faultNames ...string) authn.Env {
-	t.Helper()
-	fs, err := faults.NewSet(faultNames...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return authn.Env{Profile: authn.Legacy, Faults: fs, Now: func() time.Time { return now }}
+// testEnvironment is an env and the defects a test switches on, by the
+// catalogue's names (defect_names_test.go).
+type testEnvironment struct {
+	authn.Env
+	defects []Defect
 }
 
-func hardenedEnv(t testing.TB, faultNames ...string) authn.Env {
+// testEnv is a legacy env with the fixed clock and the named faults on.
+func testEnv(t testing.TB, faultNames ...string) testEnvironment {
+	t.Helper()
+	env := testEnvironment{Env: authn.Env{Profile: authn.Legacy, Now: func() time.Time { return now }}}
+	for _, n := range faultNames {
+		d, ok := defectOf[faults.Name(n)]
+		if !ok {
+			t.Fatalf("fault %q is not a defect of the JWT authenticator", n)
+		}
+		env.defects = append(env.defects, d)
+	}
+	return env
+}
+
+func hardenedEnv(t testing.TB, faultNames ...string) testEnvironment {
 	env := testEnv(t, faultNames...)
 	env.Profile = authn.Hardened
 	return env
 }
 
 // build makes an authenticator from JSON or fails the test.
-func build(t testing.TB, env authn.Env, cfg string, opts ...Option) *Authenticator {
+func build(t testing.TB, env testEnvironment, cfg string, opts ...Option) *Authenticator {
 	t.Helper()
-	a, err := New(json.RawMessage(cfg), env, opts...)
+	opts = append(opts, WithDefects(env.defects...))
+	a, err := New(json.RawMessage(cfg), env.Env, opts...)
 	if err != nil {
 		t.Fatalf("New(%s): %v", cfg, err)
 	}

@@ -3,9 +3,7 @@ package jwtauth
 import (
 	"encoding/base64"
 
-	"github.com/authspec/authspec/reference/authn"
 	"github.com/authspec/authspec/reference/config/schema"
-	"github.com/authspec/authspec/reference/faults"
 )
 
 // hmacAlgs are the algorithms of `algorithm: hmac-based` (JWT-HMAC-01,
@@ -13,7 +11,7 @@ import (
 var hmacAlgs = []string{"HS256", "HS384", "HS512"}
 
 // parseSecret reads secret and secret_base64_encoded (JWT-HMAC-03, -04).
-func parseSecret(o *schema.Object, env authn.Env) ([]byte, error) {
+func parseSecret(o *schema.Object, env parseEnv) ([]byte, error) {
 	secret, err := o.RequiredString("secret")
 	if err != nil {
 		return nil, err
@@ -23,12 +21,12 @@ func parseSecret(o *schema.Object, env authn.Env) ([]byte, error) {
 		return nil, err
 	}
 	key := []byte(secret)
-	if encoded && !env.Faults.On(faults.HMACIgnoreSecretBase64) {
+	if encoded && !env.hmacIgnoreSecretBase64 {
 		decoded, derr := base64.StdEncoding.DecodeString(secret)
 		switch {
 		case derr == nil:
 			key = decoded
-		case env.Faults.On(faults.HMACAcceptInvalidBase64):
+		case env.hmacAcceptInvalidBase64:
 			// keep the literal text
 		default:
 			return nil, schema.Errorf(o.Field("secret"), "not valid base64 (secret_base64_encoded is true): invalid secret")

@@ -37,7 +37,7 @@ func TestHMAC(t *testing.T) {
 	})
 
 	t.Run("JWT-HMAC-04 invalid base64 secret refused at creation", func(t *testing.T) {
-		_, err := New(json.RawMessage(`{"mechanism":"jwt","algorithm":"hmac-based","secret":"emqxsecret","secret_base64_encoded":true}`), testEnv(t))
+		_, err := New(json.RawMessage(`{"mechanism":"jwt","algorithm":"hmac-based","secret":"emqxsecret","secret_base64_encoded":true}`), testEnv(t).Env)
 		var fe *schema.FieldError
 		if !errors.As(err, &fe) || fe.Path != "secret" || !strings.Contains(fe.Msg, "base64") {
 			t.Fatalf("want a FieldError on secret, got %v", err)
@@ -112,7 +112,7 @@ func TestHMACConfig(t *testing.T) {
 		`[1]`: "must be an object",
 	}
 	for cfg, want := range bad {
-		_, err := New(json.RawMessage(cfg), env)
+		_, err := New(json.RawMessage(cfg), env.Env)
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: want error %q, got %v", cfg, want, err)
 		}

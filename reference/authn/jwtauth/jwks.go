@@ -9,7 +9,6 @@ import (
 
 	"github.com/authspec/authspec/reference/authn"
 	"github.com/authspec/authspec/reference/config/schema"
-	"github.com/authspec/authspec/reference/faults"
 )
 
 // JWKSConfig is the validated JWKS part of a `use_jwks: true` configuration.
@@ -87,7 +86,7 @@ type JWKSFactory func(JWKSConfig, authn.Env) (KeySource, error)
 var headerName = regexp.MustCompile(`^[-0-9a-zA-Z_ ]+$`)
 
 // parseJWKSConfig reads the JWKS fields of o (jwt_jwks in EMQX's schema).
-func parseJWKSConfig(o *schema.Object, env authn.Env) (*JWKSConfig, error) {
+func parseJWKSConfig(o *schema.Object, env parseEnv) (*JWKSConfig, error) {
 	c := &JWKSConfig{}
 	endpoint, err := o.RequiredString("endpoint")
 	if err != nil {
@@ -123,7 +122,7 @@ func parseJWKSConfig(o *schema.Object, env authn.Env) (*JWKSConfig, error) {
 			return nil, err
 		}
 		for name := range h {
-			if !headerName.MatchString(name) && !env.Faults.On(faults.JWKSHeaderNamesUnchecked) {
+			if !headerName.MatchString(name) && !env.jwksHeaderNamesUnchecked {
 				return nil, schema.Errorf(o.Field("headers"), "header names must match [-0-9a-zA-Z_ ]+; bad header: %q", name)
 			}
 		}
@@ -143,8 +142,8 @@ func parseJWKSConfig(o *schema.Object, env authn.Env) (*JWKSConfig, error) {
 // refreshInterval reads refresh_interval in seconds: positive, default 300
 // (JWT-JWKS-10: 0 and negative values are refused; values under 10 are
 // raised by the fetcher).
-func refreshInterval(o *schema.Object, env authn.Env) (int64, error) {
-	if !env.Faults.On(faults.JWKSZeroIntervalDefault) {
+func refreshInterval(o *schema.Object, env parseEnv) (int64, error) {
+	if !env.jwksZeroIntervalDefault {
 		return o.PositiveInt("refresh_interval", 300)
 	}
 	secs, err := o.Int("refresh_interval", 300)
@@ -154,7 +153,7 @@ func refreshInterval(o *schema.Object, env authn.Env) (int64, error) {
 	return secs, err
 }
 
-func parseSSL(o *schema.Object, env authn.Env) (SSLConfig, error) {
+func parseSSL(o *schema.Object, env parseEnv) (SSLConfig, error) {
 	s := SSLConfig{Verify: "verify_none"}
 	if env.Profile == authn.Hardened {
 		s.Verify = "verify_peer"

@@ -42,7 +42,7 @@ func (f *fakeSource) set(keys ...crypto.PublicKey) {
 
 const jwksCfg = `{"mechanism":"jwt","use_jwks":true,"endpoint":"http://127.0.0.1:1/jwks"}`
 
-func jwksAuth(t *testing.T, env authn.Env, cfg string) (*Authenticator, *fakeSource, *JWKSConfig) {
+func jwksAuth(t *testing.T, env testEnvironment, cfg string) (*Authenticator, *fakeSource, *JWKSConfig) {
 	t.Helper()
 	src := &fakeSource{}
 	var got JWKSConfig
@@ -100,7 +100,7 @@ func TestJWKSMode(t *testing.T) {
 	})
 	t.Run("disabled authenticator starts no key source", func(t *testing.T) {
 		started := false
-		_, err := New(json.RawMessage(`{"mechanism":"jwt","use_jwks":true,"enable":false,"endpoint":"http://h/j"}`), testEnv(t),
+		_, err := New(json.RawMessage(`{"mechanism":"jwt","use_jwks":true,"enable":false,"endpoint":"http://h/j"}`), testEnv(t).Env,
 			WithJWKS(func(JWKSConfig, authn.Env) (KeySource, error) { started = true; return &fakeSource{}, nil }))
 		if err != nil || started {
 			t.Fatalf("err=%v started=%v", err, started)
@@ -150,7 +150,7 @@ func TestJWKSConfig(t *testing.T) {
 		`{"mechanism":"jwt","use_jwks":true,"endpoint":"http://h/j","max_fail_count":0}`:        "max_fail_count: must be a positive integer",
 		`{"mechanism":"jwt","use_jwks":"perhaps","endpoint":"http://h/j"}`:                      "use_jwks: must be a boolean",
 	} {
-		_, err := New(json.RawMessage(cfg), testEnv(t), factory)
+		_, err := New(json.RawMessage(cfg), testEnv(t).Env, factory)
 		if want == "JWT-JWKS-12" {
 			want = `headers: header names must match [-0-9a-zA-Z_ ]+; bad header: "a:b"`
 		}
@@ -159,13 +159,13 @@ func TestJWKSConfig(t *testing.T) {
 		}
 	}
 	t.Run("without a factory JWKS is unavailable", func(t *testing.T) {
-		_, err := New(json.RawMessage(jwksCfg), testEnv(t))
+		_, err := New(json.RawMessage(jwksCfg), testEnv(t).Env)
 		if err == nil || !strings.Contains(err.Error(), "JWKS is unavailable") {
 			t.Fatalf("got %v", err)
 		}
 	})
 	t.Run("factory error", func(t *testing.T) {
-		_, err := New(json.RawMessage(jwksCfg), testEnv(t), WithJWKS(func(JWKSConfig, authn.Env) (KeySource, error) {
+		_, err := New(json.RawMessage(jwksCfg), testEnv(t).Env, WithJWKS(func(JWKSConfig, authn.Env) (KeySource, error) {
 			return nil, errors.New("boom")
 		}))
 		if err == nil || !strings.Contains(err.Error(), "boom") {

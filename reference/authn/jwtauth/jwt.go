@@ -22,7 +22,6 @@ import (
 	"github.com/authspec/authspec/reference/authn"
 	"github.com/authspec/authspec/reference/authz"
 	"github.com/authspec/authspec/reference/config/schema"
-	"github.com/authspec/authspec/reference/faults"
 )
 
 // ID is the EMQX authenticator ID of every JWT authenticator.
@@ -54,7 +53,20 @@ const (
 type Option func(*options)
 
 type options struct {
-	jwks JWKSFactory
+	jwks    JWKSFactory
+	defects defects
+}
+
+// WithDefects switches deliberate defects on (self-test only; see
+// defect_options.go).
+func WithDefects(ds ...Defect) Option {
+	return func(o *options) { o.defects.apply(ds) }
+}
+
+// WithACLDefects switches on the acl area's defects that apply to the
+// rules of a token's acl claim (self-test only).
+func WithACLDefects(d authz.Defects) Option {
+	return func(o *options) { o.defects.acl = d }
 }
 
 // WithJWKS gives the factory of JWKS key sources; without it a `use_jwks:
@@ -72,6 +84,8 @@ type Authenticator struct {
 	algs   []string
 	keys   []any     // HMAC or public-key mode
 	source KeySource // JWKS mode
+	// defects are the deliberate defects switched on (self-test only).
+	defects defects
 }
 
 var _ authn.Authenticator = (*Authenticator)(nil)
@@ -79,7 +93,11 @@ var _ authn.Authenticator = (*Authenticator)(nil)
 // New builds an authenticator from EMQX's JSON shape. Configuration errors
 // are *schema.FieldError naming the field. The result is an *Authenticator.
 func New(raw json.RawMessage, env authn.Env, opts ...Option) (authn.Authenticator, error) {
-	cfg, err := ParseConfig(raw, env)
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	cfg, err := parseConfig(raw, parseEnv{Env: env, defects: o.defects})
 	if err != nil {
 		return nil, err
 	}
@@ -96,17 +114,17 @@ func NewFromConfig(cfg Config, env authn.Env, opts ...Option) (*Authenticator, e
 	for _, opt := range opts {
 		opt(&o)
 	}
-	a := &Authenticator{cfg: cfg, env: env}
+	a := &Authenticator{cfg: cfg, env: env, defects: o.defects}
 	switch cfg.Mode {
 	case ModeHMAC:
 		a.algs = hmacAlgs
-		if env.Faults.On(faults.HMACOnlyHS256) {
+		if a.defects.hmacOnlyHS256 {
 			a.algs = []string{"HS256"}
 		}
 		a.keys = []any{cfg.Secret}
 	case ModePublicKey, ModeJWKS:
 		a.algs = pkAlgs
-		if env.Faults.On(faults.PKDocsAlgsOnly) {
+		if a.defects.pkDocsAlgsOnly {
 			a.algs = pkDocsAlgs
 		}
 		if cfg.PublicKey != nil {
@@ -155,25 +173,25 @@ func (a *Authenticator) VerifyToken(ctx context.Context, token string) authn.Res
 
 // Authenticate implements EMQX's emqx_authn_jwt:authenticate.
 func (a *Authenticator) Authenticate(_ context.Context, c *authn.Client) authn.Result {
-	fs := a.env.Faults
-	if c.AuthMethod != "" && !fs.On(faults.JWTHandlesAuthMethod) {
+	fs := a.defects
+	if c.AuthMethod != "" && !fs.jwtHandlesAuthMethod {
 		return a.ignore(CheckAuthMethod, "the CONNECT carries an Authentication-Method: enhanced authentication is not for the JWT authenticator")
 	}
-	if c.Protocol < 5 && fs.On(faults.JWTIgnoresMQTT3) {
+	if c.Protocol < 5 && fs.jwtIgnoresMQTT3 {
 		return a.ignore(CheckProtocol, "MQTT 3.1.1 clients are not handled")
 	}
 	token, present := a.tokenOf(c)
-	if present && token == "" && fs.On(faults.EmptyPasswordIsMissing) {
+	if present && token == "" && fs.emptyPasswordIsMissing {
 		present = false
 	}
-	if !present && fs.On(faults.TokenFromOtherFieldWhenMissing) {
+	if !present && fs.tokenFromOtherFieldWhenMissing {
 		token, present = a.otherField(c)
 	}
 	if !present {
 		return a.missing()
 	}
 	res := a.verify(token, c)
-	if res.BackendFailure && fs.On(faults.TokenFromEitherField) {
+	if res.BackendFailure && fs.tokenFromEitherField {
 		if other, ok := a.otherField(c); ok {
 			return a.verify(other, c)
 		}
@@ -194,9 +212,9 @@ func (a *Authenticator) otherField(c *authn.Client) (string, bool) {
 func (a *Authenticator) tokenOf(c *authn.Client) (string, bool) {
 	from := a.cfg.From
 	switch {
-	case a.env.Faults.On(faults.TokenAlwaysFromUsername):
+	case a.defects.tokenAlwaysFromUsername:
 		from = "username"
-	case a.env.Faults.On(faults.TokenAlwaysFromPassword):
+	case a.defects.tokenAlwaysFromPassword:
 		from = "password"
 	}
 	if from == "username" {
@@ -208,7 +226,7 @@ func (a *Authenticator) tokenOf(c *authn.Client) (string, bool) {
 // missing applies on_missing_jwt (JWT-SRC-03).
 func (a *Authenticator) missing() authn.Result {
 	field := a.cfg.From
-	if a.env.Faults.On(faults.MissingJWTAccept) {
+	if a.defects.missingJWTAccept {
 		return authn.Result{Outcome: authn.Accept, Authenticator: ID, Check: CheckMissingJWT,
 			Detail: "no token in the " + field + " field, accepted anyway"}
 	}
@@ -222,11 +240,11 @@ func (a *Authenticator) missing() authn.Result {
 // signature, then aud, exp, nbf and verify_claims, then the claims that
 // shape the identity.
 func (a *Authenticator) verify(token string, c *authn.Client) authn.Result {
-	fs := a.env.Faults
-	if fs.On(faults.AcceptAlgNone) && strings.Count(token, ".") == 1 {
+	fs := a.defects
+	if fs.acceptAlgNone && strings.Count(token, ".") == 1 {
 		token += "." // an unsecured JWT with its empty signature segment cut off
 	}
-	if fs.On(faults.LenientTokenFormat) {
+	if fs.lenientTokenFormat {
 		token = lenientTokenText(token)
 		if inner, ok := decryptJWE(token, a.keys); ok {
 			token = inner
@@ -240,13 +258,13 @@ func (a *Authenticator) verify(token string, c *authn.Client) authn.Result {
 	if !ok {
 		return res
 	}
-	if fs.On(faults.FetchHeaderURLs) {
+	if fs.fetchHeaderURLs {
 		fetchHeaderURLs(t)
 	}
 	if r, ok := a.checkHeaderParams(t); !ok {
 		return r
 	}
-	if fs.On(faults.StrictKidTyp) && a.cfg.Mode != ModeJWKS {
+	if fs.strictKidTyp && a.cfg.Mode != ModeJWKS {
 		if typ, isStr := t.headerString("typ"); isStr && !strings.EqualFold(typ, "JWT") {
 			return a.backendFailure(CheckTyp, fmt.Sprintf("typ %q is not JWT", typ))
 		}
@@ -254,7 +272,7 @@ func (a *Authenticator) verify(token string, c *authn.Client) authn.Result {
 			return a.backendFailure(CheckKid, "the token names a kid, and this authenticator has no key ids")
 		}
 	}
-	if fs.On(faults.ClaimsBeforeSignature) {
+	if fs.claimsBeforeSignature {
 		if claims, err := t.decodePayload(); err == nil {
 			if r, failed := a.checkClaims(claims, c); failed {
 				return r
@@ -268,7 +286,7 @@ func (a *Authenticator) verify(token string, c *authn.Client) authn.Result {
 	if err != nil {
 		return a.backendFailure(CheckPayload, err.Error())
 	}
-	if fs.On(faults.ClaimNamesCaseInsensitive) {
+	if fs.claimNamesCaseInsensitive {
 		foldClaimNames(claims)
 	}
 	if r, failed := a.checkClaims(claims, c); failed {
@@ -281,30 +299,30 @@ func (a *Authenticator) verify(token string, c *authn.Client) authn.Result {
 // (SEC-06). method is the golang-jwt method to verify with; "" means the
 // parser decides (the normal path), "none" that no signature is checked.
 func (a *Authenticator) checkAlg(t *compactToken) (method string, res authn.Result, ok bool) {
-	fs := a.env.Faults
+	fs := a.defects
 	if !t.hasAlg {
 		return "", a.backendFailure(CheckAlg, "the header has no alg string"), false
 	}
 	if slices.Contains(a.algs, t.alg) {
 		return "", authn.Result{}, true
 	}
-	if fs.On(faults.AcceptAlgNone) && strings.EqualFold(t.alg, "none") {
+	if fs.acceptAlgNone && strings.EqualFold(t.alg, "none") {
 		return "none", authn.Result{}, true
 	}
-	if fs.On(faults.AlgCaseInsensitive) {
+	if fs.algCaseInsensitive {
 		for _, alg := range a.algs {
 			if strings.EqualFold(alg, t.alg) {
 				return alg, authn.Result{}, true
 			}
 		}
 	}
-	if fs.On(faults.PKAcceptsHMAC) && a.cfg.Mode == ModePublicKey && slices.Contains(hmacAlgs, t.alg) {
+	if fs.pkAcceptsHMAC && a.cfg.Mode == ModePublicKey && slices.Contains(hmacAlgs, t.alg) {
 		return t.alg, authn.Result{}, true
 	}
-	if fs.On(faults.JWKSAcceptsHMAC) && a.cfg.Mode == ModeJWKS && slices.Contains(hmacAlgs, t.alg) {
+	if fs.jwksAcceptsHMAC && a.cfg.Mode == ModeJWKS && slices.Contains(hmacAlgs, t.alg) {
 		return t.alg, authn.Result{}, true
 	}
-	if fs.On(faults.HMACKeyConfusion) && a.cfg.Mode != ModeHMAC && slices.Contains(hmacAlgs, t.alg) {
+	if fs.hmacKeyConfusion && a.cfg.Mode != ModeHMAC && slices.Contains(hmacAlgs, t.alg) {
 		return t.alg, authn.Result{}, true
 	}
 	return "", a.backendFailure(CheckAlg, fmt.Sprintf("alg %q is not one of the %s mode's algorithms %v", t.alg, a.cfg.Mode, a.algs)), false
@@ -313,8 +331,8 @@ func (a *Authenticator) checkAlg(t *compactToken) (method string, res authn.Resu
 // checkSignature verifies with every key in order (JWKS: A8, kid ignored).
 // Keys in the header (jwk, jku, x5u, x5c) are never used (SEC-03).
 func (a *Authenticator) checkSignature(t *compactToken, method string) (authn.Result, bool) {
-	fs := a.env.Faults
-	if method == "none" || fs.On(faults.SkipSignature) {
+	fs := a.defects
+	if method == "none" || fs.skipSignature {
 		return authn.Result{}, true
 	}
 	keys := a.keys
@@ -326,17 +344,17 @@ func (a *Authenticator) checkSignature(t *compactToken, method string) (authn.Re
 		}
 		keys = faultyJWKSKeys(fs, keys)
 	}
-	if kid, ok := t.headerString("kid"); ok && fs.On(faults.JWKSUseKid) {
+	if kid, ok := t.headerString("kid"); ok && fs.jwksUseKid {
 		if src, ok := a.source.(KeyIDSource); ok {
 			keys = keysWithID(src, kid)
 		}
 	}
-	if fs.On(faults.TrustHeaderJWK) {
+	if fs.trustHeaderJWK {
 		if k, ok := headerJWK(t.header); ok {
 			keys = append([]any{k}, keys...)
 		}
 	}
-	if fs.On(faults.TrustHeaderKeys) {
+	if fs.trustHeaderKeys {
 		keys = append(headerKeys(t.header), keys...)
 	}
 	if len(keys) == 0 {
@@ -345,16 +363,16 @@ func (a *Authenticator) checkSignature(t *compactToken, method string) (authn.Re
 		}
 		return a.backendFailure(CheckNoKeys, "no verification key is configured"), false
 	}
-	if fs.On(faults.ECDSAPsychicSignatures) && psychicSignature(t) {
+	if fs.ecdsaPsychicSignatures && psychicSignature(t) {
 		return authn.Result{}, true
 	}
 	var err error
 	switch {
-	case method == "" && fs.On(faults.PSSSaltLengthAuto) && strings.HasPrefix(t.alg, "PS"):
+	case method == "" && fs.pssSaltLengthAuto && strings.HasPrefix(t.alg, "PS"):
 		err = verifyWithMethod(jwt.GetSigningMethod(t.alg), t, keys)
 	case method == "":
 		err = verifyWith(t.alg, t, keys)
-	case fs.On(faults.HMACKeyConfusion) && slices.Contains(hmacAlgs, method):
+	case fs.hmacKeyConfusion && slices.Contains(hmacAlgs, method):
 		err = verifyWith(method, t, confusionSecrets(keys, string(a.cfg.PublicKeyPEM), a.source))
 	case a.cfg.Mode == ModePublicKey && slices.Contains(hmacAlgs, method):
 		// pk-accepts-hmac: the classic key confusion, the PEM text as secret.
@@ -362,7 +380,7 @@ func (a *Authenticator) checkSignature(t *compactToken, method string) (authn.Re
 	default:
 		err = verifyWith(method, t, keys)
 	}
-	if err != nil && a.source != nil && fs.On(faults.OIDCKeysFromTokenIssuer) {
+	if err != nil && a.source != nil && fs.oidcKeysFromTokenIssuer {
 		if issKeys, issErr := keysOfTokenIssuer(t); issErr == nil {
 			err = verifyWith(t.alg, t, issKeys)
 		}
@@ -404,10 +422,10 @@ func headerJWK(header map[string]json.RawMessage) (any, bool) {
 // checkClaims applies EMQX's verify_claims/2: aud first, then exp, nbf and
 // the configured claims (0x86 on failure).
 func (a *Authenticator) checkClaims(claims map[string]json.RawMessage, c *authn.Client) (authn.Result, bool) {
-	fs := a.env.Faults
+	fs := a.defects
 	now := a.env.Clock().Unix()
 	aud, custom := audCheck(a.cfg.VerifyClaims)
-	skipVC := fs.On(faults.IgnoreVerifyClaims)
+	skipVC := fs.ignoreVerifyClaims
 	if aud != nil && !skipVC {
 		want := aud.Expected.Render(c, fs)
 		raw, ok := claims["aud"]
@@ -418,21 +436,21 @@ func (a *Authenticator) checkClaims(claims map[string]json.RawMessage, c *authn.
 			return a.deny(CheckAud, fmt.Sprintf("aud %s is not %q nor a list holding it", clip(raw), want)), true
 		}
 	}
-	allowStrings := !fs.On(faults.TimeClaimsNumbersOnly)
-	if raw, ok := claims["exp"]; ok && !fs.On(faults.SkipExp) {
+	allowStrings := !fs.timeClaimsNumbersOnly
+	if raw, ok := claims["exp"]; ok && !fs.skipExp {
 		exp, isNum := timeClaimUnder(fs, raw, allowStrings)
 		switch {
 		case !isNum:
 			return a.deny(CheckExp, fmt.Sprintf("exp %s is not a number", clip(raw))), true
-		case fs.On(faults.ExpInclusive) && exp.after(now-1):
+		case fs.expInclusive && exp.after(now-1):
 			// exp == now slips through
 		case !exp.after(now):
 			return a.deny(CheckExp, fmt.Sprintf("the token expired: exp %s is not after now (%d)", exp, now)), true
 		}
-	} else if !ok && fs.On(faults.RequireExp) {
+	} else if !ok && fs.requireExp {
 		return a.deny(CheckExp, "the token has no exp claim"), true
 	}
-	if raw, ok := claims["nbf"]; ok && !fs.On(faults.SkipNbf) {
+	if raw, ok := claims["nbf"]; ok && !fs.skipNbf {
 		nbf, isNum := timeClaimUnder(fs, raw, allowStrings)
 		switch {
 		case !isNum:
@@ -441,7 +459,7 @@ func (a *Authenticator) checkClaims(claims map[string]json.RawMessage, c *authn.
 			return a.deny(CheckNbf, fmt.Sprintf("the token is not valid yet: nbf %s is after now (%d)", nbf, now)), true
 		}
 	}
-	if raw, ok := claims["iat"]; ok && fs.On(faults.CheckIat) {
+	if raw, ok := claims["iat"]; ok && fs.checkIat {
 		if iat, isNum := timeClaim(raw, true); isNum && iat.after(now) {
 			return a.deny(CheckIat, fmt.Sprintf("iat %s is in the future", iat)), true
 		}
@@ -473,15 +491,15 @@ func (a *Authenticator) checkClaims(claims map[string]json.RawMessage, c *authn.
 // identity turns verified claims into what an Accept grants
 // (extra_to_auth_data in EMQX).
 func (a *Authenticator) identity(claims map[string]json.RawMessage) authn.Result {
-	fs := a.env.Faults
+	fs := a.defects
 	var id authn.Identity
 	if raw, ok := claims["is_superuser"]; ok {
 		id.Superuser = superuserUnder(raw, fs)
 	}
-	if raw, ok := claims["client_attrs"]; ok && !fs.On(faults.ClientAttrsIgnored) {
+	if raw, ok := claims["client_attrs"]; ok && !fs.clientAttrsIgnored {
 		attrs, err := readClientAttrs(raw, attrRules{
-			keepBadKeys: fs.On(faults.ClientAttrsKeepBadKeys),
-			stringify:   fs.On(faults.ClientAttrsStringified),
+			keepBadKeys: fs.clientAttrsKeepBadKeys,
+			stringify:   fs.clientAttrsStringified,
 		})
 		if err != nil {
 			return a.backendFailure(CheckClientAttrs, err.Error())
@@ -492,7 +510,7 @@ func (a *Authenticator) identity(claims map[string]json.RawMessage) authn.Result
 		exp, isNum := timeClaim(raw, true)
 		if isNum {
 			if !exp.integral && a.cfg.DisconnectAfterExpire {
-				if !fs.On(faults.FractionalExpTruncated) {
+				if !fs.fractionalExpTruncated {
 					return a.backendFailure(CheckExp, fmt.Sprintf("exp %s is fractional: the disconnect timer needs whole seconds (disconnect_after_expire is true)", exp))
 				}
 				exp = number{f: float64(int64(exp.f)), i: int64(exp.f), integral: true}
@@ -503,14 +521,14 @@ func (a *Authenticator) identity(claims map[string]json.RawMessage) authn.Result
 			// A fractional exp (only accepted with disconnect off, A14)
 			// makes EMQX's ACL expiry check deny every action.
 			id.ExpireNotInteger = !exp.integral
-			id.DisconnectOnExpire = a.cfg.DisconnectAfterExpire || fs.On(faults.DisconnectSettingIgnored)
+			id.DisconnectOnExpire = a.cfg.DisconnectAfterExpire || fs.disconnectSettingIgnored
 		}
 	}
-	if raw, ok := claims["clientid_override"]; ok && !fs.On(faults.IgnoreClientIDOverride) {
+	if raw, ok := claims["clientid_override"]; ok && !fs.ignoreClientIDOverride {
 		id.ClientIDOverride = clientIDOverride(raw)
 	}
 	aclClaim := a.cfg.ACLClaimName
-	if fs.On(faults.ACLClaimNameIgnored) {
+	if fs.aclClaimNameIgnored {
 		aclClaim = "acl"
 	}
 	if raw, ok := claims[aclClaim]; ok {
@@ -518,8 +536,8 @@ func (a *Authenticator) identity(claims map[string]json.RawMessage) authn.Result
 		if err := json.Unmarshal(raw, &v); err != nil {
 			return a.backendFailure(CheckACL, "acl claim: "+err.Error())
 		}
-		// The acl area's parse-time faults live in authz.Parser.
-		rules, err := authz.Parser{Faults: fs}.TokenACL(v)
+		// The acl area's parse-time defects live in authz.Parser.
+		rules, err := authz.Parser{Defects: a.defects.acl}.TokenACL(v)
 		switch {
 		case errors.Is(err, authz.ErrInvalidRule):
 			return a.deny(CheckACL, fmt.Sprintf("claim %q holds an invalid rule: %v", aclClaim, err))

@@ -15,8 +15,6 @@ import (
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
-
-	"github.com/authspec/authspec/reference/faults"
 )
 
 // This file holds the faults of the attack families that need more than a
@@ -96,8 +94,8 @@ func fetchHeaderURLs(t *compactToken) {
 
 // timeClaimUnder reads exp or nbf as the faults say: correctly (timeClaim),
 // or, with time-claims-lenient, as a careless C-style reader does.
-func timeClaimUnder(fs *faults.Set, raw json.RawMessage, allowStrings bool) (number, bool) {
-	if !fs.On(faults.TimeClaimsLenient) {
+func timeClaimUnder(fs defects, raw json.RawMessage, allowStrings bool) (number, bool) {
+	if !fs.timeClaimsLenient {
 		return timeClaim(raw, allowStrings)
 	}
 	text := strings.TrimSpace(string(raw))

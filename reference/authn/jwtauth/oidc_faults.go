@@ -11,8 +11,6 @@ import (
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
-
-	"github.com/authspec/authspec/reference/faults"
 )
 
 // The faults of the OIDC area (reference/faults/oidc.go). None of this
@@ -20,8 +18,8 @@ import (
 
 // faultyJWKSKeys narrows the keys of the JWKS source as the key-selection
 // faults say.
-func faultyJWKSKeys(fs *faults.Set, keys []any) []any {
-	if fs.On(faults.OIDCRSAKeysOnly) {
+func faultyJWKSKeys(fs defects, keys []any) []any {
+	if fs.oidcRSAKeysOnly {
 		var rsaOnly []any
 		for _, k := range keys {
 			if _, ok := k.(*rsa.PublicKey); ok {
@@ -30,7 +28,7 @@ func faultyJWKSKeys(fs *faults.Set, keys []any) []any {
 		}
 		keys = rsaOnly
 	}
-	if fs.On(faults.OIDCLastKeyOnly) && len(keys) > 1 {
+	if fs.oidcLastKeyOnly && len(keys) > 1 {
 		keys = keys[len(keys)-1:]
 	}
 	return keys

@@ -15,9 +15,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
-	"github.com/authspec/authspec/reference/authn"
 	"github.com/authspec/authspec/reference/config/schema"
-	"github.com/authspec/authspec/reference/faults"
 )
 
 // pkAlgs are the algorithms of `algorithm: public-key` and of JWKS mode
@@ -30,7 +28,7 @@ var pkDocsAlgs = []string{"RS256", "RS384", "RS512", "ES256", "ES384", "ES512"}
 // parsePublicKeyField reads public_key: a PEM string or the path of a PEM
 // file (EMQX tries the path first). A bad key is refused only when the
 // authenticator is enabled, as in EMQX (JWT-PK-04).
-func parsePublicKeyField(o *schema.Object, enable bool, env authn.Env) ([]byte, crypto.PublicKey, error) {
+func parsePublicKeyField(o *schema.Object, enable bool, env parseEnv) ([]byte, crypto.PublicKey, error) {
 	value, err := o.RequiredString("public_key")
 	if err != nil {
 		return nil, nil, err
@@ -48,7 +46,7 @@ func parsePublicKeyField(o *schema.Object, enable bool, env authn.Env) ([]byte, 
 	}
 	key, err := ParsePublicKeyPEM(pemText)
 	if err != nil {
-		if env.Faults.On(faults.PKLazyKeyParse) {
+		if env.pkLazyKeyParse {
 			return pemText, nil, nil
 		}
 		where := "not PEM text, and no file exists at that path"

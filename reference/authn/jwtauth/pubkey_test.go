@@ -91,13 +91,13 @@ func TestPublicKey(t *testing.T) {
 			t.Run(name, func(t *testing.T) {
 				cfg := map[string]any{"mechanism": "jwt", "algorithm": "public-key", "public_key": value}
 				raw, _ := json.Marshal(cfg)
-				_, err := New(raw, testEnv(t))
+				_, err := New(raw, testEnv(t).Env)
 				if err == nil || !strings.Contains(err.Error(), "public_key: invalid_public_key") {
 					t.Fatalf("want invalid_public_key, got %v", err)
 				}
 				cfg["enable"] = false
 				raw, _ = json.Marshal(cfg)
-				if _, err := New(raw, testEnv(t)); err != nil {
+				if _, err := New(raw, testEnv(t).Env); err != nil {
 					t.Fatalf("enable:false must succeed: %v", err)
 				}
 			})

@@ -8,7 +8,6 @@ import (
 
 	"github.com/authspec/authspec/reference/authn"
 	"github.com/authspec/authspec/reference/config/schema"
-	"github.com/authspec/authspec/reference/faults"
 )
 
 // ClaimCheck is one verify_claims entry: the token's claim Name must be a
@@ -67,8 +66,8 @@ func ParseTemplate(s string) Template {
 
 // Render fills the placeholders for c: a Username the client did not send
 // renders as "" (JWT-VC-05).
-func (t Template) Render(c *authn.Client, fs *faults.Set) string {
-	if fs.On(faults.VerifyClaimsNoTemplates) {
+func (t Template) Render(c *authn.Client, fs defects) string {
+	if fs.verifyClaimsNoTemplates {
 		return t.Text
 	}
 	var sb strings.Builder
@@ -83,7 +82,7 @@ func (t Template) Render(c *authn.Client, fs *faults.Set) string {
 				sb.WriteString(c.Username)
 			}
 		default:
-			if !fs.On(faults.UnknownPlaceholdersEmpty) {
+			if !fs.unknownPlaceholdersEmpty {
 				sb.WriteString(p.text)
 			}
 		}
@@ -93,7 +92,7 @@ func (t Template) Render(c *authn.Client, fs *faults.Set) string {
 
 // parseVerifyClaims reads verify_claims as a map {claim: value} or a list
 // of {name, value} (JWT-VC-09). Values are strings; names are not empty.
-func parseVerifyClaims(o *schema.Object, env authn.Env) ([]ClaimCheck, error) {
+func parseVerifyClaims(o *schema.Object, env parseEnv) ([]ClaimCheck, error) {
 	raw, ok := o.Raw("verify_claims")
 	if !ok {
 		return nil, nil
@@ -101,7 +100,7 @@ func parseVerifyClaims(o *schema.Object, env authn.Env) ([]ClaimCheck, error) {
 	path := o.Field("verify_claims")
 	var checks []ClaimCheck
 	add := func(name, value, at string) error {
-		if name == "" && !env.Faults.On(faults.AllowEmptyClaimName) {
+		if name == "" && !env.allowEmptyClaimName {
 			return schema.Errorf(at, "claim name must not be empty")
 		}
 		checks = append(checks, ClaimCheck{Name: name, Expected: ParseTemplate(value)})
@@ -169,7 +168,7 @@ func audCheck(checks []ClaimCheck) (aud *ClaimCheck, rest []ClaimCheck) {
 
 // audMatches is EMQX's verify_aud_claim: a non-empty string equal to want,
 // or a non-empty array containing want.
-func audMatches(raw json.RawMessage, want string, fs *faults.Set) bool {
+func audMatches(raw json.RawMessage, want string, fs defects) bool {
 	switch schema.Kind(raw) {
 	case "a string":
 		var s string
@@ -178,7 +177,7 @@ func audMatches(raw json.RawMessage, want string, fs *faults.Set) bool {
 		}
 		return s != "" && s == want
 	case "a list":
-		if fs.On(faults.AudStringOnly) {
+		if fs.audStringOnly {
 			return false
 		}
 		var items []json.RawMessage
@@ -198,16 +197,16 @@ func audMatches(raw json.RawMessage, want string, fs *faults.Set) bool {
 // claimEquals: only a JSON string equal to want matches (JWT-VC-07).
 // faultyClaimEquals is what the faults verify-claims-scalar-text and
 // verify-claims-case-insensitive let through.
-func faultyClaimEquals(fs *faults.Set, raw json.RawMessage, want string) bool {
+func faultyClaimEquals(fs defects, raw json.RawMessage, want string) bool {
 	var v any
 	if json.Unmarshal(raw, &v) != nil {
 		return false
 	}
 	switch x := v.(type) {
 	case string:
-		return fs.On(faults.VerifyClaimsCaseInsensitive) && strings.EqualFold(x, want)
+		return fs.verifyClaimsCaseInsensitive && strings.EqualFold(x, want)
 	case float64, bool:
-		return fs.On(faults.VerifyClaimsScalarText) && strings.TrimSpace(string(raw)) == want
+		return fs.verifyClaimsScalarText && strings.TrimSpace(string(raw)) == want
 	}
 	return false
 }

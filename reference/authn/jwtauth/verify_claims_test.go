@@ -106,7 +106,7 @@ func TestVerifyClaims(t *testing.T) {
 			`"iss"`:                            `verify_claims: must be an object or a list`,
 			`[5]`:                              `verify_claims[0]: must be an object`,
 		} {
-			_, err := New(json.RawMessage(vcCfg(cfg)), testEnv(t))
+			_, err := New(json.RawMessage(vcCfg(cfg)), testEnv(t).Env)
 			if err == nil || !strings.Contains(err.Error(), want) {
 				t.Errorf("%s: want %q, got %v", cfg, want, err)
 			}
@@ -131,7 +131,7 @@ func TestTemplate(t *testing.T) {
 		"$${$}{clientid}":            "$${clientid}",
 		"a${username}b${clientid}c$": "aubcc$",
 	} {
-		if got := ParseTemplate(in).Render(c, nil); got != want {
+		if got := ParseTemplate(in).Render(c, defects{}); got != want {
 			t.Errorf("%q rendered %q, want %q", in, got, want)
 		}
 	}

@@ -2,7 +2,6 @@ package scramhttp
 
 import (
 	"github.com/authspec/authspec/reference/authz"
-	"github.com/authspec/authspec/reference/faults"
 )
 
 // parseACL reads the answer's acl (SCRAM-16): a list of new-format rules,
@@ -10,6 +9,6 @@ import (
 // invalid rule is an error, on which the authenticator ignores the client.
 // The rules expire with the authentication (SCRAM-07): the broker copies
 // Identity.ExpireAt into authz.Client.RulesExpireAt.
-func parseACL(v any, f *faults.Set) (*authz.Rules, error) {
-	return authz.Parser{Faults: f}.RuleList(v)
+func parseACL(v any, f defects) (*authz.Rules, error) {
+	return authz.Parser{Defects: f.acl}.RuleList(v)
 }

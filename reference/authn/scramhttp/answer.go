@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/authspec/authspec/reference/authn"
-	"github.com/authspec/authspec/reference/faults"
 )
 
 // MaxAnswerBytes bounds how much of the backend's answer is read. A larger
@@ -44,8 +43,8 @@ func fail(check, format string, args ...any) *failure {
 
 // readAnswer checks the status, bounds and parses the body, then
 // interprets it. now is the broker's clock (expire_at).
-func readAnswer(resp *http.Response, now time.Time, f *faults.Set) (answer, *failure) {
-	if resp.StatusCode != http.StatusOK && !f.On(faults.ScramAcceptNon200) {
+func readAnswer(resp *http.Response, now time.Time, f defects) (answer, *failure) {
+	if resp.StatusCode != http.StatusOK && !f.acceptNon200 {
 		return answer{}, fail(fmt.Sprintf("backend-status-%d", resp.StatusCode), "backend answered %s", resp.Status)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxAnswerBytes+1))
@@ -65,9 +64,9 @@ func readAnswer(resp *http.Response, now time.Time, f *faults.Set) (answer, *fai
 // parseBody: the Content-Type must start with application/json or
 // application/x-www-form-urlencoded (SCRAM-13, ambiguity A11); the prefix
 // match is EMQX's, so "application/json; charset=utf-8" is JSON.
-func parseBody(contentType string, body []byte, f *faults.Set) (map[string]any, *failure) {
+func parseBody(contentType string, body []byte, f defects) (map[string]any, *failure) {
 	switch {
-	case strings.HasPrefix(contentType, contentTypeJSON), f.On(faults.ScramIgnoreContentType):
+	case strings.HasPrefix(contentType, contentTypeJSON), f.ignoreContentType:
 		dec := json.NewDecoder(bytes.NewReader(body))
 		dec.UseNumber() // expire_at must be told apart from 1.7e9
 		var v any
@@ -99,7 +98,7 @@ func parseBody(contentType string, body []byte, f *faults.Set) (map[string]any, 
 // interpret reads the fields of a parsed answer (SCRAM-03, -06, -14..-18).
 // The `result` field is not consulted (SCRAM-06) and `clientid_override`
 // is ignored (SCRAM-18), except under the faults that break those.
-func interpret(fields map[string]any, now time.Time, f *faults.Set) (answer, *failure) {
+func interpret(fields map[string]any, now time.Time, f defects) (answer, *failure) {
 	var a answer
 	for _, key := range []struct {
 		name string
@@ -122,28 +121,28 @@ func interpret(fields map[string]any, now time.Time, f *faults.Set) (answer, *fa
 			a.saltText = s
 		}
 	}
-	if v, ok := fields["is_superuser"]; ok && !f.On(faults.ScramSuperuserIgnored) {
+	if v, ok := fields["is_superuser"]; ok && !f.superuserIgnored {
 		a.identity.Superuser = isSuperuser(v)
 	}
 	if v, ok := fields["client_attrs"]; ok {
-		attrs, err := clientAttrs(v, f.On(faults.ScramClientAttrsStringified))
+		attrs, err := clientAttrs(v, f.clientAttrsStringified)
 		if err != nil {
 			return answer{}, fail("client-attrs", "%v", err)
 		}
 		a.identity.ClientAttrs = attrs
 	}
 	if v, ok := fields["expire_at"]; ok {
-		at, err := expireAt(v, now, f.On(faults.ScramExpireAtMillis))
+		at, err := expireAt(v, now, f.expireAtMillis)
 		if err != nil {
 			return answer{}, fail("expire-at", "%v", err)
 		}
 		a.identity.ExpireAt = at
-		a.identity.DisconnectOnExpire = !f.On(faults.ScramExpireAtNoDisconnect)
+		a.identity.DisconnectOnExpire = !f.expireAtNoDisconnect
 	}
 	if v, ok := fields["acl"]; ok {
 		rules, err := parseACL(v, f)
 		switch {
-		case err != nil && f.On(faults.ScramInvalidACLDropped):
+		case err != nil && f.invalidACLDropped:
 			// the fault: keep the client, drop the rules
 		case err != nil:
 			return answer{}, fail("acl", "%v", err)
@@ -151,13 +150,13 @@ func interpret(fields map[string]any, now time.Time, f *faults.Set) (answer, *fa
 			a.identity.ACL = rules
 		}
 	}
-	if v, ok := fields["clientid_override"].(string); ok && v != "" && f.On(faults.ScramClientIDOverrideHonoured) {
+	if v, ok := fields["clientid_override"].(string); ok && v != "" && f.clientIDOverrideHonoured {
 		a.identity.ClientIDOverride = v
 	}
-	if f.On(faults.ScramHonourResultField) {
+	if f.honourResultField {
 		a.result, _ = fields["result"].(string)
 	}
-	if f.On(faults.ScramIterationFromAnswer) {
+	if f.iterationFromAnswer {
 		if n, ok := fields["iteration_count"].(json.Number); ok {
 			if i, err := n.Int64(); err == nil && i > 0 && i <= 1<<24 {
 				a.iterationCount = int(i)

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/authspec/authspec/reference/authn"
-	"github.com/authspec/authspec/reference/faults"
 	"github.com/authspec/authspec/reference/scram"
 )
 
@@ -23,6 +22,7 @@ const ID = "scram:http"
 type Authenticator struct {
 	cfg       Config
 	env       authn.Env
+	defects   defects // deliberate defects (self-test only)
 	request   requestTemplate
 	client    *http.Client
 	transport *http.Transport
@@ -34,12 +34,16 @@ var (
 )
 
 // New builds the authenticator from EMQX's JSON configuration.
-func New(raw json.RawMessage, env authn.Env) (authn.Authenticator, error) {
+func New(raw json.RawMessage, env authn.Env, opts ...Option) (authn.Authenticator, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	cfg, err := ParseConfig(raw)
 	if err != nil {
 		return nil, err
 	}
-	rt, err := parseRequestTemplate(cfg, env.Faults)
+	rt, err := parseRequestTemplate(cfg, o.defects)
 	if err != nil {
 		return nil, fmt.Errorf("scram/http config: %w", err)
 	}
@@ -64,7 +68,7 @@ func New(raw json.RawMessage, env authn.Env) (authn.Authenticator, error) {
 		// A 3xx is an answer other than 200 (SCRAM-05), not a hop to follow.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
-	return &Authenticator{cfg: cfg, env: env, request: rt, client: client, transport: transport}, nil
+	return &Authenticator{cfg: cfg, env: env, defects: o.defects, request: rt, client: client, transport: transport}, nil
 }
 
 // ID returns "scram:http".
@@ -93,21 +97,21 @@ func (a *Authenticator) Close() error {
 // the user's credentials (SCRAM-02, -10..-13) and answers Continue with the
 // server-first message.
 func (a *Authenticator) Authenticate(ctx context.Context, c *authn.Client) authn.Result {
-	f := a.env.Faults
+	f := a.defects
 	if c.Protocol < 5 {
-		if f.On(faults.ScramV311BadCredentials) {
+		if f.v311BadCredentials {
 			return a.deny(authn.CodeBadUserNameOrPass, "protocol", "MQTT 3.1.1 client refused")
 		}
 		return a.ignore("protocol", "SCRAM serves MQTT 5 clients only")
 	}
 	if c.AuthMethod == "" {
-		if f.On(faults.ScramDenyWithoutAuthMethod) {
+		if f.denyWithoutAuthMethod {
 			return a.deny(authn.CodeNotAuthorized, "auth-method", "no Authentication-Method")
 		}
 		return a.ignore("auth-method", "no Authentication-Method")
 	}
 	if c.AuthMethod != a.cfg.Algorithm.Method() &&
-		!(f.On(faults.ScramAnyScramMethod) && strings.HasPrefix(c.AuthMethod, "SCRAM-")) {
+		!(f.anyScramMethod && strings.HasPrefix(c.AuthMethod, "SCRAM-")) {
 		return a.ignore("auth-method", fmt.Sprintf("Authentication-Method %q is not %s", c.AuthMethod, a.cfg.Algorithm.Method()))
 	}
 	// A zero-length Authentication-Data is treated as absent: the Client
@@ -123,7 +127,7 @@ func (a *Authenticator) Authenticate(ctx context.Context, c *authn.Client) authn
 // connected client (SCRAM-23): the same flow as a CONNECT. The broker checks
 // that the method matches the connection's (SCRAM-20).
 func (a *Authenticator) Reauthenticate(ctx context.Context, c *authn.Client) authn.Result {
-	if a.env.Faults.On(faults.ScramReauthRefused) {
+	if a.defects.reauthRefused {
 		return a.deny(authn.CodeNotAuthorized, "reauth", "re-authentication not supported")
 	}
 	return a.Authenticate(ctx, c)
@@ -158,7 +162,7 @@ func (a *Authenticator) start(ctx context.Context, c *authn.Client) authn.Result
 	if ans.iterationCount > 0 {
 		creds.Iterations = ans.iterationCount // ScramIterationFromAnswer
 	}
-	if a.env.Faults.On(faults.ScramSaltAsText) {
+	if a.defects.saltAsText {
 		creds.Salt = []byte(ans.saltText)
 	}
 	serverFirst, err := srv.ServerFirst(creds)
@@ -179,16 +183,16 @@ func (a *Authenticator) start(ctx context.Context, c *authn.Client) authn.Result
 // fetch does the one HTTP request of an attempt and reads the answer.
 func (a *Authenticator) fetch(ctx context.Context, c *authn.Client, user string) (answer, *failure) {
 	reqCtx := ctx
-	if !a.env.Faults.On(faults.ScramNoRequestTimeout) {
+	if !a.defects.noRequestTimeout {
 		var cancel context.CancelFunc
 		reqCtx, cancel = context.WithTimeout(ctx, a.cfg.RequestTimeout)
 		defer cancel()
 	}
 	vars := variables{username: user, client: c}
-	if a.env.Faults.On(faults.ScramUsernameFromConnect) {
+	if a.defects.usernameFromConnect {
 		vars.username = c.Username
 	}
-	req, err := a.request.build(reqCtx, vars, a.env.Faults)
+	req, err := a.request.build(reqCtx, vars, a.defects)
 	if err != nil {
 		return answer{}, fail("backend-request", "building the request: %v", err)
 	}
@@ -200,7 +204,7 @@ func (a *Authenticator) fetch(ctx context.Context, c *authn.Client, user string)
 		return answer{}, fail("backend-request", "%v", err)
 	}
 	defer resp.Body.Close()
-	ans, bad := readAnswer(resp, a.env.Clock(), a.env.Faults)
+	ans, bad := readAnswer(resp, a.env.Clock(), a.defects)
 	if bad != nil && bad.check == "backend-read" && errors.Is(reqCtx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
 		bad.check = "backend-timeout"
 	}
@@ -209,17 +213,17 @@ func (a *Authenticator) fetch(ctx context.Context, c *authn.Client, user string)
 
 func (a *Authenticator) serverOptions() []scram.ServerOption {
 	var opts []scram.ServerOption
-	f := a.env.Faults
-	if f.On(faults.ScramAcceptChannelBinding) {
+	f := a.defects
+	if f.acceptChannelBinding {
 		opts = append(opts, scram.AcceptChannelBinding())
 	}
-	if f.On(faults.ScramSkipFinalNonceCheck) {
+	if f.skipFinalNonceCheck {
 		opts = append(opts, scram.SkipNonceCheck())
 	}
-	if f.On(faults.ScramSkipProofCheck) {
+	if f.skipProofCheck {
 		opts = append(opts, scram.SkipProofCheck())
 	}
-	if f.On(faults.ScramWrongServerSignature) {
+	if f.wrongServerSignature {
 		opts = append(opts, scram.SignWithStoredKey())
 	}
 	return opts

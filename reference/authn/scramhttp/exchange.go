@@ -6,7 +6,6 @@ import (
 	"sync"
 
 	"github.com/authspec/authspec/reference/authn"
-	"github.com/authspec/authspec/reference/faults"
 	"github.com/authspec/authspec/reference/scram"
 )
 
@@ -34,7 +33,7 @@ func (e *exchange) Step(ctx context.Context, data []byte) authn.Result {
 	}
 	e.used = true
 	identity := e.identity
-	if a.env.Faults.On(faults.ScramTwoBackendRequests) {
+	if a.defects.twoBackendRequests {
 		// The fault: "refresh" the user's record before answering.
 		ans, bad := a.fetch(ctx, &e.client, e.user)
 		if bad != nil {
@@ -46,7 +45,7 @@ func (e *exchange) Step(ctx context.Context, data []byte) authn.Result {
 	switch {
 	case errors.Is(err, scram.ErrProof):
 		code := authn.CodeNotAuthorized
-		if a.env.Faults.On(faults.ScramWrongPassword0x86) {
+		if a.defects.wrongPassword0x86 {
 			code = authn.CodeBadUserNameOrPass
 		}
 		return a.deny(code, "proof", "user "+e.user+": "+err.Error())

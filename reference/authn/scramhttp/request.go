@@ -10,8 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-
-	"github.com/authspec/authspec/reference/faults"
 )
 
 // requestTemplate is the configured request, parsed once: the URL split
@@ -53,7 +51,7 @@ const (
 
 // parseRequestTemplate validates the URL as emqx_auth_http_utils:parse_url
 // does (scheme, host, no user info, no fragment) and prepares the templates.
-func parseRequestTemplate(c Config, f *faults.Set) (requestTemplate, error) {
+func parseRequestTemplate(c Config, f defects) (requestTemplate, error) {
 	rt := requestTemplate{method: c.Method}
 	scheme, rest, ok := strings.Cut(c.URL, "://")
 	if !ok || (scheme != "http" && scheme != "https") {
@@ -100,7 +98,7 @@ func parseRequestTemplate(c Config, f *faults.Set) (requestTemplate, error) {
 		rt.body = append(rt.body, bodyPair{key: parseTemplate(k), value: parseTemplate(c.Body[k])})
 	}
 	headers := map[string]string{}
-	if !f.On(faults.ScramNoDefaultHeaders) {
+	if !f.noDefaultHeaders {
 		for k, v := range defaultHeaders {
 			headers[k] = v
 		}
@@ -121,7 +119,7 @@ func parseRequestTemplate(c Config, f *faults.Set) (requestTemplate, error) {
 }
 
 // build renders the request for one client.
-func (rt requestTemplate) build(ctx context.Context, v variables, f *faults.Set) (*http.Request, error) {
+func (rt requestTemplate) build(ctx context.Context, v variables, f defects) (*http.Request, error) {
 	target := rt.base + rt.path.render(v, url.PathEscape)
 	query := rt.renderQuery(v)
 	headers := make(http.Header, len(rt.headers)+1)
@@ -177,7 +175,7 @@ func encodePair(k, v string) string { return url.QueryEscape(k) + "=" + url.Quer
 // renderBody serialises a POST body: JSON by default, form-encoded when
 // the content-type header says so (SCRAM-11). Any other content-type fails
 // the request, as EMQX's serialize_body does.
-func (rt requestTemplate) renderBody(v variables, contentType string, f *faults.Set) ([]byte, error) {
+func (rt requestTemplate) renderBody(v variables, contentType string, f defects) ([]byte, error) {
 	media := contentTypeJSON
 	if contentType != "" {
 		mt, _, err := mime.ParseMediaType(contentType)
@@ -186,7 +184,7 @@ func (rt requestTemplate) renderBody(v variables, contentType string, f *faults.
 		}
 		media = mt
 	}
-	if f.On(faults.ScramPostFormAsJSON) {
+	if f.postFormAsJSON {
 		media = contentTypeJSON
 	}
 	switch media {

@@ -56,12 +56,13 @@ func newRig(t *testing.T, cfg map[string]any, faultNames ...string) *rig {
 			base[k] = v
 		}
 	}
-	set, err := faults.NewSet(faultNames...)
-	if err != nil {
-		t.Fatal(err)
+	for _, n := range faultNames {
+		if _, ok := defectOf[faults.Name(n)]; !ok {
+			t.Fatalf("fault %q is not a defect of this package", n)
+		}
 	}
 	raw, _ := json.Marshal(base)
-	a, err := New(raw, authn.Env{Faults: set, Now: func() time.Time { return r.now }})
+	a, err := New(raw, authn.Env{Now: func() time.Time { return r.now }}, WithDefects(defectsNamed(faultNames...)...))
 	if err != nil {
 		t.Fatalf("New(%s): %v", raw, err)
 	}
