@@ -13,7 +13,7 @@ import (
 	"github.com/authspec/authspec/steps/target"
 )
 
-func registerAuthzSteps(sc *godog.ScenarioContext) {
+func registerAuthzSteps(sc *registry) {
 	sc.Given(`^the authorization settings are:$`, theAuthorizationSettings)
 	sc.Then(`^the broker shows the client's attributes as (.+)$`, theBrokerShowsTheAttributes)
 }

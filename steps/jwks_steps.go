@@ -15,7 +15,7 @@ import (
 	"github.com/authspec/authspec/steps/target"
 )
 
-func registerJWKSSteps(sc *godog.ScenarioContext) {
+func registerJWKSSteps(sc *registry) {
 	// What the endpoint serves.
 	sc.Step(`^the JWKS endpoint serves an? (\S+) key "([^"]+)"$`, endpointServesKey)
 	sc.Step(`^the JWKS endpoint serves these keys:$`, endpointServesKeys)
@@ -39,25 +39,26 @@ func registerJWKSSteps(sc *godog.ScenarioContext) {
 	sc.Then(`^every JWKS request carries these headers:$`, everyJWKSRequestCarries)
 
 	// Tokens.
-	sc.Step(`^the token is signed by JWKS key "([^"]+)"$`, signedByJWKSKey)
-	sc.Given(`^the token is signed by a key that is not in the JWKS set$`, signedByKeyNotInSet)
-	sc.Given(`^the token is an (HS256|HS384|HS512) token keyed with the secret of oct key "([^"]+)"$`, hmacWithOctKey)
+	sc.Step(`^the token is signed by JWKS key "([^"]+)"$`, signedByJWKSKey, quotedAsDefect)
+	sc.Given(`^the token is signed by a key that is not in the JWKS set$`, signedByKeyNotInSet, quotedAsDefect)
+	sc.Given(`^the token is an (HS256|HS384|HS512) token keyed with the secret of oct key "([^"]+)"$`, hmacWithOctKey, quotedAsDefect)
 
 	// Creating an authenticator against an endpoint that does not answer.
 	sc.When(`^the authenticator is created while the JWKS endpoint does not answer:$`, createdWhileEndpointHangs)
 }
 
-// jwksOf returns the scenario's JWKS endpoint. extBefore starts it for
-// every scenario that mentions one, so its absence is a harness defect.
+// jwksOf returns the scenario's JWKS endpoint, starting it on first use
+// (resources.go).
 func jwksOf(ctx context.Context) (*scenario, *jwksFixture, error) {
 	st, err := state(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	if st.ext == nil || st.ext.jwks == nil {
-		return nil, nil, reports.HarnessError(errors.New("the scenario's JWKS endpoint was not started"))
+	f, err := st.jwksEndpoint()
+	if err != nil {
+		return nil, nil, err
 	}
-	return st, st.ext.jwks, nil
+	return st, f, nil
 }
 
 func endpointServesKey(ctx context.Context, alg, name string) error {
@@ -385,17 +386,20 @@ func hmacWithOctKey(ctx context.Context, alg, name string) error {
 // fetch is asynchronous). A broker that waits for the fetch does not answer
 // within a second; the endpoint is then released so the creation ends.
 func createdWhileEndpointHangs(ctx context.Context, doc *godog.DocString) (context.Context, error) {
-	st, a, ctx, err := admin(ctx)
-	if err != nil {
-		return ctx, err
+	var cfg map[string]any
+	if err := decodeJSON([]byte(doc.Content), &cfg); err != nil {
+		return ctx, fmt.Errorf("the scenario's authenticator: %w", err)
 	}
 	_, f, err := jwksOf(ctx)
 	if err != nil {
 		return ctx, err
 	}
-	var cfg map[string]any
-	if err := decodeJSON([]byte(doc.Content), &cfg); err != nil {
-		return ctx, fmt.Errorf("the scenario's authenticator: %w", err)
+	if err := startNamedBeforeCreation(ctx, cfg); err != nil {
+		return ctx, err
+	}
+	st, a, ctx, err := admin(ctx)
+	if err != nil {
+		return ctx, err
 	}
 	f.answer(jwksReply{kind: replyHang})
 	const bound = time.Second

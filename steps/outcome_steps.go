@@ -7,13 +7,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cucumber/godog"
-
 	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/steps/target"
 )
 
-func registerOutcomeSteps(sc *godog.ScenarioContext) {
+func registerOutcomeSteps(sc *registry) {
 	sc.Then(`^the connection is accepted$`, theConnectionIsAccepted)
 	sc.Then(`^the connection is refused with (0x[0-9A-Fa-f]{2})$`, theConnectionIsRefusedWith)
 	sc.Then(`^the connection is refused with BF$`, theConnectionIsRefusedWithBF)

@@ -19,7 +19,7 @@ import (
 //
 //	<client ID>       the SCRAM client's CONNECT Client ID
 //	<client address>  the client's IP address as the broker sees it
-func registerScramBackendChecks(sc *godog.ScenarioContext) {
+func registerScramBackendChecks(sc *registry) {
 	sc.Then(`^the SCRAM backend received (no|\d+) requests?$`, backendReceived)
 	sc.Then(`^the SCRAM backend had received (\d+) requests? when the server-first message arrived$`, backendReceivedAtServerFirst)
 	sc.Then(`^the SCRAM backend's request is a (GET|POST) to "([^"]*)"$`, backendRequestMethodPath)
@@ -74,7 +74,7 @@ func lastRequest(ctx context.Context) (*scenario, scrambackend.Request, error) {
 	if err != nil {
 		return nil, scrambackend.Request{}, err
 	}
-	if err := sc.needBackend(); err != nil {
+	if _, err := st.scramBackend(); err != nil {
 		return nil, scrambackend.Request{}, err
 	}
 	reqs := sc.backend.Requests()

@@ -9,14 +9,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cucumber/godog"
-
 	"github.com/authspec/authspec/fixtures/mqttwire"
 	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/steps/target"
 )
 
-func registerScramOutcomeSteps(sc *godog.ScenarioContext) {
+func registerScramOutcomeSteps(sc *registry) {
 	sc.Then(`^the broker sent AUTH 0x18 with Authentication-Method "([^"]*)"$`, brokerSentAuth)
 	sc.Then(`^the broker sent no AUTH packet$`, brokerSentNoAuth)
 	sc.Then(`^the server-first message extends the client nonce$`, serverFirstExtendsNonce)

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"unicode/utf16"
 
-	"github.com/cucumber/godog"
 	jose "github.com/go-jose/go-jose/v4"
 
 	"github.com/authspec/authspec/fixtures/tokens"
@@ -18,16 +17,16 @@ import (
 // JWT-CLAIM-05 and SEC-01: JWS format abuse, JSON text a careless parser
 // forgives, a real JWE, a nested JWT, and unsigned tokens carrying a
 // signature.
-func registerSecFoldSteps(sc *godog.ScenarioContext) {
-	sc.Given(`^the token's segments use the "\+/" alphabet$`, standardAlphabet)
-	sc.Given(`^the token has (a line break|a space|a NUL byte|a byte that is not UTF-8) inside its (header|payload|signature)$`, byteInside)
-	sc.Given(`^the token ends with a trailing dot$`, trailingDot)
-	sc.Given(`^the token is a JWE of a valid token, encrypted with the configured secret$`, realJWE)
-	sc.Given(`^the token is a JWS whose payload is a valid token \(cty "JWT"\)$`, nestedJWT)
-	sc.Given(`^the token's (header|payload) is the JSON text (.+)$`, segmentJSONText)
-	sc.Given(`^the token's (header|payload) JSON (starts with a byte-order mark|is UTF-16)$`, segmentEncoding)
-	sc.Given(`^the token is unsigned with alg "([^"]*)" but carries a valid token's signature$`, unsignedWithSignature)
-	sc.Given(`^the token is unsigned with alg "([^"]*)" and an empty signature$`, unsignedWithAlg)
+func registerSecFoldSteps(sc *registry) {
+	sc.Given(`^the token's segments use the "\+/" alphabet$`, standardAlphabet, quotedAsDefect)
+	sc.Given(`^the token has (a line break|a space|a NUL byte|a byte that is not UTF-8) inside its (header|payload|signature)$`, byteInside, quotedAsDefect)
+	sc.Given(`^the token ends with a trailing dot$`, trailingDot, quotedAsDefect)
+	sc.Given(`^the token is a JWE of a valid token, encrypted with the configured secret$`, realJWE, quotedAsDefect)
+	sc.Given(`^the token is a JWS whose payload is a valid token \(cty "JWT"\)$`, nestedJWT, quotedAsDefect)
+	sc.Given(`^the token's (header|payload) is the JSON text (.+)$`, segmentJSONText, quotedAsDefect)
+	sc.Given(`^the token's (header|payload) JSON (starts with a byte-order mark|is UTF-16)$`, segmentEncoding, quotedAsDefect)
+	sc.Given(`^the token is unsigned with alg "([^"]*)" but carries a valid token's signature$`, unsignedWithSignature, quotedAsDefect)
+	sc.Given(`^the token is unsigned with alg "([^"]*)" and an empty signature$`, unsignedWithAlg, quotedAsDefect)
 	sc.Then(`^the connection is refused$`, theConnectionIsRefused)
 }
 

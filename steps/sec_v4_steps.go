@@ -14,7 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cucumber/godog"
 	jose "github.com/go-jose/go-jose/v4"
 
 	"github.com/authspec/authspec/fixtures/jwksserver"
@@ -26,10 +25,10 @@ import (
 
 // Steps of catalogue v4's SEC-08, SEC-09 and SEC-11 (SEC-07 needs only the
 // header steps of token_steps.go; SEC-10 is in abuse_steps.go).
-func registerSecV4Steps(sc *godog.ScenarioContext) {
-	sc.Given(`^the token's "(jku|x5u|kid)" header is a URL the suite serves$`, headerURLServed)
+func registerSecV4Steps(sc *registry) {
+	sc.Given(`^the token's "(jku|x5u|kid)" header is a URL the suite serves$`, headerURLServed, quotedAsDefect)
 	sc.Then(`^no request reached the URLs in the token's header within (\d+) seconds?$`, noRequestToHeaderURLs)
-	sc.Given(`^the token is an (HS256|HS384|HS512) token keyed with the (?:configured|JWKS) public key as (.+)$`, hmacKeyedWithPublicKey)
+	sc.Given(`^the token is an (HS256|HS384|HS512) token keyed with the (?:configured|JWKS) public key as (.+)$`, hmacKeyedWithPublicKey, quotedAsDefect)
 	sc.Step(`^the JWKS endpoint (hangs|trickles its key set over (\d+) seconds|sends its key set padded to (\d+) MB)$`, endpointMisbehaves)
 	sc.Step(`^the broker has started fetching the key set$`, brokerStartedFetching)
 	sc.Step(`^the broker's fetch of the key set has ended within (\d+) seconds$`, brokerFetchEnded)

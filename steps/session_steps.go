@@ -22,26 +22,27 @@ import (
 // may publish and subscribe (the token's acl, is_superuser, the
 // authorization settings), what the broker does when the token expires, and
 // what watchers (other clients) receive. The client then connects with the
-// raw client (see sessionStepPattern), so every packet is visible.
+// raw client (their definitions declare needRawSession), so every packet
+// is visible.
 
-func registerSessionSteps(sc *godog.ScenarioContext) {
+func registerSessionSteps(sc *registry) {
 	// Before the CONNECT.
 	sc.Given(`^the client has a Will on "([^"]+)"$`, theClientHasAWill)
-	sc.Given(`^the client's CONNECT carries (\d+) KB of user properties$`, theConnectCarriesUserProperties)
+	sc.Given(`^the client's CONNECT carries (\d+) KB of user properties$`, theConnectCarriesUserProperties, quotedAsDefect)
 
 	// Authorization as the client sees it.
-	sc.Then(`^the client may( not)? publish( a retained message)? to "([^"]*)"(?: with QoS ([012]))?$`, theClientMayPublish)
-	sc.Then(`^the client may( not)? subscribe to "([^"]*)"(?: with QoS ([012]))?$`, theClientMaySubscribe)
-	sc.When(`^the client subscribes to these filters in one SUBSCRIBE:$`, theClientSubscribesInOne)
+	sc.Then(`^the client may( not)? publish( a retained message)? to "([^"]*)"(?: with QoS ([012]))?$`, theClientMayPublish, needRawSession)
+	sc.Then(`^the client may( not)? subscribe to "([^"]*)"(?: with QoS ([012]))?$`, theClientMaySubscribe, needRawSession)
+	sc.When(`^the client subscribes to these filters in one SUBSCRIBE:$`, theClientSubscribesInOne, needRawSession)
 	sc.Then(`^the SUBACK carries (0x[0-9A-Fa-f]{2}(?:, 0x[0-9A-Fa-f]{2})*)$`, theSubackCarries)
-	sc.When(`^the client publishes to "([^"]*)" with QoS ([012])$`, theClientPublishes)
+	sc.When(`^the client publishes to "([^"]*)" with QoS ([012])$`, theClientPublishes, needRawSession)
 	sc.Then(`^the broker answers the publish with (PUBACK|PUBREC) (0x[0-9A-Fa-f]{2})$`, theBrokerAnswersThePublish)
 	sc.Then(`^the broker acknowledges the publish as usual$`, theBrokerAcknowledgesAsUsual)
 
 	// The connection's end.
-	sc.Then(`^the broker disconnects the client with (0x[0-9A-Fa-f]{2})( at the token's expiry)?$`, theBrokerDisconnectsTheClient)
-	sc.Then(`^the broker closes the client's connection( at the token's expiry)?$`, theBrokerClosesTheConnection)
-	sc.Then(`^the client is still connected$`, theClientIsStillConnected)
+	sc.Then(`^the broker disconnects the client with (0x[0-9A-Fa-f]{2})( at the token's expiry)?$`, theBrokerDisconnectsTheClient, needRawSession)
+	sc.Then(`^the broker closes the client's connection( at the token's expiry)?$`, theBrokerClosesTheConnection, needRawSession)
+	sc.Then(`^the client is still connected$`, theClientIsStillConnected, needRawSession)
 	sc.When(`^the token's exp has passed$`, theTokensExpHasPassed)
 	sc.Then(`^the broker refuses the CONNECT before authentication$`, theBrokerRefusesTheConnectAsTooLarge)
 
@@ -110,7 +111,9 @@ func (st *scenario) clientConn() (*mqttwire.Conn, error) {
 	}
 	ws, ok := st.sessions[len(st.sessions)-1].(client.WireSession)
 	if !ok {
-		return nil, reports.HarnessError(errors.New("the client's session is not a raw-client session"))
+		// A definition that drives the session must declare needRawSession
+		// where it is registered; say so rather than run on paho.
+		return nil, reports.HarnessError(errors.New("the client's session is not a raw-client session: the step's definition must declare needRawSession"))
 	}
 	return ws.Wire(), nil
 }
