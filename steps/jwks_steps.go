@@ -11,6 +11,7 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/authspec/authspec/fixtures/jwksserver"
 	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/steps/target"
 )
@@ -139,13 +140,14 @@ func endpointStopsServing(ctx context.Context, name string) error {
 	return f.unserve(name)
 }
 
-// answerWith makes the endpoint give every fetch the reply r.
-func answerWith(ctx context.Context, r jwksReply) error {
+// answerWith sets how the endpoint answers every fetch from now on (a
+// hanging answer in progress then ends with the new one).
+func answerWith(ctx context.Context, set func(*jwksserver.Server)) error {
 	_, f, err := jwksOf(ctx)
 	if err != nil {
 		return err
 	}
-	f.answer(r)
+	set(f.srv)
 	return nil
 }
 
@@ -160,34 +162,36 @@ func statusOr200(status string) int {
 }
 
 func endpointAnswersWithSet(ctx context.Context, status string) error {
-	return answerWith(ctx, jwksReply{kind: replySet, status: statusOr200(status)})
+	return answerWith(ctx, func(s *jwksserver.Server) { s.ServeKeysWithStatus(statusOr200(status)) })
 }
 
 func endpointAnswersEmpty(ctx context.Context) error {
-	return answerWith(ctx, jwksReply{kind: replyBody, status: http.StatusOK, body: []byte(`{"keys": []}`)})
+	return answerWith(ctx, (*jwksserver.Server).ServeEmptySet)
 }
 
 func endpointAnswersSingleJWK(ctx context.Context) error {
-	return answerWith(ctx, jwksReply{kind: replySingleJWK, status: http.StatusOK})
+	return answerWith(ctx, (*jwksserver.Server).ServeSingleJWK)
 }
 
 // notJSONBody is what a misconfigured proxy answers.
 var notJSONBody = []byte("<html><body>502 Bad Gateway</body></html>")
 
 func endpointAnswersNotJSON(ctx context.Context, status string) error {
-	return answerWith(ctx, jwksReply{kind: replyBody, status: statusOr200(status), body: notJSONBody})
+	return answerWith(ctx, func(s *jwksserver.Server) { s.ServeRaw(statusOr200(status), "application/json", notJSONBody) })
 }
 
 func endpointAnswersDocument(ctx context.Context, doc string) error {
-	return answerWith(ctx, jwksReply{kind: replyBody, status: http.StatusOK, body: []byte(strings.TrimSpace(doc))})
+	return answerWith(ctx, func(s *jwksserver.Server) {
+		s.ServeRaw(http.StatusOK, "application/json", []byte(strings.TrimSpace(doc)))
+	})
 }
 
 func endpointResets(ctx context.Context) error {
-	return answerWith(ctx, jwksReply{kind: replyReset})
+	return answerWith(ctx, (*jwksserver.Server).ResetConnections)
 }
 
 func endpointHangs(ctx context.Context) error {
-	return answerWith(ctx, jwksReply{kind: replyHang})
+	return answerWith(ctx, (*jwksserver.Server).Hang)
 }
 
 // refreshWait is the JWT authenticator's effective refresh interval: the
@@ -239,13 +243,13 @@ func brokerFetches(ctx context.Context) (context.Context, error) {
 	// target's floor) on top of the step timeout, so a broker that keeps
 	// EMQX's 10 s floor is judged fairly without a larger --step-timeout.
 	bound := st.suite.timeout()
-	if f.everFetched() {
+	if f.srv.EverFetched() {
 		bound += st.refreshWait()
 	}
 	wctx, cancel := context.WithTimeout(ctx, bound)
 	defer cancel()
 	started := time.Now()
-	if !f.waitFetch(wctx) {
+	if !f.srv.WaitFetch(wctx) {
 		return ctx, mismatch(fmt.Sprintf("the broker to fetch the key set (refresh_interval %s)", st.refreshInterval()),
 			fmt.Sprintf("no fetch at the endpoint within %s", bound))
 	}
@@ -262,7 +266,7 @@ func brokerDoesNotFetchWithin(ctx context.Context, seconds string) error {
 	if err != nil {
 		return err
 	}
-	quiet, err := f.quietFor(ctx, d)
+	quiet, err := f.srv.QuietFor(ctx, d)
 	if err != nil {
 		return reports.HarnessError(err)
 	}
@@ -278,7 +282,7 @@ func brokerHasNotFetchedSinceChange(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if f.fetchedSinceMark() {
+	if f.srv.FetchedSinceMark() {
 		return mismatch("no fetch since the endpoint changed (a CONNECT never triggers one)", "a fetch at the endpoint")
 	}
 	return nil
@@ -295,7 +299,7 @@ func everyJWKSRequestCarries(ctx context.Context, table *godog.Table) error {
 	if err != nil {
 		return err
 	}
-	reqs := f.requests()
+	reqs := f.srv.Requests()
 	if len(reqs) == 0 {
 		return fmt.Errorf(`the endpoint has received no request: wait for one first ("the broker has fetched the key set")`)
 	}
@@ -401,7 +405,7 @@ func createdWhileEndpointHangs(ctx context.Context, doc *godog.DocString) (conte
 	if err != nil {
 		return ctx, err
 	}
-	f.answer(jwksReply{kind: replyHang})
+	f.srv.Hang()
 	const bound = time.Second
 	cctx, cancel := context.WithTimeout(ctx, bound)
 	defer cancel()
@@ -410,7 +414,7 @@ func createdWhileEndpointHangs(ctx context.Context, doc *godog.DocString) (conte
 		return reports.NotApplicable(ctx, reason)
 	}
 	if errors.Is(st.createdErr, context.DeadlineExceeded) || errors.Is(cctx.Err(), context.DeadlineExceeded) {
-		f.answer(jwksReply{kind: replySet, status: http.StatusOK})
+		f.srv.ServeKeys()
 		// The wait is the behaviour under test: recorded here, judged by
 		// "Then creating the authenticator succeeds" (the self-test counts
 		// a fault as caught only at a Then step).

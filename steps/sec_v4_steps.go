@@ -210,15 +210,15 @@ func (m *mint) publicKeyEncoding(encoding string) ([]byte, error) {
 func endpointMisbehaves(ctx context.Context, how, trickleSecs, padMB string) error {
 	switch {
 	case how == "hangs":
-		return answerWith(ctx, jwksReply{kind: replyHang})
+		return answerWith(ctx, (*jwksserver.Server).Hang)
 	case trickleSecs != "":
 		var secs int
 		fmt.Sscan(trickleSecs, &secs)
-		return answerWith(ctx, jwksReply{kind: replyTrickle, status: http.StatusOK, over: time.Duration(secs) * time.Second})
+		return answerWith(ctx, func(s *jwksserver.Server) { s.Trickle(time.Duration(secs) * time.Second) })
 	default:
 		var mb int
 		fmt.Sscan(padMB, &mb)
-		return answerWith(ctx, jwksReply{kind: replyOversized, status: http.StatusOK, size: mb << 20})
+		return answerWith(ctx, func(s *jwksserver.Server) { s.ServeOversizedSet(mb << 20) })
 	}
 }
 
@@ -235,7 +235,7 @@ func brokerStartedFetching(ctx context.Context) (context.Context, error) {
 	bound := st.suite.timeout() + st.refreshWait()
 	wctx, cancel := context.WithTimeout(ctx, bound)
 	defer cancel()
-	if !f.waitBegun(wctx) {
+	if !f.srv.WaitFetchBegun(wctx) {
 		return ctx, mismatch("the broker to start fetching the key set", fmt.Sprintf("no request at the endpoint within %s", bound))
 	}
 	return ctx, nil
@@ -251,7 +251,7 @@ func brokerFetchEnded(ctx context.Context, seconds int) error {
 	bound := time.Duration(seconds)*time.Second + st.suite.timeout()
 	wctx, cancel := context.WithTimeout(ctx, bound)
 	defer cancel()
-	if !f.waitEnded(wctx) {
+	if !f.srv.WaitFetchEnded(wctx) {
 		return mismatch(fmt.Sprintf("the broker to end its fetch within %d s (EMQX's request timeout is 5 s)", seconds),
 			fmt.Sprintf("a request still under way after %s", bound))
 	}
