@@ -21,7 +21,7 @@ func registerOutcomeSteps(sc *registry) {
 }
 
 func (st *scenario) expect(code byte) expectation {
-	return expectation{code: code, version: st.client.version}
+	return expectation{Code: code, Version: st.client.version}
 }
 
 func theConnectionIsAccepted(ctx context.Context) (context.Context, error) {

@@ -12,6 +12,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/authspec/authspec/fixtures/scrambackend"
+	"github.com/authspec/authspec/steps/internal/verify"
 )
 
 // The checks of what the broker asked the SCRAM backend (SCRAM-02,
@@ -46,10 +47,7 @@ func backendReceived(ctx context.Context, n string) error {
 		if n != "no" {
 			want, _ = strconv.Atoi(n)
 		}
-		if got := sc.backend.RequestCount(); got != want {
-			return mismatch(fmt.Sprintf("%d request(s) to the SCRAM backend", want), fmt.Sprintf("%d", got))
-		}
-		return nil
+		return verify.Count("request(s) to the SCRAM backend", want, sc.backend.RequestCount())
 	})
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/authspec/authspec/fixtures/mqttwire"
 	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/steps/client"
+	"github.com/authspec/authspec/steps/internal/verify"
 	"github.com/authspec/authspec/steps/target"
 )
 
@@ -303,19 +304,16 @@ func theSubackCarries(ctx context.Context, list string) (context.Context, error)
 	if got == nil {
 		return ctx, fmt.Errorf(`the scenario checks a SUBACK before "the client subscribes"`)
 	}
-	var want []string
+	var want []byte
 	for _, c := range strings.Split(list, ",") {
-		want = append(want, strings.ToUpper(strings.TrimPrefix(strings.TrimSpace(c), "0x")))
+		code, err := strconv.ParseUint(strings.TrimPrefix(strings.TrimSpace(c), "0x"), 16, 8)
+		if err != nil {
+			return ctx, fmt.Errorf("SUBACK code %q: %w", c, err)
+		}
+		want = append(want, byte(code))
 	}
-	var have []string
-	for _, c := range got {
-		have = append(have, fmt.Sprintf("%02X", c))
-	}
-	ctx = reports.AttachObserved(ctx, "SUBACK 0x"+strings.Join(have, ", 0x"))
-	if strings.Join(want, ",") != strings.Join(have, ",") {
-		return ctx, mismatch("SUBACK 0x"+strings.Join(want, ", 0x"), "SUBACK 0x"+strings.Join(have, ", 0x"))
-	}
-	return ctx, nil
+	ctx = reports.AttachObserved(ctx, "SUBACK "+verify.HexList(got))
+	return ctx, verify.Codes("SUBACK", want, got)
 }
 
 func theClientPublishes(ctx context.Context, topic, qosText string) (context.Context, error) {
