@@ -48,12 +48,13 @@ type definition struct {
 	expr    *regexp.Regexp
 	keyword keyword
 	needs   need
+	handler any // kept so tests can check a declaration against what the handler does
 }
 
 func newRegistry(sc *godog.ScenarioContext) *registry { return &registry{sc: sc} }
 
 func (r *registry) add(k keyword, expr string, handler any, needs []need) {
-	d := definition{expr: regexp.MustCompile(expr), keyword: k}
+	d := definition{expr: regexp.MustCompile(expr), keyword: k, handler: handler}
 	for _, n := range needs {
 		d.needs |= n
 	}

@@ -5,6 +5,8 @@ import (
 	"go/parser"
 	"go/token"
 	"path/filepath"
+	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -131,4 +133,112 @@ func TestNoHookReadsStepText(t *testing.T) {
 			return true
 		})
 	}
+}
+
+// A definition declares needRawSession exactly when its handler drives the
+// client's session (reaches scenario.clientConn), so a new session step
+// cannot forget the declaration and run on paho, and a declaration does not
+// outlive its reason. The call graph is read from the package's source:
+// calls of functions by name, and of scenario methods through the receiver
+// name every scenario method uses, st.
+func TestRawSessionIsDeclaredByEveryHandlerThatDrivesTheSession(t *testing.T) {
+	calls := callGraph(t)
+	reaches := func(from string) bool {
+		seen := map[string]bool{}
+		var walk func(string) bool
+		walk = func(fn string) bool {
+			if fn == "scenario.clientConn" {
+				return true
+			}
+			if seen[fn] {
+				return false
+			}
+			seen[fn] = true
+			for _, c := range calls[fn] {
+				if walk(c) {
+					return true
+				}
+			}
+			return false
+		}
+		return walk(from)
+	}
+	declared, driving := 0, 0
+	for _, d := range allDefinitions().defs {
+		full := runtime.FuncForPC(reflect.ValueOf(d.handler).Pointer()).Name()
+		name := full[strings.LastIndex(full, ".")+1:]
+		if _, ok := calls[name]; !ok {
+			t.Errorf("%s: handler %s not found in the package's source", d.expr, full)
+			continue
+		}
+		drives, declares := reaches(name), d.needs&needRawSession != 0
+		if drives {
+			driving++
+		}
+		if declares {
+			declared++
+		}
+		if drives != declares {
+			t.Errorf("%s (%s): drives the client's session %v, declares needRawSession %v", d.expr, name, drives, declares)
+		}
+	}
+	if declared == 0 || driving == 0 {
+		t.Errorf("expected session steps, got %d declared, %d driving", declared, driving)
+	}
+}
+
+// callGraph maps each function of the package ("name", or "scenario.name"
+// for a method of *scenario) to what it calls.
+func callGraph(t *testing.T) map[string][]string {
+	t.Helper()
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	graph := map[string][]string{}
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, decl := range f.Decls {
+			fn, ok := decl.(*ast.FuncDecl)
+			if !ok || fn.Body == nil {
+				continue
+			}
+			key := fn.Name.Name
+			if fn.Recv != nil {
+				star, ok := fn.Recv.List[0].Type.(*ast.StarExpr)
+				if !ok {
+					continue
+				}
+				if id, isIdent := star.X.(*ast.Ident); !isIdent || id.Name != "scenario" {
+					continue
+				}
+				key = "scenario." + key
+			}
+			var out []string
+			ast.Inspect(fn.Body, func(n ast.Node) bool {
+				call, ok := n.(*ast.CallExpr)
+				if !ok {
+					return true
+				}
+				switch f := call.Fun.(type) {
+				case *ast.Ident:
+					out = append(out, f.Name)
+				case *ast.SelectorExpr:
+					if x, ok := f.X.(*ast.Ident); ok && x.Name == "st" {
+						out = append(out, "scenario."+f.Sel.Name)
+					}
+				}
+				return true
+			})
+			graph[key] = out
+		}
+	}
+	return graph
 }
