@@ -10,8 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/cucumber/godog"
-
 	"github.com/authspec/authspec/fixtures/mqttwire"
 	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/steps/client"
@@ -24,7 +22,7 @@ import (
 // attack must end refused or closed, and the others' CONNECT latency is
 // compared with a baseline measured just before, in the same scenario.
 
-func registerAbuseSteps(sc *godog.ScenarioContext) {
+func registerAbuseSteps(sc *registry) {
 	sc.When(`^(\d+) attackers each send (.+) while other clients connect$`, attackersAbuse)
 	sc.Then(`^every attacker's connection ends refused or closed within (\d+) seconds$`, attackersEnded)
 	sc.Then(`^the other clients' CONNECT latency during the abuse stays within the bound$`, latencyWithinBound)

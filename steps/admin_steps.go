@@ -11,8 +11,8 @@ import (
 	"github.com/authspec/authspec/steps/target"
 )
 
-func registerAdminSteps(sc *godog.ScenarioContext) {
-	sc.When(`^the authenticator is created with:$`, theAuthenticatorIsCreated)
+func registerAdminSteps(sc *registry) {
+	sc.When(`^the authenticator is created with:$`, theAuthenticatorIsCreated, reconfiguresBroker)
 	sc.Then(`^creating the authenticator is refused$`, creatingIsRefused)
 	sc.Then(`^creating the authenticator succeeds$`, creatingSucceeds)
 	sc.Then(`^the chain has (no|a) "([^"]+)" authenticator$`, theChainHas)
@@ -39,13 +39,16 @@ func admin(ctx context.Context) (*scenario, target.AuthenticatorAdmin, context.C
 }
 
 func theAuthenticatorIsCreated(ctx context.Context, doc *godog.DocString) (context.Context, error) {
-	st, a, ctx, err := admin(ctx)
-	if err != nil {
-		return ctx, err
-	}
 	var cfg map[string]any
 	if err := decodeJSON([]byte(doc.Content), &cfg); err != nil {
 		return ctx, fmt.Errorf("the scenario's authenticator: %w", err)
+	}
+	if err := startNamedBeforeCreation(ctx, cfg); err != nil {
+		return ctx, err
+	}
+	st, a, ctx, err := admin(ctx)
+	if err != nil {
+		return ctx, err
 	}
 	cctx, cancel := st.withTimeout(ctx)
 	defer cancel()

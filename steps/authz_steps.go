@@ -13,9 +13,9 @@ import (
 	"github.com/authspec/authspec/steps/target"
 )
 
-func registerAuthzSteps(sc *godog.ScenarioContext) {
+func registerAuthzSteps(sc *registry) {
 	sc.Given(`^the authorization settings are:$`, theAuthorizationSettings)
-	sc.Then(`^the broker shows the client's attributes as (.+)$`, theBrokerShowsTheAttributes)
+	sc.Then(`^the broker shows the client's attributes as (.+)$`, theBrokerShowsTheAttributes, sharedBrokerState)
 }
 
 // theAuthorizationSettings takes EMQX's "authorization" object (no_match,

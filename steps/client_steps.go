@@ -8,20 +8,22 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/cucumber/godog"
-
 	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/steps/client"
 	"github.com/authspec/authspec/steps/target"
 )
 
-func registerClientSteps(sc *godog.ScenarioContext) {
+func registerClientSteps(sc *registry) {
 	sc.Given(`^the client speaks MQTT (5|3\.1\.1)$`, theClientSpeaks)
-	sc.Given(`^the client's (client ID|username|password) is "([^"]*)"$`, theClientsFieldIs)
-	sc.Given(`^the client sends no (username|password)$`, theClientSendsNo)
-	sc.Given(`^the client sends an empty password$`, theClientSendsEmptyPassword)
-	sc.Given(`^the client sends the token as its (password|username)$`, theClientSendsTheTokenAs)
-	sc.Given(`^the client's CONNECT carries Authentication-Method "([^"]+)"$`, theConnectCarriesAuthMethod)
+	// A fixed Client ID is shared state on a broker that runs scenarios
+	// side by side (another client with it takes the session over); a
+	// username or password is not.
+	sc.Given(`^the client's (client ID) is "([^"]*)"$`, theClientsFieldIs, sharedBrokerState)
+	sc.Given(`^the client's (username|password) is "([^"]*)"$`, theClientsFieldIs)
+	sc.Given(`^the client sends no (username|password)$`, theClientSendsNo, quotedAsDefect)
+	sc.Given(`^the client sends an empty password$`, theClientSendsEmptyPassword, quotedAsDefect)
+	sc.Given(`^the client sends the token as its (password|username)$`, theClientSendsTheTokenAs, quotedAsDefect)
+	sc.Given(`^the client's CONNECT carries Authentication-Method "([^"]+)"$`, theConnectCarriesAuthMethod, quotedAsDefect)
 	sc.When(`^the client connects$`, theClientConnects)
 }
 

@@ -6,8 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"regexp"
-	"strings"
 	"time"
 
 	"github.com/cucumber/godog"
@@ -79,16 +77,10 @@ func (x *extState) shapeRequest(req *client.Request, claims map[string]any) {
 // refresh_interval (JWT-JWKS-10): the target must not lower it.
 const jwksRefreshFloorTag = "@jwks-refresh-floor"
 
-// sessionStepPattern lists the steps that act on the scenario client's
-// session after its CONNECT. A scenario with any of them connects its client
-// with the raw client, whose session can publish, subscribe and see the
-// broker's DISCONNECT; paho's session cannot show those packet by packet.
-var sessionStepPattern = regexp.MustCompile(`^(?:the client (?:may|publishes|subscribes|is still connected)|the broker (?:disconnects the client|closes the client's connection))`)
-
 // extBefore prepares the scenario before its first step: tags that change
-// the Setup, the raw client when the scenario drives the session, and the
-// JWKS endpoint when the scenario names it, so that the order of the Given
-// steps does not matter.
+// the Setup, and the raw client when a definition of its steps drives the
+// client's session (needRawSession). The JWKS endpoint starts on first use
+// (resources.go).
 func extBefore(ctx context.Context, sc *godog.Scenario) (context.Context, error) {
 	st, ok := lookupScenario(ctx)
 	if !ok {
@@ -100,26 +92,7 @@ func extBefore(ctx context.Context, sc *godog.Scenario) (context.Context, error)
 			st.setup.KeepJWKSRefreshFloor = true
 		}
 	}
-	servesJWKS := false
-	for _, step := range sc.Steps {
-		if sessionStepPattern.MatchString(step.Text) {
-			x.packetLevel = true
-		}
-		if strings.Contains(step.Text, "JWKS endpoint") {
-			servesJWKS = true
-		}
-		if step.Argument != nil && step.Argument.DocString != nil && strings.Contains(step.Argument.DocString.Content, "<jwks ") {
-			servesJWKS = true
-		}
-	}
-	if servesJWKS {
-		f, err := startJWKSFixture(st)
-		if err != nil {
-			return ctx, reports.HarnessError(fmt.Errorf("starting the JWKS endpoint: %w", err))
-		}
-		x.jwks = f
-		st.setup.JWKS = f.endpoint()
-	}
+	x.packetLevel = st.needs&needRawSession != 0
 	return ctx, nil
 }
 
@@ -150,7 +123,7 @@ func extAfter(ctx context.Context, _ *godog.Scenario, _ error) (context.Context,
 
 // registerExtSteps registers the JWKS, session, authorization and security
 // steps and their hooks.
-func registerExtSteps(sc *godog.ScenarioContext) {
+func registerExtSteps(sc *registry) {
 	sc.Before(extBefore)
 	sc.After(extAfter)
 	registerJWKSSteps(sc)

@@ -42,26 +42,35 @@ func get(t *testing.T, url string) (int, []byte, error) {
 	return resp.StatusCode, body, err
 }
 
-func bounded(t *testing.T, d time.Duration) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	t.Cleanup(cancel)
-	return ctx
-}
-
-// The endpoint serves the scenario's model, and "the broker's next fetch"
-// is one that starts after the endpoint last changed, over once it is
-// answered and nothing new arrived for fetchQuiet.
-func TestJWKSFixtureServesTheModelAndCountsFetches(t *testing.T) {
+// The fixture names keys from the scenario's keyring and serves them, with
+// oct keys, through fixtures/jwksserver on both endpoints; a valid token is
+// signed by the first served key pair. (The endpoint's model and its fetch
+// observation are fixtures/jwksserver's, tested there.)
+func TestJWKSFixtureServesTheScenariosKeys(t *testing.T) {
 	f := testFixture(t)
-	k, err := f.define("k1", "ES256")
+	if _, err := f.signingKey(); err == nil {
+		t.Fatal("expected no signing key before the scenario names one")
+	}
+	k1, err := f.define("k1", "ES256")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.publish(k); err != nil {
+	k2, err := f.define("k2", "RS256")
+	if err != nil {
 		t.Fatal(err)
 	}
-	if f.waitFetch(bounded(t, 200*time.Millisecond)) {
-		t.Fatal("a fetch counted before any request")
+	if _, err := f.define("k1", "RS256"); err == nil {
+		t.Error("expected k1 redefined with another algorithm to be refused")
+	}
+	if k, err := f.signingKey(); err != nil || k != k1 {
+		t.Errorf("expected the first named key to sign before any is served, got %v %v", k, err)
+	}
+	f.serveOct("o1", "secret")
+	if err := f.publish(k2, k1); err != nil {
+		t.Fatal(err)
+	}
+	if k, err := f.signingKey(); err != nil || k != k2 {
+		t.Errorf("expected the first served key pair (k2) to sign, got %v %v", k, err)
 	}
 	status, body, err := get(t, f.endpoint().URL)
 	if err != nil || status != 200 {
@@ -70,72 +79,27 @@ func TestJWKSFixtureServesTheModelAndCountsFetches(t *testing.T) {
 	var set struct {
 		Keys []map[string]any `json:"keys"`
 	}
-	if err := json.Unmarshal(body, &set); err != nil || len(set.Keys) != 1 || set.Keys[0]["kid"] != "k1" {
-		t.Fatalf("expected the set with k1, got %s (%v)", body, err)
+	if err := json.Unmarshal(body, &set); err != nil || len(set.Keys) != 3 {
+		t.Fatalf("expected three keys, got %s (%v)", body, err)
 	}
-	if !f.waitFetch(bounded(t, 2*time.Second)) {
-		t.Fatal("the request did not count as a fetch")
-	}
-	// A change: only a later request counts.
-	f.answer(jwksReply{kind: replyBody, status: 500, body: notJSONBody})
-	if f.waitFetch(bounded(t, 200*time.Millisecond)) {
-		t.Fatal("a fetch counted without a request after the change")
-	}
-	if status, body, _ := get(t, f.endpoint().URL); status != 500 || string(body) != string(notJSONBody) {
-		t.Fatalf("expected the 500 answer, got %d %s", status, body)
-	}
-	if !f.waitFetch(bounded(t, 2*time.Second)) {
-		t.Fatal("the request after the change did not count")
-	}
-	quiet, err := f.quietFor(bounded(t, time.Second), 100*time.Millisecond)
-	if err != nil || !quiet {
-		t.Fatalf("expected quiet, got %v %v", quiet, err)
-	}
-}
-
-// A request held by a hanging answer is answered from the new state when
-// the endpoint changes, and counts as a fetch of it.
-func TestJWKSFixtureHangIsReleasedByTheNextAnswer(t *testing.T) {
-	f := testFixture(t)
-	f.answer(jwksReply{kind: replyHang})
-	done := make(chan int, 1)
-	go func() {
-		status, _, _ := get(t, f.endpoint().URL)
-		done <- status
-	}()
-	deadline := time.Now().Add(2 * time.Second)
-	for {
-		f.mu.Lock()
-		hanging := f.hanging
-		f.mu.Unlock()
-		if hanging == 1 {
-			break
+	for i, want := range []string{"o1", "k2", "k1"} {
+		if set.Keys[i]["kid"] != want {
+			t.Errorf("key %d: expected kid %s, got %v", i, want, set.Keys[i]["kid"])
 		}
-		if time.Now().After(deadline) {
-			t.Fatal("the request never reached the hanging answer")
-		}
-		time.Sleep(5 * time.Millisecond)
 	}
-	f.answer(jwksReply{kind: replySet, status: 200})
-	if status := <-done; status != 200 {
-		t.Fatalf("expected the released request answered 200, got %d", status)
+	if secret, err := f.octSecret("o1"); err != nil || string(secret) != "secret" {
+		t.Errorf("expected the oct secret, got %q %v", secret, err)
 	}
-	if !f.waitFetch(bounded(t, 2*time.Second)) {
-		t.Fatal("the released request did not count as a fetch of the new state")
+	if err := f.unserve("k2"); err != nil {
+		t.Fatal(err)
 	}
-}
-
-// A client that refuses the self-signed certificate sends no request; its
-// ClientHello still counts as a fetch (JWT-JWKS-13).
-func TestJWKSFixtureCountsRefusedTLSHandshakes(t *testing.T) {
-	f := testFixture(t)
-	if _, _, err := get(t, f.endpoint().HTTPSURL); err == nil {
-		t.Fatal("a client with the system roots accepted the self-signed certificate")
+	if err := f.unserve("k2"); err == nil {
+		t.Error("expected unserving a key no longer served to fail")
 	}
-	if !f.waitFetch(bounded(t, 2*time.Second)) {
-		t.Fatal("the refused handshake did not count")
+	if k, err := f.signingKey(); err != nil || k != k1 {
+		t.Errorf("expected k1 to sign once k2 is gone, got %v %v", k, err)
 	}
-	if len(f.endpoint().CACertPEM) == 0 {
-		t.Fatal("no CA certificate for <jwks ca file>")
+	if e := f.endpoint(); e.HTTPSURL == "" || len(e.CACertPEM) == 0 {
+		t.Errorf("expected an HTTPS endpoint with its certificate, got %+v", e)
 	}
 }

@@ -11,11 +11,12 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/authspec/authspec/fixtures/jwksserver"
 	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/steps/target"
 )
 
-func registerJWKSSteps(sc *godog.ScenarioContext) {
+func registerJWKSSteps(sc *registry) {
 	// What the endpoint serves.
 	sc.Step(`^the JWKS endpoint serves an? (\S+) key "([^"]+)"$`, endpointServesKey)
 	sc.Step(`^the JWKS endpoint serves these keys:$`, endpointServesKeys)
@@ -39,25 +40,26 @@ func registerJWKSSteps(sc *godog.ScenarioContext) {
 	sc.Then(`^every JWKS request carries these headers:$`, everyJWKSRequestCarries)
 
 	// Tokens.
-	sc.Step(`^the token is signed by JWKS key "([^"]+)"$`, signedByJWKSKey)
-	sc.Given(`^the token is signed by a key that is not in the JWKS set$`, signedByKeyNotInSet)
-	sc.Given(`^the token is an (HS256|HS384|HS512) token keyed with the secret of oct key "([^"]+)"$`, hmacWithOctKey)
+	sc.Step(`^the token is signed by JWKS key "([^"]+)"$`, signedByJWKSKey, quotedAsDefect)
+	sc.Given(`^the token is signed by a key that is not in the JWKS set$`, signedByKeyNotInSet, quotedAsDefect)
+	sc.Given(`^the token is an (HS256|HS384|HS512) token keyed with the secret of oct key "([^"]+)"$`, hmacWithOctKey, quotedAsDefect)
 
 	// Creating an authenticator against an endpoint that does not answer.
-	sc.When(`^the authenticator is created while the JWKS endpoint does not answer:$`, createdWhileEndpointHangs)
+	sc.When(`^the authenticator is created while the JWKS endpoint does not answer:$`, createdWhileEndpointHangs, reconfiguresBroker)
 }
 
-// jwksOf returns the scenario's JWKS endpoint. extBefore starts it for
-// every scenario that mentions one, so its absence is a harness defect.
+// jwksOf returns the scenario's JWKS endpoint, starting it on first use
+// (resources.go).
 func jwksOf(ctx context.Context) (*scenario, *jwksFixture, error) {
 	st, err := state(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	if st.ext == nil || st.ext.jwks == nil {
-		return nil, nil, reports.HarnessError(errors.New("the scenario's JWKS endpoint was not started"))
+	f, err := st.jwksEndpoint()
+	if err != nil {
+		return nil, nil, err
 	}
-	return st, st.ext.jwks, nil
+	return st, f, nil
 }
 
 func endpointServesKey(ctx context.Context, alg, name string) error {
@@ -138,13 +140,14 @@ func endpointStopsServing(ctx context.Context, name string) error {
 	return f.unserve(name)
 }
 
-// answerWith makes the endpoint give every fetch the reply r.
-func answerWith(ctx context.Context, r jwksReply) error {
+// answerWith sets how the endpoint answers every fetch from now on (a
+// hanging answer in progress then ends with the new one).
+func answerWith(ctx context.Context, set func(*jwksserver.Server)) error {
 	_, f, err := jwksOf(ctx)
 	if err != nil {
 		return err
 	}
-	f.answer(r)
+	set(f.srv)
 	return nil
 }
 
@@ -159,34 +162,36 @@ func statusOr200(status string) int {
 }
 
 func endpointAnswersWithSet(ctx context.Context, status string) error {
-	return answerWith(ctx, jwksReply{kind: replySet, status: statusOr200(status)})
+	return answerWith(ctx, func(s *jwksserver.Server) { s.ServeKeysWithStatus(statusOr200(status)) })
 }
 
 func endpointAnswersEmpty(ctx context.Context) error {
-	return answerWith(ctx, jwksReply{kind: replyBody, status: http.StatusOK, body: []byte(`{"keys": []}`)})
+	return answerWith(ctx, (*jwksserver.Server).ServeEmptySet)
 }
 
 func endpointAnswersSingleJWK(ctx context.Context) error {
-	return answerWith(ctx, jwksReply{kind: replySingleJWK, status: http.StatusOK})
+	return answerWith(ctx, (*jwksserver.Server).ServeSingleJWK)
 }
 
 // notJSONBody is what a misconfigured proxy answers.
 var notJSONBody = []byte("<html><body>502 Bad Gateway</body></html>")
 
 func endpointAnswersNotJSON(ctx context.Context, status string) error {
-	return answerWith(ctx, jwksReply{kind: replyBody, status: statusOr200(status), body: notJSONBody})
+	return answerWith(ctx, func(s *jwksserver.Server) { s.ServeRaw(statusOr200(status), "application/json", notJSONBody) })
 }
 
 func endpointAnswersDocument(ctx context.Context, doc string) error {
-	return answerWith(ctx, jwksReply{kind: replyBody, status: http.StatusOK, body: []byte(strings.TrimSpace(doc))})
+	return answerWith(ctx, func(s *jwksserver.Server) {
+		s.ServeRaw(http.StatusOK, "application/json", []byte(strings.TrimSpace(doc)))
+	})
 }
 
 func endpointResets(ctx context.Context) error {
-	return answerWith(ctx, jwksReply{kind: replyReset})
+	return answerWith(ctx, (*jwksserver.Server).ResetConnections)
 }
 
 func endpointHangs(ctx context.Context) error {
-	return answerWith(ctx, jwksReply{kind: replyHang})
+	return answerWith(ctx, (*jwksserver.Server).Hang)
 }
 
 // refreshWait is the JWT authenticator's effective refresh interval: the
@@ -238,13 +243,13 @@ func brokerFetches(ctx context.Context) (context.Context, error) {
 	// target's floor) on top of the step timeout, so a broker that keeps
 	// EMQX's 10 s floor is judged fairly without a larger --step-timeout.
 	bound := st.suite.timeout()
-	if f.everFetched() {
+	if f.srv.EverFetched() {
 		bound += st.refreshWait()
 	}
 	wctx, cancel := context.WithTimeout(ctx, bound)
 	defer cancel()
 	started := time.Now()
-	if !f.waitFetch(wctx) {
+	if !f.srv.WaitFetch(wctx) {
 		return ctx, mismatch(fmt.Sprintf("the broker to fetch the key set (refresh_interval %s)", st.refreshInterval()),
 			fmt.Sprintf("no fetch at the endpoint within %s", bound))
 	}
@@ -261,7 +266,7 @@ func brokerDoesNotFetchWithin(ctx context.Context, seconds string) error {
 	if err != nil {
 		return err
 	}
-	quiet, err := f.quietFor(ctx, d)
+	quiet, err := f.srv.QuietFor(ctx, d)
 	if err != nil {
 		return reports.HarnessError(err)
 	}
@@ -277,7 +282,7 @@ func brokerHasNotFetchedSinceChange(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if f.fetchedSinceMark() {
+	if f.srv.FetchedSinceMark() {
 		return mismatch("no fetch since the endpoint changed (a CONNECT never triggers one)", "a fetch at the endpoint")
 	}
 	return nil
@@ -294,7 +299,7 @@ func everyJWKSRequestCarries(ctx context.Context, table *godog.Table) error {
 	if err != nil {
 		return err
 	}
-	reqs := f.requests()
+	reqs := f.srv.Requests()
 	if len(reqs) == 0 {
 		return fmt.Errorf(`the endpoint has received no request: wait for one first ("the broker has fetched the key set")`)
 	}
@@ -385,22 +390,25 @@ func hmacWithOctKey(ctx context.Context, alg, name string) error {
 // fetch is asynchronous). A broker that waits for the fetch does not answer
 // within a second; the endpoint is then released so the creation ends.
 func createdWhileEndpointHangs(ctx context.Context, doc *godog.DocString) (context.Context, error) {
-	st, a, ctx, err := admin(ctx)
-	if err != nil {
-		return ctx, err
+	var cfg map[string]any
+	if err := decodeJSON([]byte(doc.Content), &cfg); err != nil {
+		return ctx, fmt.Errorf("the scenario's authenticator: %w", err)
 	}
 	_, f, err := jwksOf(ctx)
 	if err != nil {
 		return ctx, err
 	}
-	var cfg map[string]any
-	if err := decodeJSON([]byte(doc.Content), &cfg); err != nil {
-		return ctx, fmt.Errorf("the scenario's authenticator: %w", err)
+	if err := startNamedBeforeCreation(ctx, cfg); err != nil {
+		return ctx, err
+	}
+	st, a, ctx, err := admin(ctx)
+	if err != nil {
+		return ctx, err
 	}
 	if r, ok := a.(target.Restarter); ok && r.ReconfiguresByRestart() {
 		return reports.NotApplicable(ctx, "the target changes its chain by restarting or reloading the broker (an adapter), so the time a creation takes does not show whether it waits for the first fetch")
 	}
-	f.answer(jwksReply{kind: replyHang})
+	f.srv.Hang()
 	const bound = time.Second
 	cctx, cancel := context.WithTimeout(ctx, bound)
 	defer cancel()
@@ -409,7 +417,7 @@ func createdWhileEndpointHangs(ctx context.Context, doc *godog.DocString) (conte
 		return reports.NotApplicable(ctx, reason)
 	}
 	if errors.Is(st.createdErr, context.DeadlineExceeded) || errors.Is(cctx.Err(), context.DeadlineExceeded) {
-		f.answer(jwksReply{kind: replySet, status: http.StatusOK})
+		f.srv.ServeKeys()
 		// The wait is the behaviour under test: recorded here, judged by
 		// "Then creating the authenticator succeeds" (the self-test counts
 		// a fault as caught only at a Then step).

@@ -10,6 +10,7 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 
+	"github.com/authspec/authspec/fixtures/jwksserver"
 	"github.com/authspec/authspec/fixtures/oidcprovider"
 	"github.com/authspec/authspec/fixtures/tokens"
 	"github.com/authspec/authspec/steps/target"
@@ -166,13 +167,13 @@ func (f *oidcFixture) otherProvider() (*oidcprovider.Provider, error) {
 
 // waitFetch waits for the broker's next fetch of jwks_uri after the last
 // change (or wait): a request, then every request answered and nothing new
-// for fetchQuiet (one refresh may be a burst, one GET per pool worker).
+// for jwksserver.FetchQuiet (one refresh may be a burst, one GET per pool worker).
 func (f *oidcFixture) waitFetch(ctx context.Context) bool {
 	for {
 		act, changed := f.main.KeysActivity()
 		f.mu.Lock()
 		begun := act.Started > f.mark
-		settled := begun && act.InFlight == 0 && time.Since(act.LastAt) >= fetchQuiet
+		settled := begun && act.InFlight == 0 && time.Since(act.LastAt) >= jwksserver.FetchQuiet
 		if settled {
 			f.mark = act.Started
 		}
@@ -183,7 +184,7 @@ func (f *oidcFixture) waitFetch(ctx context.Context) bool {
 		var tick <-chan time.Time
 		var t *time.Timer
 		if begun {
-			t = time.NewTimer(max(fetchQuiet-time.Since(act.LastAt), time.Millisecond))
+			t = time.NewTimer(max(jwksserver.FetchQuiet-time.Since(act.LastAt), time.Millisecond))
 			tick = t.C
 		}
 		select {

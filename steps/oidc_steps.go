@@ -18,8 +18,7 @@ import (
 // registerOIDCSteps registers the OpenID Connect provider's steps
 // (JWT-OIDC) and its hooks. Its After hook is registered after the
 // scenario's, so the broker is closed before the provider it fetches from.
-func registerOIDCSteps(sc *godog.ScenarioContext) {
-	sc.Before(oidcBefore)
+func registerOIDCSteps(sc *registry) {
 	sc.After(oidcAfter)
 
 	sc.Step(`^the OIDC provider (?:signs with|rotates to) an? (RS256|ES256) key "([^"]+)"$`, providerSignsWith)
@@ -31,39 +30,7 @@ func registerOIDCSteps(sc *godog.ScenarioContext) {
 	sc.Step(`^the client gets a token from another OIDC provider$`, clientGetsOtherIssuerToken)
 	sc.Step(`^the client keeps its token as "([^"]+)"$`, clientKeepsToken)
 	sc.Step(`^the client uses its token "([^"]+)"$`, clientUsesToken)
-	sc.Step(`^the token is signed by the provider's key "([^"]+)"$`, tokenSignedByProviderKey)
-}
-
-// oidcMentioned: the scenario names the provider in a step or a
-// placeholder of its configuration.
-func oidcMentioned(sc *godog.Scenario) bool {
-	for _, step := range sc.Steps {
-		if strings.Contains(step.Text, "OIDC provider") || strings.Contains(step.Text, "provider's key") {
-			return true
-		}
-		if step.Argument != nil && step.Argument.DocString != nil && strings.Contains(step.Argument.DocString.Content, "<oidc ") {
-			return true
-		}
-	}
-	return false
-}
-
-// oidcBefore starts the provider before the first step of a scenario that
-// names it, so that its placeholders resolve whatever the order of the
-// Given steps.
-func oidcBefore(ctx context.Context, sc *godog.Scenario) (context.Context, error) {
-	st, ok := lookupScenario(ctx)
-	if !ok || !oidcMentioned(sc) {
-		return ctx, nil
-	}
-	f, err := startOIDCFixture(st)
-	if err != nil {
-		return ctx, reports.HarnessError(fmt.Errorf("starting the OIDC provider: %w", err))
-	}
-	st.oidc = f
-	st.setup.OIDC = f.provider()
-	st.trace.Note("OIDC provider %s: jwks_uri %s, token endpoint %s", f.discovery.Issuer, f.discovery.JWKSURI, f.discovery.TokenEndpoint)
-	return ctx, nil
+	sc.Step(`^the token is signed by the provider's key "([^"]+)"$`, tokenSignedByProviderKey, quotedAsDefect)
 }
 
 func oidcAfter(ctx context.Context, _ *godog.Scenario, scenarioErr error) (context.Context, error) {
@@ -86,10 +53,11 @@ func oidcOf(ctx context.Context) (*scenario, *oidcFixture, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if st.oidc == nil {
-		return nil, nil, reports.HarnessError(errors.New("the scenario's OIDC provider was not started"))
+	f, err := st.oidcProvider()
+	if err != nil {
+		return nil, nil, err
 	}
-	return st, st.oidc, nil
+	return st, f, nil
 }
 
 func providerSignsWith(ctx context.Context, alg, name string) error {

@@ -7,23 +7,21 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cucumber/godog"
-
 	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/steps/target"
 )
 
-func registerOutcomeSteps(sc *godog.ScenarioContext) {
+func registerOutcomeSteps(sc *registry) {
 	sc.Then(`^the connection is accepted$`, theConnectionIsAccepted)
 	sc.Then(`^the connection is refused with (0x[0-9A-Fa-f]{2})$`, theConnectionIsRefusedWith)
 	sc.Then(`^the connection is refused with BF$`, theConnectionIsRefusedWithBF)
 	sc.Then(`^the CONNACK carries Authentication-Method "([^"]*)"$`, theConnackCarriesAuthMethod)
-	sc.Then(`^the connection is still open after (\d+(?:\.\d+)?) seconds?$`, theConnectionIsStillOpen)
-	sc.Then(`^the broker shows the client under client ID "([^"]*)"$`, theBrokerShowsTheClientUnder)
+	sc.Then(`^the connection is still open after (\d+(?:\.\d+)?) seconds?$`, theConnectionIsStillOpen, sharedBrokerState)
+	sc.Then(`^the broker shows the client under client ID "([^"]*)"$`, theBrokerShowsTheClientUnder, sharedBrokerState)
 }
 
 func (st *scenario) expect(code byte) expectation {
-	return expectation{code: code, version: st.client.version}
+	return expectation{Code: code, Version: st.client.version}
 }
 
 func theConnectionIsAccepted(ctx context.Context) (context.Context, error) {

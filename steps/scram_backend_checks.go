@@ -12,6 +12,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/authspec/authspec/fixtures/scrambackend"
+	"github.com/authspec/authspec/steps/internal/verify"
 )
 
 // The checks of what the broker asked the SCRAM backend (SCRAM-02,
@@ -19,7 +20,7 @@ import (
 //
 //	<client ID>       the SCRAM client's CONNECT Client ID
 //	<client address>  the client's IP address as the broker sees it
-func registerScramBackendChecks(sc *godog.ScenarioContext) {
+func registerScramBackendChecks(sc *registry) {
 	sc.Then(`^the SCRAM backend received (no|\d+) requests?$`, backendReceived)
 	sc.Then(`^the SCRAM backend had received (\d+) requests? when the server-first message arrived$`, backendReceivedAtServerFirst)
 	sc.Then(`^the SCRAM backend's request is a (GET|POST) to "([^"]*)"$`, backendRequestMethodPath)
@@ -46,10 +47,7 @@ func backendReceived(ctx context.Context, n string) error {
 		if n != "no" {
 			want, _ = strconv.Atoi(n)
 		}
-		if got := sc.backend.RequestCount(); got != want {
-			return mismatch(fmt.Sprintf("%d request(s) to the SCRAM backend", want), fmt.Sprintf("%d", got))
-		}
-		return nil
+		return verify.Count("request(s) to the SCRAM backend", want, sc.backend.RequestCount())
 	})
 }
 
@@ -74,7 +72,7 @@ func lastRequest(ctx context.Context) (*scenario, scrambackend.Request, error) {
 	if err != nil {
 		return nil, scrambackend.Request{}, err
 	}
-	if err := sc.needBackend(); err != nil {
+	if _, err := st.scramBackend(); err != nil {
 		return nil, scrambackend.Request{}, err
 	}
 	reqs := sc.backend.Requests()

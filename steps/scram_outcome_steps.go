@@ -9,14 +9,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cucumber/godog"
-
 	"github.com/authspec/authspec/fixtures/mqttwire"
 	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/steps/target"
 )
 
-func registerScramOutcomeSteps(sc *godog.ScenarioContext) {
+func registerScramOutcomeSteps(sc *registry) {
 	sc.Then(`^the broker sent AUTH 0x18 with Authentication-Method "([^"]*)"$`, brokerSentAuth)
 	sc.Then(`^the broker sent no AUTH packet$`, brokerSentNoAuth)
 	sc.Then(`^the server-first message extends the client nonce$`, serverFirstExtendsNonce)
@@ -28,8 +26,8 @@ func registerScramOutcomeSteps(sc *godog.ScenarioContext) {
 	sc.Then(`^the SCRAM client is disconnected with (0x[0-9A-Fa-f]{2}) once the answer's expire_at has passed$`, scramDisconnectedAtExpiry)
 	sc.Then(`^the re-authentication ends in AUTH 0x00 with a server signature that verifies$`, reauthSucceeds)
 	sc.Then(`^the SCRAM client's subscription to "([^"]*)" is (granted|refused with 0x87)$`, scramSubscription)
-	sc.Then(`^the broker shows the SCRAM client with attribute "([^"]*)" = "([^"]*)"$`, scramClientAttribute)
-	sc.Then(`^the broker shows the SCRAM client without attribute "([^"]*)"$`, scramClientWithoutAttribute)
+	sc.Then(`^the broker shows the SCRAM client with attribute "([^"]*)" = "([^"]*)"$`, scramClientAttribute, sharedBrokerState)
+	sc.Then(`^the broker shows the SCRAM client without attribute "([^"]*)"$`, scramClientWithoutAttribute, sharedBrokerState)
 	sc.Then(`^the broker then accepts a SCRAM client connecting as "([^"]*)" with password "([^"]*)"$`, brokerThenAccepts)
 }
 

@@ -83,46 +83,6 @@ func (st *scenario) scramOf() *scramScenario {
 	return st.scram
 }
 
-// scramBefore starts the scenario's SCRAM backend when its configuration
-// names "<scram backend url>", before any step runs, so the order of the
-// Given steps does not matter. The backend listens where the target's
-// broker expects it (target.ScramBackendListen).
-func scramBefore(ctx context.Context, sc *godog.Scenario) (context.Context, error) {
-	st, ok := lookupScenario(ctx)
-	if !ok || !namesScramBackend(scenarioTexts(sc)) {
-		return ctx, nil
-	}
-	b, err := scrambackend.Start(scrambackend.WithAddr(target.ScramBackendListen(st.suite.Target)))
-	if err != nil {
-		return ctx, reports.HarnessError(fmt.Errorf("starting the SCRAM backend: %w", err))
-	}
-	st.scramOf().backend = b
-	st.setup.ScramBackendURL = b.URL()
-	st.trace.Note("SCRAM backend at %s", b.URL())
-	return ctx, nil
-}
-
-// scenarioTexts lists the text of a scenario's steps and doc strings.
-func scenarioTexts(sc *godog.Scenario) []string {
-	var texts []string
-	for _, step := range sc.Steps {
-		texts = append(texts, step.Text)
-		if arg := step.Argument; arg != nil && arg.DocString != nil {
-			texts = append(texts, arg.DocString.Content)
-		}
-	}
-	return texts
-}
-
-func namesScramBackend(texts []string) bool {
-	for _, t := range texts {
-		if strings.Contains(t, target.ScramBackendPlaceholder) {
-			return true
-		}
-	}
-	return false
-}
-
 // scramAfter stops the backend: hanging and delayed answers are abandoned.
 func scramAfter(ctx context.Context, _ *godog.Scenario, err error) (context.Context, error) {
 	st, ok := lookupScenario(ctx)
@@ -150,14 +110,6 @@ func (s *scramScenario) user(name string) *scramUser {
 	u := &scramUser{name: name, fields: map[string]string{}}
 	s.users = append(s.users, u)
 	return u
-}
-
-// needBackend says why a backend step cannot run without a backend.
-func (s *scramScenario) needBackend() error {
-	if s.backend == nil {
-		return fmt.Errorf("the scenario describes the SCRAM backend, but its configuration does not name %q", target.ScramBackendPlaceholder)
-	}
-	return nil
 }
 
 // scramAuthenticatorSettings returns the chain's first SCRAM authenticator's

@@ -19,8 +19,7 @@ import (
 // registerScramSteps binds the SCRAM steps (features/scram.feature and the
 // SCRAM client of CHAIN-06). Every pattern names SCRAM, the backend or AUTH,
 // so none overlaps another group's vocabulary.
-func registerScramSteps(sc *godog.ScenarioContext) {
-	sc.Before(scramBefore)
+func registerScramSteps(sc *registry) {
 	sc.After(scramAfter)
 
 	// The credential backend.
@@ -72,14 +71,14 @@ func withScram(ctx context.Context, change func(*scramScenario)) error {
 	return nil
 }
 
-// withBackend runs f on the SCRAM state of a scenario whose configuration
-// names the SCRAM backend.
+// withBackend runs f on the SCRAM state of the scenario, its backend
+// started on first use (resources.go).
 func withBackend(ctx context.Context, f func(*scramScenario) error) error {
-	_, sc, err := scramState(ctx)
+	st, sc, err := scramState(ctx)
 	if err != nil {
 		return err
 	}
-	if err := sc.needBackend(); err != nil {
+	if _, err := st.scramBackend(); err != nil {
 		return err
 	}
 	return f(sc)

@@ -112,14 +112,6 @@ func TestQuotedMethod(t *testing.T) {
 	}
 }
 
-func TestNamesScramBackend(t *testing.T) {
-	with := []string{"the authentication chain:", `[{"url": "<scram backend url>/auth"}]`}
-	without := []string{"the authentication chain:", `[{"mechanism": "jwt"}]`, "a valid token"}
-	if !namesScramBackend(with) || namesScramBackend(without) {
-		t.Errorf("expected only the configuration naming %s to start a backend", target.ScramBackendPlaceholder)
-	}
-}
-
 func TestScramAuthenticatorSettings(t *testing.T) {
 	chain := []target.Applied{
 		{Config: map[string]any{"mechanism": "jwt"}},

@@ -13,21 +13,20 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cucumber/godog"
 	jose "github.com/go-jose/go-jose/v4"
 
 	"github.com/authspec/authspec/fixtures/jwksserver"
 	"github.com/authspec/authspec/fixtures/tokens"
 )
 
-func registerSecSteps(sc *godog.ScenarioContext) {
-	sc.Given(`^the token's ECDSA signature has (r|s|r and s) set to 0$`, ecdsaSignatureZeroed)
-	sc.Given(`^the token's signature has the defect "([^"]+)"$`, signatureWithDefect)
-	sc.Given(`^the token's signature is corrupted$`, signatureCorrupted)
-	sc.Given(`^the token is signed by an attacker's key named in its "(jwk|jku|x5u|x5c)" header$`, signedByHeaderKey)
-	sc.Given(`^the token is padded to (\d+) bytes$`, tokenPaddedTo)
-	sc.Given(`^the token's payload is JSON nested (\d+) levels deep$`, payloadNested)
-	sc.Given(`^the token's header is JSON nested (\d+) levels deep$`, headerNested)
+func registerSecSteps(sc *registry) {
+	sc.Given(`^the token's ECDSA signature has (r|s|r and s) set to 0$`, ecdsaSignatureZeroed, quotedAsDefect)
+	sc.Given(`^the token's signature has the defect "([^"]+)"$`, signatureWithDefect, quotedAsDefect)
+	sc.Given(`^the token's signature is corrupted$`, signatureCorrupted, quotedAsDefect)
+	sc.Given(`^the token is signed by an attacker's key named in its "(jwk|jku|x5u|x5c)" header$`, signedByHeaderKey, quotedAsDefect)
+	sc.Given(`^the token is padded to (\d+) bytes$`, tokenPaddedTo, quotedAsDefect)
+	sc.Given(`^the token's payload is JSON nested (\d+) levels deep$`, payloadNested, quotedAsDefect)
+	sc.Given(`^the token's header is JSON nested (\d+) levels deep$`, headerNested, quotedAsDefect)
 	registerSecV4Steps(sc)
 	registerAbuseSteps(sc)
 	registerSecFoldSteps(sc)

@@ -14,7 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cucumber/godog"
 	jose "github.com/go-jose/go-jose/v4"
 
 	"github.com/authspec/authspec/fixtures/jwksserver"
@@ -26,10 +25,10 @@ import (
 
 // Steps of catalogue v4's SEC-08, SEC-09 and SEC-11 (SEC-07 needs only the
 // header steps of token_steps.go; SEC-10 is in abuse_steps.go).
-func registerSecV4Steps(sc *godog.ScenarioContext) {
-	sc.Given(`^the token's "(jku|x5u|kid)" header is a URL the suite serves$`, headerURLServed)
+func registerSecV4Steps(sc *registry) {
+	sc.Given(`^the token's "(jku|x5u|kid)" header is a URL the suite serves$`, headerURLServed, quotedAsDefect)
 	sc.Then(`^no request reached the URLs in the token's header within (\d+) seconds?$`, noRequestToHeaderURLs)
-	sc.Given(`^the token is an (HS256|HS384|HS512) token keyed with the (?:configured|JWKS) public key as (.+)$`, hmacKeyedWithPublicKey)
+	sc.Given(`^the token is an (HS256|HS384|HS512) token keyed with the (?:configured|JWKS) public key as (.+)$`, hmacKeyedWithPublicKey, quotedAsDefect)
 	sc.Step(`^the JWKS endpoint (hangs|trickles its key set over (\d+) seconds|sends its key set padded to (\d+) MB)$`, endpointMisbehaves)
 	sc.Step(`^the broker has started fetching the key set$`, brokerStartedFetching)
 	sc.Step(`^the broker's fetch of the key set has ended within (\d+) seconds$`, brokerFetchEnded)
@@ -211,15 +210,15 @@ func (m *mint) publicKeyEncoding(encoding string) ([]byte, error) {
 func endpointMisbehaves(ctx context.Context, how, trickleSecs, padMB string) error {
 	switch {
 	case how == "hangs":
-		return answerWith(ctx, jwksReply{kind: replyHang})
+		return answerWith(ctx, (*jwksserver.Server).Hang)
 	case trickleSecs != "":
 		var secs int
 		fmt.Sscan(trickleSecs, &secs)
-		return answerWith(ctx, jwksReply{kind: replyTrickle, status: http.StatusOK, over: time.Duration(secs) * time.Second})
+		return answerWith(ctx, func(s *jwksserver.Server) { s.Trickle(time.Duration(secs) * time.Second) })
 	default:
 		var mb int
 		fmt.Sscan(padMB, &mb)
-		return answerWith(ctx, jwksReply{kind: replyOversized, status: http.StatusOK, size: mb << 20})
+		return answerWith(ctx, func(s *jwksserver.Server) { s.ServeOversizedSet(mb << 20) })
 	}
 }
 
@@ -236,7 +235,7 @@ func brokerStartedFetching(ctx context.Context) (context.Context, error) {
 	bound := st.suite.timeout() + st.refreshWait()
 	wctx, cancel := context.WithTimeout(ctx, bound)
 	defer cancel()
-	if !f.waitBegun(wctx) {
+	if !f.srv.WaitFetchBegun(wctx) {
 		return ctx, mismatch("the broker to start fetching the key set", fmt.Sprintf("no request at the endpoint within %s", bound))
 	}
 	return ctx, nil
@@ -252,7 +251,7 @@ func brokerFetchEnded(ctx context.Context, seconds int) error {
 	bound := time.Duration(seconds)*time.Second + st.suite.timeout()
 	wctx, cancel := context.WithTimeout(ctx, bound)
 	defer cancel()
-	if !f.waitEnded(wctx) {
+	if !f.srv.WaitFetchEnded(wctx) {
 		return mismatch(fmt.Sprintf("the broker to end its fetch within %d s (EMQX's request timeout is 5 s)", seconds),
 			fmt.Sprintf("a request still under way after %s", bound))
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/authspec/authspec/fixtures/mqttwire"
 	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/steps/client"
+	"github.com/authspec/authspec/steps/internal/verify"
 	"github.com/authspec/authspec/steps/target"
 )
 
@@ -22,33 +23,34 @@ import (
 // may publish and subscribe (the token's acl, is_superuser, the
 // authorization settings), what the broker does when the token expires, and
 // what watchers (other clients) receive. The client then connects with the
-// raw client (see sessionStepPattern), so every packet is visible.
+// raw client (their definitions declare needRawSession), so every packet
+// is visible.
 
-func registerSessionSteps(sc *godog.ScenarioContext) {
+func registerSessionSteps(sc *registry) {
 	// Before the CONNECT.
-	sc.Given(`^the client has a Will on "([^"]+)"$`, theClientHasAWill)
-	sc.Given(`^the client's CONNECT carries (\d+) KB of user properties$`, theConnectCarriesUserProperties)
+	sc.Given(`^the client has a Will on "([^"]+)"$`, theClientHasAWill, sharedBrokerState)
+	sc.Given(`^the client's CONNECT carries (\d+) KB of user properties$`, theConnectCarriesUserProperties, quotedAsDefect)
 
 	// Authorization as the client sees it.
-	sc.Then(`^the client may( not)? publish( a retained message)? to "([^"]*)"(?: with QoS ([012]))?$`, theClientMayPublish)
-	sc.Then(`^the client may( not)? subscribe to "([^"]*)"(?: with QoS ([012]))?$`, theClientMaySubscribe)
-	sc.When(`^the client subscribes to these filters in one SUBSCRIBE:$`, theClientSubscribesInOne)
+	sc.Then(`^the client may( not)? publish( a retained message)? to "([^"]*)"(?: with QoS ([012]))?$`, theClientMayPublish, needRawSession, sharedBrokerState)
+	sc.Then(`^the client may( not)? subscribe to "([^"]*)"(?: with QoS ([012]))?$`, theClientMaySubscribe, needRawSession, sharedBrokerState)
+	sc.When(`^the client subscribes to these filters in one SUBSCRIBE:$`, theClientSubscribesInOne, needRawSession, sharedBrokerState)
 	sc.Then(`^the SUBACK carries (0x[0-9A-Fa-f]{2}(?:, 0x[0-9A-Fa-f]{2})*)$`, theSubackCarries)
-	sc.When(`^the client publishes to "([^"]*)" with QoS ([012])$`, theClientPublishes)
-	sc.Then(`^the broker answers the publish with (PUBACK|PUBREC) (0x[0-9A-Fa-f]{2})$`, theBrokerAnswersThePublish)
-	sc.Then(`^the broker acknowledges the publish as usual$`, theBrokerAcknowledgesAsUsual)
+	sc.When(`^the client publishes to "([^"]*)" with QoS ([012])$`, theClientPublishes, needRawSession, sharedBrokerState)
+	sc.Then(`^the broker answers the publish with (PUBACK|PUBREC) (0x[0-9A-Fa-f]{2})$`, theBrokerAnswersThePublish, sharedBrokerState)
+	sc.Then(`^the broker acknowledges the publish as usual$`, theBrokerAcknowledgesAsUsual, sharedBrokerState)
 
 	// The connection's end.
-	sc.Then(`^the broker disconnects the client with (0x[0-9A-Fa-f]{2})( at the token's expiry)?$`, theBrokerDisconnectsTheClient)
-	sc.Then(`^the broker closes the client's connection( at the token's expiry)?$`, theBrokerClosesTheConnection)
-	sc.Then(`^the client is still connected$`, theClientIsStillConnected)
+	sc.Then(`^the broker disconnects the client with (0x[0-9A-Fa-f]{2})( at the token's expiry)?$`, theBrokerDisconnectsTheClient, needRawSession)
+	sc.Then(`^the broker closes the client's connection( at the token's expiry)?$`, theBrokerClosesTheConnection, needRawSession)
+	sc.Then(`^the client is still connected$`, theClientIsStillConnected, needRawSession, sharedBrokerState)
 	sc.When(`^the token's exp has passed$`, theTokensExpHasPassed)
 	sc.Then(`^the broker refuses the CONNECT before authentication$`, theBrokerRefusesTheConnectAsTooLarge)
 
 	// Watchers: other clients that observe deliveries.
-	sc.Step(`^client "([^"]+)" subscribes to "([^"]+)"$`, watcherSubscribes)
-	sc.Then(`^client "([^"]+)" receives the message published to "([^"]+)"$`, watcherReceivesPublished)
-	sc.Then(`^client "([^"]+)" receives the client's Will$`, watcherReceivesWill)
+	sc.Step(`^client "([^"]+)" subscribes to "([^"]+)"$`, watcherSubscribes, sharedBrokerState)
+	sc.Then(`^client "([^"]+)" receives the message published to "([^"]+)"$`, watcherReceivesPublished, sharedBrokerState)
+	sc.Then(`^client "([^"]+)" receives the client's Will$`, watcherReceivesWill, sharedBrokerState)
 	sc.Then(`^client "([^"]+)" receives no message within (\d+(?:\.\d+)?) seconds?$`, watcherReceivesNothing)
 }
 
@@ -110,7 +112,9 @@ func (st *scenario) clientConn() (*mqttwire.Conn, error) {
 	}
 	ws, ok := st.sessions[len(st.sessions)-1].(client.WireSession)
 	if !ok {
-		return nil, reports.HarnessError(errors.New("the client's session is not a raw-client session"))
+		// A definition that drives the session must declare needRawSession
+		// where it is registered; say so rather than run on paho.
+		return nil, reports.HarnessError(errors.New("the client's session is not a raw-client session: the step's definition must declare needRawSession"))
 	}
 	return ws.Wire(), nil
 }
@@ -300,19 +304,16 @@ func theSubackCarries(ctx context.Context, list string) (context.Context, error)
 	if got == nil {
 		return ctx, fmt.Errorf(`the scenario checks a SUBACK before "the client subscribes"`)
 	}
-	var want []string
+	var want []byte
 	for _, c := range strings.Split(list, ",") {
-		want = append(want, strings.ToUpper(strings.TrimPrefix(strings.TrimSpace(c), "0x")))
+		code, err := strconv.ParseUint(strings.TrimPrefix(strings.TrimSpace(c), "0x"), 16, 8)
+		if err != nil {
+			return ctx, fmt.Errorf("SUBACK code %q: %w", c, err)
+		}
+		want = append(want, byte(code))
 	}
-	var have []string
-	for _, c := range got {
-		have = append(have, fmt.Sprintf("%02X", c))
-	}
-	ctx = reports.AttachObserved(ctx, "SUBACK 0x"+strings.Join(have, ", 0x"))
-	if strings.Join(want, ",") != strings.Join(have, ",") {
-		return ctx, mismatch("SUBACK 0x"+strings.Join(want, ", 0x"), "SUBACK 0x"+strings.Join(have, ", 0x"))
-	}
-	return ctx, nil
+	ctx = reports.AttachObserved(ctx, "SUBACK "+verify.HexList(got))
+	return ctx, verify.Codes("SUBACK", want, got)
 }
 
 func theClientPublishes(ctx context.Context, topic, qosText string) (context.Context, error) {

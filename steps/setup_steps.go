@@ -12,7 +12,7 @@ import (
 	"github.com/authspec/authspec/steps/target"
 )
 
-func registerSetupSteps(sc *godog.ScenarioContext) {
+func registerSetupSteps(sc *registry) {
 	sc.Given(`^the authentication chain:$`, theAuthenticationChain)
 	sc.Given(`^no authenticator is configured$`, noAuthenticator)
 	sc.Given(`^the security profile is (legacy|hardened)$`, theSecurityProfile)

@@ -18,6 +18,9 @@ type scenario struct {
 	suite *Suite
 	name  string
 	tags  []string
+	// needs are what the definitions of the scenario's steps declared they
+	// need before its first step (registry.go).
+	needs need
 	ids   []string
 	// vpick: a protocol-independent scenario, or its 3.1.1 twin
 	// (versions.go).
@@ -93,6 +96,11 @@ func (st *scenario) instance(ctx context.Context) (target.Instance, error) {
 			return nil, target.NotApplicable("%s", why)
 		}
 		return st.inst, nil
+	}
+	// The servers the configuration names start now, at the latest, so
+	// that the target resolves their placeholders.
+	if err := st.startNamed(st.setup.Authentication, st.setup.Authorization); err != nil {
+		return nil, err
 	}
 	if b, ok := st.suite.Target.(target.SelfTimed); !ok || !b.ProvisionBoundsItself() {
 		var cancel context.CancelFunc

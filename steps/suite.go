@@ -40,9 +40,18 @@ type Suite struct {
 
 // InitializeScenario registers every step and the scenario hooks; pass it
 // as godog.TestSuite.ScenarioInitializer.
-func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
-	sc.Before(s.before)
+func (s *Suite) InitializeScenario(ctx *godog.ScenarioContext) {
+	sc := newRegistry(ctx)
+	sc.Before(func(ctx context.Context, scen *godog.Scenario) (context.Context, error) {
+		return s.before(ctx, scen, sc)
+	})
 	sc.After(after)
+	registerSteps(sc)
+}
+
+// registerSteps registers every step definition and the hooks of the
+// servers a scenario runs.
+func registerSteps(sc *registry) {
 	registerSetupSteps(sc)
 	registerTokenSteps(sc)
 	registerClientSteps(sc)
@@ -62,24 +71,11 @@ func (s *Suite) timeout() time.Duration {
 
 var idTag = regexp.MustCompile(`^@([A-Z]+(?:-[A-Z]+)*-\d\d)$`)
 
-// defectStep matches the Given steps that spoil a valid CONNECT.
-var defectStep = regexp.MustCompile(`^the (?:token(?:'s)? |client sends |client's CONNECT )`)
-
-// reconfiguringStep matches the steps that change the broker's chain while
-// the scenario runs (admin_steps.go): a target that shares one
-// configuration among scenarios runs such a scenario alone.
-var reconfiguringStep = regexp.MustCompile(`^the authenticator is created (with|while)`)
-
-// sharedStateStep matches steps whose outcome another scenario on the same
-// broker could change: a fixed client ID (another client with it takes the
-// session over), publishes and subscriptions (another scenario's messages),
-// sessions, the broker's view of a client.
-var sharedStateStep = regexp.MustCompile(`(?i)client ID|publish|subscribe|session|will|retain|the broker shows|still (connected|open)|second client|another client`)
-
 // before creates the scenario's state.
-func (s *Suite) before(ctx context.Context, sc *godog.Scenario) (context.Context, error) {
+func (s *Suite) before(ctx context.Context, sc *godog.Scenario, reg *registry) (context.Context, error) {
 	st := &scenario{
 		suite:  s,
+		needs:  reg.needsOf(sc),
 		name:   sc.Name,
 		keys:   tokens.NewKeyring(),
 		trace:  mqttwire.NewTrace(),
@@ -94,17 +90,9 @@ func (s *Suite) before(ctx context.Context, sc *godog.Scenario) (context.Context
 			st.setup.ExactConfig = true
 		}
 	}
-	for _, step := range sc.Steps {
-		if defectStep.MatchString(step.Text) {
-			st.defects = append(st.defects, step.Text)
-		}
-		if reconfiguringStep.MatchString(step.Text) {
-			st.setup.Alone = true
-		}
-		if sharedStateStep.MatchString(step.Text) {
-			st.setup.Exclusive = true
-		}
-	}
+	st.defects = reg.defectsOf(sc)
+	st.setup.Alone = st.needs&reconfiguresBroker != 0
+	st.setup.Exclusive = st.needs&sharedBrokerState != 0
 	var err error
 	if st.readings, err = readingsOf(st.tags); err != nil {
 		return withScenario(ctx, st), reports.HarnessError(err)

@@ -6,42 +6,40 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/cucumber/godog"
-
 	"github.com/authspec/authspec/fixtures/tokens"
 	"github.com/authspec/authspec/steps/target"
 )
 
-func registerTokenSteps(sc *godog.ScenarioContext) {
+func registerTokenSteps(sc *registry) {
 	// The token every scenario starts from.
 	sc.Given(`^a valid token$`, aValidToken)
 	sc.Given(`^a valid (\S+) token$`, aValidAlgToken)
 	sc.Given(`^the seed token from the catalogue$`, theSeedToken)
-	sc.Given(`^the token is the text "([^"]*)"$`, theTokenText)
+	sc.Given(`^the token is the text "([^"]*)"$`, theTokenText, quotedAsDefect)
 
 	// Claims and header.
-	sc.Given(`^the token has no "([^"]+)" claim$`, theTokenHasNoClaim)
-	sc.Given(`^the token's "([^"]+)" claim is (.*)$`, theTokenClaimIs)
-	sc.Given(`^the token's header "([^"]+)" is (.+)$`, theTokenHeaderIs)
+	sc.Given(`^the token has no "([^"]+)" claim$`, theTokenHasNoClaim, quotedAsDefect)
+	sc.Given(`^the token's "([^"]+)" claim is (.*)$`, theTokenClaimIs, quotedAsDefect)
+	sc.Given(`^the token's header "([^"]+)" is (.+)$`, theTokenHeaderIs, quotedAsDefect)
 
 	// Signing with the wrong key or algorithm.
-	sc.Given(`^the token is signed with another secret$`, signedWithAnotherSecret)
-	sc.Given(`^the token is signed with the secret's text as configured$`, signedWithSecretText)
-	sc.Given(`^the token is signed with the secret's text base64-decoded$`, signedWithSecretDecoded)
-	sc.Given(`^the token is signed by another key$`, signedByAnotherKey)
-	sc.Given(`^the token is signed with (\S+) instead$`, signedWithAlgInstead)
+	sc.Given(`^the token is signed with another secret$`, signedWithAnotherSecret, quotedAsDefect)
+	sc.Given(`^the token is signed with the secret's text as configured$`, signedWithSecretText, quotedAsDefect)
+	sc.Given(`^the token is signed with the secret's text base64-decoded$`, signedWithSecretDecoded, quotedAsDefect)
+	sc.Given(`^the token is signed by another key$`, signedByAnotherKey, quotedAsDefect)
+	sc.Given(`^the token is signed with (\S+) instead$`, signedWithAlgInstead, quotedAsDefect)
 
 	// Malformed and malicious shapes.
-	sc.Given(`^the token is unsigned with alg "([^"]*)"$`, unsignedWithAlg)
-	sc.Given(`^the token's signature is (stripped|empty)$`, signatureRemoved)
-	sc.Given(`^the token is altered after signing in its (header|payload)$`, alteredAfterSigning)
-	sc.Given(`^the token is a five-part JWE$`, fivePartJWE)
-	sc.Given(`^the token carries a "Bearer " prefix$`, bearerPrefix)
-	sc.Given(`^the token's segments carry "=" padding$`, paddedSegments)
-	sc.Given(`^the token's payload is not valid base64url$`, badBase64)
-	sc.Given(`^the token's (header|payload) is not JSON$`, segmentNotJSON)
-	sc.Given(`^the token is an HS256 token keyed with the configured public key's PEM text$`, hmacWithConfiguredPEM)
-	sc.Given(`^the token claims RS256 but carries an HMAC keyed with (an RSA public key's PEM text|the configured secret)$`, rs256OverHMAC)
+	sc.Given(`^the token is unsigned with alg "([^"]*)"$`, unsignedWithAlg, quotedAsDefect)
+	sc.Given(`^the token's signature is (stripped|empty)$`, signatureRemoved, quotedAsDefect)
+	sc.Given(`^the token is altered after signing in its (header|payload)$`, alteredAfterSigning, quotedAsDefect)
+	sc.Given(`^the token is a five-part JWE$`, fivePartJWE, quotedAsDefect)
+	sc.Given(`^the token carries a "Bearer " prefix$`, bearerPrefix, quotedAsDefect)
+	sc.Given(`^the token's segments carry "=" padding$`, paddedSegments, quotedAsDefect)
+	sc.Given(`^the token's payload is not valid base64url$`, badBase64, quotedAsDefect)
+	sc.Given(`^the token's (header|payload) is not JSON$`, segmentNotJSON, quotedAsDefect)
+	sc.Given(`^the token is an HS256 token keyed with the configured public key's PEM text$`, hmacWithConfiguredPEM, quotedAsDefect)
+	sc.Given(`^the token claims RS256 but carries an HMAC keyed with (an RSA public key's PEM text|the configured secret)$`, rs256OverHMAC, quotedAsDefect)
 }
 
 // theToken returns the token the scenario described, for a step that

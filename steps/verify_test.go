@@ -29,16 +29,16 @@ func TestVerifyConnack(t *testing.T) {
 		harness bool
 		strictN bool
 	}{
-		{"v5 match", v5(0x86), expectation{0x86, target.MQTT5}, target.ExactCodes, true, false, false},
-		{"v5 other code", v5(0x87), expectation{0x86, target.MQTT5}, target.ExactCodes, false, false, false},
-		{"v5 accepted when refusal expected", v5(0), expectation{0x87, target.MQTT5}, target.RefusalOnly, false, false, false},
-		{"v5 other code, refusal policy", v5(0x87), expectation{0x86, target.MQTT5}, target.RefusalOnly, true, false, true},
-		{"v3 maps 0x86 to 4", v3(4), expectation{0x86, target.MQTT311}, target.ExactCodes, true, false, false},
-		{"v3 maps 0x87 to 5", v3(5), expectation{0x87, target.MQTT311}, target.ExactCodes, true, false, false},
-		{"v3 5 is not 4", v3(5), expectation{0x86, target.MQTT311}, target.ExactCodes, false, false, false},
-		{"closed, refusal policy", &client.Answer{Version: target.MQTT5, Closed: true}, expectation{0x87, target.MQTT5}, target.RefusalOnly, true, false, true},
-		{"closed, exact", &client.Answer{Version: target.MQTT5, Closed: true}, expectation{0x87, target.MQTT5}, target.ExactCodes, false, false, false},
-		{"timeout is a harness error", &client.Answer{Version: target.MQTT5, TimedOut: true}, expectation{0, target.MQTT5}, target.ExactCodes, false, true, false},
+		{"v5 match", v5(0x86), expectation{Code: 0x86, Version: target.MQTT5}, target.ExactCodes, true, false, false},
+		{"v5 other code", v5(0x87), expectation{Code: 0x86, Version: target.MQTT5}, target.ExactCodes, false, false, false},
+		{"v5 accepted when refusal expected", v5(0), expectation{Code: 0x87, Version: target.MQTT5}, target.RefusalOnly, false, false, false},
+		{"v5 other code, refusal policy", v5(0x87), expectation{Code: 0x86, Version: target.MQTT5}, target.RefusalOnly, true, false, true},
+		{"v3 maps 0x86 to 4", v3(4), expectation{Code: 0x86, Version: target.MQTT311}, target.ExactCodes, true, false, false},
+		{"v3 maps 0x87 to 5", v3(5), expectation{Code: 0x87, Version: target.MQTT311}, target.ExactCodes, true, false, false},
+		{"v3 5 is not 4", v3(5), expectation{Code: 0x86, Version: target.MQTT311}, target.ExactCodes, false, false, false},
+		{"closed, refusal policy", &client.Answer{Version: target.MQTT5, Closed: true}, expectation{Code: 0x87, Version: target.MQTT5}, target.RefusalOnly, true, false, true},
+		{"closed, exact", &client.Answer{Version: target.MQTT5, Closed: true}, expectation{Code: 0x87, Version: target.MQTT5}, target.ExactCodes, false, false, false},
+		{"timeout is a harness error", &client.Answer{Version: target.MQTT5, TimedOut: true}, expectation{Code: 0, Version: target.MQTT5}, target.ExactCodes, false, true, false},
 	}
 	for _, c := range cases {
 		got, err := verifyConnack(ctx, c.ans, c.want, c.policy)
@@ -60,14 +60,6 @@ func TestVerifyConnack(t *testing.T) {
 		}
 		if nonStrict != c.strictN {
 			t.Errorf("%s: non-strict attachment: expected %v, got %v", c.name, c.strictN, nonStrict)
-		}
-	}
-}
-
-func TestV311Codes(t *testing.T) {
-	for v5, v3 := range map[byte]byte{0x00: 0, 0x86: 4, 0x87: 5, 0x8C: 5, 0x80: 1, 0x84: 1, 0x85: 2, 0x88: 3} {
-		if got := v311Code(v5); got != v3 {
-			t.Errorf("v311Code(0x%02X): expected %d, got %d", v5, v3, got)
 		}
 	}
 }

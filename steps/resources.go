@@ -1,0 +1,138 @@
+package steps
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/authspec/authspec/fixtures/scrambackend"
+	"github.com/authspec/authspec/reports"
+	"github.com/authspec/authspec/steps/target"
+)
+
+// The servers a scenario runs beside the broker (its JWKS endpoint, SCRAM
+// credential backend and OpenID provider) start on first use: when a step
+// describes them, or when the broker is provisioned with, or asked to
+// create, a configuration whose placeholders name them. Nothing reads the
+// wording of the scenario's steps to decide, so a new step starts what it
+// uses, and the order of the Given steps does not matter: every Given step
+// runs before the broker is provisioned at the first When.
+
+// jwksEndpoint returns the scenario's JWKS endpoint, starting it on first
+// use.
+func (st *scenario) jwksEndpoint() (*jwksFixture, error) {
+	x := st.extOf()
+	if x.jwks != nil {
+		return x.jwks, nil
+	}
+	f, err := startJWKSFixture(st)
+	if err != nil {
+		return nil, reports.HarnessError(fmt.Errorf("starting the JWKS endpoint: %w", err))
+	}
+	x.jwks = f
+	st.setup.JWKS = f.endpoint()
+	st.noteLateStart("JWKS endpoint")
+	return f, nil
+}
+
+// scramBackend returns the scenario's SCRAM credential backend, starting it
+// on first use where the target's broker expects it
+// (target.ScramBackendListen).
+func (st *scenario) scramBackend() (*scrambackend.Server, error) {
+	s := st.scramOf()
+	if s.backend != nil {
+		return s.backend, nil
+	}
+	b, err := scrambackend.Start(scrambackend.WithAddr(target.ScramBackendListen(st.suite.Target)))
+	if err != nil {
+		return nil, reports.HarnessError(fmt.Errorf("starting the SCRAM backend: %w", err))
+	}
+	s.backend = b
+	st.setup.ScramBackendURL = b.URL()
+	st.trace.Note("SCRAM backend at %s", b.URL())
+	st.noteLateStart("SCRAM backend")
+	return b, nil
+}
+
+// oidcProvider returns the scenario's OpenID provider, starting it on first
+// use.
+func (st *scenario) oidcProvider() (*oidcFixture, error) {
+	if st.oidc != nil {
+		return st.oidc, nil
+	}
+	f, err := startOIDCFixture(st)
+	if err != nil {
+		return nil, reports.HarnessError(fmt.Errorf("starting the OIDC provider: %w", err))
+	}
+	st.oidc = f
+	st.setup.OIDC = f.provider()
+	st.trace.Note("OIDC provider %s: jwks_uri %s, token endpoint %s", f.discovery.Issuer, f.discovery.JWKSURI, f.discovery.TokenEndpoint)
+	st.noteLateStart("OIDC provider")
+	return f, nil
+}
+
+// noteLateStart records in the packet trace a server started after the
+// broker was provisioned: a broker the suite configures was not told where
+// it listens (a by-hand broker fetches from its fixed address anyway).
+func (st *scenario) noteLateStart(what string) {
+	if st.inst != nil {
+		st.trace.Note("the %s started after the broker was provisioned", what)
+	}
+}
+
+// startNamed starts the servers that placeholders in configuration values
+// (authenticators as EMQX JSON objects) name, so that the target resolves
+// them: "<jwks endpoint>", "<jwks https endpoint>", "<jwks ca file>",
+// "<scram backend url>..." and "<oidc ...>".
+func (st *scenario) startNamed(values ...any) error {
+	var errs []error
+	for _, v := range values {
+		walkStrings(v, func(s string) {
+			if !target.IsPlaceholder(s) {
+				return
+			}
+			var err error
+			switch {
+			case strings.HasPrefix(s, target.ScramBackendPlaceholder):
+				_, err = st.scramBackend()
+			case strings.HasPrefix(s, "<jwks "):
+				_, err = st.jwksEndpoint()
+			case strings.HasPrefix(s, "<oidc "):
+				_, err = st.oidcProvider()
+			}
+			errs = append(errs, err)
+		})
+	}
+	return errors.Join(errs...)
+}
+
+// walkStrings calls f with every string in a decoded JSON value.
+func walkStrings(v any, f func(string)) {
+	switch x := v.(type) {
+	case string:
+		f(x)
+	case map[string]any:
+		for _, item := range x {
+			walkStrings(item, f)
+		}
+	case []any:
+		for _, item := range x {
+			walkStrings(item, f)
+		}
+	case []map[string]any:
+		for _, item := range x {
+			walkStrings(item, f)
+		}
+	}
+}
+
+// startNamedBeforeCreation starts what an authenticator the scenario
+// creates at run time names, before the broker is provisioned.
+func startNamedBeforeCreation(ctx context.Context, cfg map[string]any) error {
+	st, err := state(ctx)
+	if err != nil {
+		return err
+	}
+	return st.startNamed(cfg)
+}
