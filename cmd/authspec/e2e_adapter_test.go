@@ -209,6 +209,13 @@ func TestConformBrokerDownThenBack(t *testing.T) {
 	}
 }
 
+// ejabberdUnsettled are the IDs whose verdict on ejabberd depends on timing
+// observed to vary between runs: the test wants them judged (pass or fail),
+// and FINDINGS.md records what was seen.
+var ejabberdUnsettled = map[string]string{
+	"SEC-10": "of 8 CONNECTs sent one byte per second, 1 (this adapter, 2026-12-07) and 7 (by hand) were still open after 30 s; whether all can close in time is not established",
+}
+
 // ejabberdVerdicts are the verdicts the ejabberd adapter's profile gives
 // every catalogue ID it judges, as fixtures/thirdparty/FINDINGS.md
 // ("Through the adapter") explains them; every other ID is not applicable.
@@ -229,6 +236,14 @@ var ejabberdVerdicts = map[string]reports.Verdict{
 	"CHAIN-03": reports.VerdictFail,
 	"SEC-01":   reports.VerdictPass, "SEC-02": reports.VerdictPass, "SEC-03": reports.VerdictPass,
 	"SEC-04": reports.VerdictFail, "SEC-05": reports.VerdictFail, "SEC-06": reports.VerdictPass,
+	// The catalogue v4 security IDs (FINDINGS.md, 'Through the adapter'):
+	// ejabberd ignores an unknown crit extension (EMQX's reading A17, not
+	// the RFC's the profile is judged under), fetches no header URL,
+	// refuses every encoding of its public key as an HMAC secret, and keeps
+	// some CONNECTs sent one byte per second open past 30 s (see
+	// ejabberdUnsettled).
+	"SEC-07": reports.VerdictFail, "SEC-08": reports.VerdictPass, "SEC-09": reports.VerdictPass,
+	"SEC-10": reports.VerdictFail,
 }
 
 // TestConformEjabberdThroughTheAdapter runs the whole catalogue against
@@ -277,7 +292,9 @@ reason_codes: refusal
 		if !ok {
 			want = reports.VerdictNotApplicable
 		}
-		if res.Verdict != want {
+		if unsettled, ok := ejabberdUnsettled[id]; ok && (res.Verdict == reports.VerdictPass || res.Verdict == reports.VerdictFail) {
+			t.Logf("%s: %s, judged either way: %s", id, res.Verdict, unsettled)
+		} else if res.Verdict != want {
 			t.Errorf("%s: %s (%s), want %s (FINDINGS.md, 'Through the adapter')", id, res.Verdict, res.Message, want)
 		}
 		if res.Verdict != reports.VerdictNotApplicable {

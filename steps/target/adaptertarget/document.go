@@ -39,6 +39,9 @@ type Document struct {
 type Fixtures struct {
 	JWKSURL  string `json:"jwks_url"`
 	SCRAMURL string `json:"scram_url"`
+	// OIDCIssuer is the issuer of the OpenID Connect provider the scenario
+	// serves (its jwks_uri is the JWKS endpoint of the chain); "" for none.
+	OIDCIssuer string `json:"oidc_issuer,omitempty"`
 }
 
 // document builds the apply document of a resolved chain.
@@ -48,7 +51,7 @@ func document(s target.Setup, applied []target.Applied, dir string) ([]byte, err
 		Authorization:          s.Authorization,
 		AuthenticationSettings: map[string]any{"ignore_backend_failures": s.IgnoreBackendFailures},
 		SecurityProfile:        string(profileOf(s)),
-		Fixtures:               Fixtures{JWKSURL: s.JWKS.URL, SCRAMURL: s.ScramBackendURL},
+		Fixtures:               Fixtures{JWKSURL: s.JWKS.URL, SCRAMURL: s.ScramBackendURL, OIDCIssuer: s.OIDC.Issuer},
 		Files:                  map[string]string{},
 		Users:                  s.Users,
 	}
@@ -92,7 +95,7 @@ func Key(s target.Setup) string {
 		Alone          string           `json:"alone,omitempty"`
 	}{Authentication: s.Authentication, Authorization: s.Authorization, Ignore: s.IgnoreBackendFailures,
 		Profile: profileOf(s), Users: sortedUsers(s.Users)}
-	if s.Alone || s.JWKS.URL != "" || s.ScramBackendURL != "" || s.KeepJWKSRefreshFloor {
+	if s.Alone || s.JWKS.URL != "" || s.ScramBackendURL != "" || s.OIDC.JWKSURI != "" || s.KeepJWKSRefreshFloor {
 		k.Alone = s.Scenario
 	}
 	var b strings.Builder

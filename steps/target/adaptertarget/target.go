@@ -314,7 +314,7 @@ func (t *Target) apply(ctx context.Context, g *group, s target.Setup) {
 		return
 	}
 	g.dir = dir
-	r := target.Resolver{Keys: g.keys, Dir: dir, ScramBackendURL: s.ScramBackendURL, JWKS: s.JWKS}
+	r := target.Resolver{Keys: g.keys, Dir: dir, ScramBackendURL: s.ScramBackendURL, JWKS: s.JWKS, OIDC: s.OIDC}
 	applied, err := r.Resolve(s.Authentication)
 	if err != nil {
 		g.err = err
@@ -474,7 +474,7 @@ func (i *instance) Close() error {
 // its own. Exit 4 is the broker's refusal; exit 3 makes the scenario not
 // applicable.
 func (i *instance) CreateAuthenticator(ctx context.Context, config map[string]any) error {
-	r := target.Resolver{Keys: i.g.keys, Dir: i.g.dir, ScramBackendURL: i.g.setup.ScramBackendURL, JWKS: i.g.setup.JWKS}
+	r := target.Resolver{Keys: i.g.keys, Dir: i.g.dir, ScramBackendURL: i.g.setup.ScramBackendURL, JWKS: i.g.setup.JWKS, OIDC: i.g.setup.OIDC}
 	added, err := r.Resolve([]map[string]any{config})
 	if err != nil {
 		return err
