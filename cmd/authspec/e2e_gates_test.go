@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -28,24 +27,8 @@ import (
 func startServe(t *testing.T) string {
 	t.Helper()
 	mqtt := fmt.Sprintf("127.0.0.1:%d", freePort(t))
-	serve := exec.Command(authspecBin, "serve", "--listen", mqtt,
-		"--api-listen", fmt.Sprintf("127.0.0.1:%d", freePort(t)), "--tls-listen", "", "--log-level", "warn")
-	var log bytes.Buffer
-	serve.Stdout, serve.Stderr = &log, &log
-	if err := serve.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = serve.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { _ = serve.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = serve.Process.Kill()
-			<-done
-		}
-	})
+	log := startServeProcess(t, "--listen", mqtt,
+		"--api-listen", fmt.Sprintf("127.0.0.1:%d", freePort(t)), "--log-level", "warn")
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {
 		if c, err := net.DialTimeout("tcp", mqtt, time.Second); err == nil {

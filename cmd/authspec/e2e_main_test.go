@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -178,4 +179,33 @@ func writeProfile(t *testing.T, name, text string) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// startServeProcess runs `authspec serve args...` as a child process until
+// the test ends (interrupted at clean-up, killed 10 s later) and returns
+// its output as it comes. Unless args name a TLS listener, none is opened:
+// the default one, 127.0.0.1:8883, would be raced for by parallel tests.
+func startServeProcess(t *testing.T, args ...string) *servedBroker {
+	t.Helper()
+	if !slices.Contains(args, "--tls-listen") {
+		args = append(args, "--tls-listen", "")
+	}
+	sb := &servedBroker{}
+	cmd := exec.Command(authspecBin, append([]string{"serve"}, args...)...)
+	cmd.Stdout, cmd.Stderr = sb, sb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+	})
+	return sb
 }

@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -137,28 +135,12 @@ func conformThroughAPI(t *testing.T, shipped, profile, startingSources string) *
 	mqttPort, apiPort := freePort(t), freePort(t)
 	config := `{"authentication": [{"mechanism": "jwt", "from": "password", "algorithm": "hmac-based", "secret": "emqxsecret"}],
 	  "authorization": {"no_match": "allow", "deny_action": "ignore", "cache": {"enable": true}, "sources": ` + startingSources + `}}`
-	serve := exec.Command(authspecBin, "serve",
+	serveLog := startServeProcess(t,
 		"--listen", fmt.Sprintf("127.0.0.1:%d", mqttPort), "--api-listen", fmt.Sprintf("127.0.0.1:%d", apiPort),
 		"--jwks-min-refresh", "2s", "--log-level", "warn", "--security-profile", profile,
 		"--config", writeProfile(t, "serve.json", config))
-	var serveLog bytes.Buffer
-	serve.Stdout, serve.Stderr = &serveLog, &serveLog
-	if err := serve.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = serve.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { _ = serve.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = serve.Process.Kill()
-			<-done
-		}
-	})
 	serveURL := fmt.Sprintf("http://127.0.0.1:%d", apiPort)
-	waitForAPI(t, serveURL, &serveLog)
+	waitForAPI(t, serveURL, serveLog)
 	rec := newAPIRecorder(t, serveURL)
 
 	text := strings.NewReplacer(
@@ -194,7 +176,7 @@ func conformThroughAPI(t *testing.T, shipped, profile, startingSources string) *
 	return &apiRun{profile: profile, run: r, summary: summary(t, dir, "reference-api-"+profile), recorder: rec}
 }
 
-func waitForAPI(t *testing.T, base string, log *bytes.Buffer) {
+func waitForAPI(t *testing.T, base string, log *servedBroker) {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	client := http.Client{Timeout: time.Second}

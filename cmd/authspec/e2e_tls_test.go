@@ -140,8 +140,7 @@ func TestConformReferenceOverTLS(t *testing.T) {
 		"--tls-listen", fmt.Sprintf("127.0.0.1:%d", tlsPort),
 		"--tls-cert", filepath.Join(dir, "server.pem"), "--tls-key", filepath.Join(dir, "server-key.pem"),
 		"--jwks-min-refresh", "2s", "--log-level", "warn")
-	var logBuf bytes.Buffer
-	waitForAPI(t, apiURL, &logBuf)
+	waitForAPI(t, apiURL, sb)
 
 	shipped, err := os.ReadFile(shippedProfile(t, "reference-tls.yaml"))
 	if err != nil {

@@ -1,17 +1,14 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/authspec/authspec/reports"
 )
@@ -25,23 +22,7 @@ import (
 func TestConformA311OnlyTarget(t *testing.T) {
 	t.Parallel()
 	mqttPort := freePort(t)
-	serve := exec.Command(authspecBin, "serve", "--listen", fmt.Sprintf("127.0.0.1:%d", mqttPort), "--api-listen", "", "--log-level", "warn")
-	var serveLog bytes.Buffer
-	serve.Stdout, serve.Stderr = &serveLog, &serveLog
-	if err := serve.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = serve.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { _ = serve.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = serve.Process.Kill()
-			<-done
-		}
-	})
+	startServeProcess(t, "--listen", fmt.Sprintf("127.0.0.1:%d", mqttPort), "--api-listen", "", "--log-level", "warn")
 	profileText := func(name, versions string) string {
 		return fmt.Sprintf(`name: %s
 mqtt: {url: "tcp://127.0.0.1:%d", versions: %s}
