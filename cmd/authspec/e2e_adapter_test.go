@@ -252,6 +252,9 @@ var ejabberdVerdicts = map[string]reports.Verdict{
 func TestConformEjabberdThroughTheAdapter(t *testing.T) {
 	t.Parallel()
 	testenv.Missing(t, thirdparty.EjabberdInstalled())
+	// The adapter runs ejabberdctl (a shell script over sed, grep, ...)
+	// from PATH, as the by-hand e2e tests do.
+	testenv.Need(t, "ejabberdctl", "ejabberd")
 	if os.Geteuid() != 0 {
 		testenv.Unavailable(t, "ejabberdctl runs the node as the ejabberd user: root needed")
 	}
@@ -316,6 +319,7 @@ reason_codes: refusal
 // against the bundled reference: the example must really work.
 func TestReadmeAdapter(t *testing.T) {
 	t.Parallel()
+	testenv.Need(t, "jq", "jq") // the example reads the document with jq
 	readme, err := os.ReadFile(filepath.Join(repoRoot(t), "README.md"))
 	if err != nil {
 		t.Fatal(err)
