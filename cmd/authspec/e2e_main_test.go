@@ -182,14 +182,21 @@ func writeProfile(t *testing.T, name, text string) string {
 }
 
 // startServeProcess runs `authspec serve args...` as a child process until
-// the test ends (interrupted at clean-up, killed 10 s later) and returns
-// its output as it comes. Unless args name a TLS listener, none is opened:
-// the default one, 127.0.0.1:8883, would be raced for by parallel tests.
+// the test ends and returns its output as it comes. Unless args name a TLS
+// listener, none is opened: the default one, 127.0.0.1:8883, would be raced
+// for by parallel tests.
 func startServeProcess(t *testing.T, args ...string) *servedBroker {
 	t.Helper()
 	if !slices.Contains(args, "--tls-listen") {
 		args = append(args, "--tls-listen", "")
 	}
+	return runServe(t, args...)
+}
+
+// runServe runs `authspec serve args...` exactly as given until the test
+// ends (interrupted at clean-up, killed 10 s later).
+func runServe(t *testing.T, args ...string) *servedBroker {
+	t.Helper()
 	sb := &servedBroker{}
 	cmd := exec.Command(authspecBin, append([]string{"serve"}, args...)...)
 	cmd.Stdout, cmd.Stderr = sb, sb

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -44,40 +42,12 @@ func (s *servedBroker) String() string {
 // for its start-up line about TLS (or fails with its output).
 func startServeTLS(t *testing.T, args ...string) *servedBroker {
 	t.Helper()
-	sb := &servedBroker{}
-	cmd := exec.Command(authspecBin, append([]string{"serve"}, args...)...)
-	pr, pw := io.Pipe()
-	cmd.Stdout, cmd.Stderr = sb, io.MultiWriter(sb, pw)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
+	sb := runServe(t, args...)
+	for deadline := time.Now().Add(15 * time.Second); !strings.Contains(sb.String(), "MQTT over TLS on"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("authspec serve did not report its TLS listener within 15s:\n%s", sb.String())
 		}
-		_ = pw.Close()
-	})
-	ready := make(chan struct{})
-	go func() {
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			if strings.Contains(sc.Text(), "MQTT over TLS on") {
-				close(ready)
-				break
-			}
-		}
-		_, _ = io.Copy(io.Discard, pr)
-	}()
-	select {
-	case <-ready:
-	case <-time.After(15 * time.Second):
-		t.Fatalf("authspec serve did not report its TLS listener within 15s:\n%s", sb.String())
+		time.Sleep(50 * time.Millisecond)
 	}
 	return sb
 }
