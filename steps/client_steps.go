@@ -216,13 +216,13 @@ func (st *scenario) requestFor(c clientSpec, token *tokenSpec) (client.Request, 
 	if req.HasUsername && where != "username" {
 		username = req.Username
 	}
-	m := &mint{auth: auth, keys: st.keys, clientID: req.ClientID, username: username, spec: token, jwks: st.extOf().jwks,
-		tokenClaims: target.TokenClaimsOf(st.suite.Target)}
-	if token.usesClock() {
+	m := &mint{Auth: auth, Keys: st.keys, ClientID: req.ClientID, Username: username, Spec: token, JWKS: mintingJWKS(st.extOf().jwks),
+		TokenClaims: target.TokenClaimsOf(st.suite.Target)}
+	if token.UsesClock() {
 		waitForFreshSecond()
 	}
-	m.now = time.Now()
-	tok, err := m.build()
+	m.Now = time.Now()
+	tok, err := m.Build()
 	if err != nil {
 		return req, nil, fmt.Errorf("minting the token: %w", err)
 	}
@@ -237,7 +237,7 @@ func (st *scenario) requestFor(c clientSpec, token *tokenSpec) (client.Request, 
 			req.Password, req.HasPassword = []byte(tok), true
 		}
 	}
-	return req, m.claims, nil
+	return req, m.Claims, nil
 }
 
 // waitForFreshSecond returns early in a second of the clock. Claims at the

@@ -1,75 +1,46 @@
 package steps
 
 import (
-	"fmt"
+	"errors"
 
-	"github.com/authspec/authspec/fixtures/tokens"
+	"github.com/authspec/authspec/steps/internal/forge"
 )
 
-// Minting in JWKS mode: a valid token is signed with a key of the set the
-// suite serves (the first key pair served, unless the scenario names
-// another), with that key's algorithm and its kid in the header, as an
-// issuer publishing that set would sign it.
+// The scenario's JWKS endpoint as the forge sees it (forge.JWKS): in JWKS
+// mode a valid token is signed with a key of the set it serves.
 
-func (m *mint) jwksFixture() (*jwksFixture, error) {
-	if m.jwks == nil {
-		return nil, fmt.Errorf(`the JWT authenticator uses JWKS, but the scenario serves no JWKS endpoint (describe it with "the JWKS endpoint serves ...")`)
+// mintingJWKS is the scenario's JWKS endpoint for a minting (nil when the
+// scenario serves none: the forge then says so if it needs one).
+func mintingJWKS(f *jwksFixture) forge.JWKS {
+	if f == nil {
+		return nil
 	}
-	return m.jwks, nil
+	return jwksSigningKeys{f}
 }
 
-func (m *mint) jwksDefaultAlg() (string, error) {
-	f, err := m.jwksFixture()
+type jwksSigningKeys struct{ f *jwksFixture }
+
+func (s jwksSigningKeys) SigningKey() (*forge.JWKSKey, error) {
+	k, err := s.f.signingKey()
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	k, err := f.signingKey()
-	if err != nil {
-		return "", err
-	}
-	return k.alg, nil
+	return k.forged(), nil
 }
 
-// jwksSigner signs with the default key of the set; alg must fit it.
-func (m *mint) jwksSigner(alg string) (string, any, error) {
-	f, err := m.jwksFixture()
-	if err != nil {
-		return "", nil, err
-	}
-	k, err := f.signingKey()
-	if err != nil {
-		return "", nil, err
-	}
-	return m.signWithJWKSKey(k, alg)
+// forged is k as a token signed by it needs it.
+func (k *jwksKey) forged() *forge.JWKSKey {
+	return &forge.JWKSKey{Name: k.name, Alg: k.alg, Kid: k.kid, Key: k.key}
 }
 
-// signWithJWKSKey signs with k: with alg when it fits k's kind, with k's
-// own algorithm when the scenario chose none. Its kid goes into the header.
-func (m *mint) signWithJWKSKey(k *jwksKey, alg string) (string, any, error) {
-	kind, err := tokens.KindForAlg(alg)
-	if err != nil || kind != k.key.Kind {
-		if m.spec.alg != "" {
-			return "", nil, fmt.Errorf("an %s token cannot be signed with JWKS key %q (%s)", alg, k.name, k.alg)
-		}
-		alg = k.alg
+// jwksFixtureOf is the JWKS endpoint m mints for, for a step that needs
+// more of it than the forge does (a key by name, the JWK it publishes).
+func jwksFixtureOf(m *mint) (*jwksFixture, error) {
+	if s, ok := m.JWKS.(jwksSigningKeys); ok {
+		return s.f, nil
 	}
-	m.signedBy = k
-	return alg, k.key, nil
-}
-
-// withKid adds the signing JWKS key's kid to the header fields unless the
-// scenario set or removed "kid" itself.
-func (m *mint) withKid(header map[string]any) map[string]any {
-	if m.signedBy == nil || m.signedBy.kid == "" {
-		return header
+	if _, err := m.JWKSSigningKey(); err != nil {
+		return nil, err
 	}
-	if _, set := header["kid"]; set {
-		return header
-	}
-	out := make(map[string]any, len(header)+1)
-	for k, v := range header {
-		out[k] = v
-	}
-	out["kid"] = m.signedBy.kid
-	return out
+	return nil, errors.New("the token is minted for a JWKS endpoint the scenario does not serve")
 }

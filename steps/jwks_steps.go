@@ -334,12 +334,12 @@ func signedByJWKSKey(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	t.signer = func(m *mint, alg string) (string, any, error) {
+	t.Signer = func(m *mint, alg string) (string, any, error) {
 		k, err := f.key(name)
 		if err != nil {
 			return "", nil, err
 		}
-		return m.signWithJWKSKey(k, alg)
+		return m.SignWithJWKSKey(k.forged(), alg)
 	}
 	return nil
 }
@@ -351,17 +351,17 @@ func signedByKeyNotInSet(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	t.signer = func(m *mint, alg string) (string, any, error) {
+	t.Signer = func(m *mint, alg string) (string, any, error) {
 		k, err := f.signingKey()
 		if err != nil {
 			return "", nil, err
 		}
-		other, err := m.keys.Key(k.key.Kind, "jwks outsider")
+		other, err := m.Keys.Key(k.key.Kind, "jwks outsider")
 		if err != nil {
 			return "", nil, err
 		}
 		outsider := &jwksKey{name: "outsider", alg: k.alg, key: other, kid: k.kid}
-		return m.signWithJWKSKey(outsider, alg)
+		return m.SignWithJWKSKey(outsider.forged(), alg)
 	}
 	return nil
 }
@@ -371,11 +371,11 @@ func hmacWithOctKey(ctx context.Context, alg, name string) error {
 	if err != nil {
 		return err
 	}
-	t.alg = alg
-	if _, set := t.header["kid"]; !set {
-		t.header["kid"] = name
+	t.Alg = alg
+	if _, set := t.Header["kid"]; !set {
+		t.Header["kid"] = name
 	}
-	t.signer = func(m *mint, alg string) (string, any, error) {
+	t.Signer = func(m *mint, alg string) (string, any, error) {
 		secret, err := f.octSecret(name)
 		if err != nil {
 			return "", nil, err

@@ -114,7 +114,7 @@ func brokerFetchesProviderKeys(ctx context.Context) (context.Context, error) {
 // it: nothing of it is minted by the suite.
 func useProviderToken(ctx context.Context, st *scenario, tok string) error {
 	t := newTokenSpec()
-	t.replace = func(*mint) (string, error) { return tok, nil }
+	t.Replace = func(*mint) (string, error) { return tok, nil }
 	st.token = t
 	return nil
 }
@@ -174,10 +174,10 @@ func clientGetsOtherIssuerToken(ctx context.Context) (context.Context, error) {
 
 // currentProviderToken is the provider's token the scenario uses now.
 func currentProviderToken(st *scenario) (string, error) {
-	if st.token == nil || st.token.replace == nil {
+	if st.token == nil || st.token.Replace == nil {
 		return "", fmt.Errorf(`the client has no token from a provider: start with "the client gets a token from the OIDC provider"`)
 	}
-	return st.token.replace(nil)
+	return st.token.Replace(nil)
 }
 
 func clientKeepsToken(ctx context.Context, name string) error {

@@ -14,7 +14,7 @@ func (st *scenario) loopbackRules(token *tokenSpec) error {
 	if st.inst == nil || target.SeesLoopback(st.inst) {
 		return nil
 	}
-	for name, expr := range token.claims {
+	for name, expr := range token.Claims {
 		if strings.Contains(expr, `"ipaddr"`) {
 			peer := st.inst.(target.PeerHoster).PeerHost()
 			return target.NotApplicable("the token's %q claim has a rule narrowed by ipaddr, written for a client the broker sees on loopback; this broker sees the suite's clients at %s", name, peer)

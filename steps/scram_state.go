@@ -15,6 +15,7 @@ import (
 	"github.com/authspec/authspec/fixtures/scrambackend"
 	"github.com/authspec/authspec/reference/scram"
 	"github.com/authspec/authspec/reports"
+	"github.com/authspec/authspec/steps/internal/forge"
 	"github.com/authspec/authspec/steps/target"
 )
 
@@ -246,7 +247,7 @@ func answerValue(text string, now time.Time) (any, error) {
 		}
 		return strconv.FormatInt(ms, 10)
 	})
-	rendered, err := renderNow(text, now)
+	rendered, err := forge.RenderNow(text, now)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 
 	"github.com/authspec/authspec/fixtures/tokens"
+	"github.com/authspec/authspec/steps/internal/forge"
 	"github.com/authspec/authspec/steps/internal/verify"
 )
 
@@ -39,18 +40,18 @@ func standardAlphabet(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	t.replace = func(m *mint) (string, error) {
-		method, key, err := m.signer()
+	t.Replace = func(m *mint) (string, error) {
+		method, key, err := m.Signer()
 		if err != nil {
 			return "", err
 		}
 		for i := 0; i < 256; i++ {
-			claims := make(map[string]any, len(m.claims)+1)
-			for k, v := range m.claims {
+			claims := make(map[string]any, len(m.Claims)+1)
+			for k, v := range m.Claims {
 				claims[k] = v
 			}
 			claims["nonce"] = strings.Repeat("?", i%7+1) + fmt.Sprint(i)
-			tok, err := tokens.Mint(method, key, claims, m.withKid(m.spec.header))
+			tok, err := tokens.Mint(method, key, claims, m.WithKid(m.Spec.Header))
 			if err != nil {
 				return "", err
 			}
@@ -72,7 +73,7 @@ func byteInside(ctx context.Context, what, segment string) error {
 		return err
 	}
 	insert := map[string]string{"a line break": "\r\n", "a space": " ", "a NUL byte": "\x00", "a byte that is not UTF-8": "\xff"}[what]
-	t.reshape = append(t.reshape, func(tok string) (string, error) {
+	t.Reshape = append(t.Reshape, func(tok string) (string, error) {
 		parts := strings.Split(tok, ".")
 		if len(parts) != 3 {
 			return "", fmt.Errorf("not a three-part token")
@@ -93,7 +94,7 @@ func trailingDot(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	t.reshape = append(t.reshape, func(tok string) (string, error) { return tok + ".", nil })
+	t.Reshape = append(t.Reshape, func(tok string) (string, error) { return tok + ".", nil })
 	return nil
 }
 
@@ -105,12 +106,12 @@ func realJWE(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	t.replace = func(m *mint) (string, error) {
-		inner, err := m.validInner()
+	t.Replace = func(m *mint) (string, error) {
+		inner, err := m.ValidInner()
 		if err != nil {
 			return "", err
 		}
-		secret, err := m.secret()
+		secret, err := m.Secret()
 		if err != nil {
 			return "", err
 		}
@@ -135,12 +136,12 @@ func nestedJWT(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	t.replace = func(m *mint) (string, error) {
-		inner, err := m.validInner()
+	t.Replace = func(m *mint) (string, error) {
+		inner, err := m.ValidInner()
 		if err != nil {
 			return "", err
 		}
-		method, key, err := m.signer()
+		method, key, err := m.Signer()
 		if err != nil {
 			return "", err
 		}
@@ -153,15 +154,6 @@ func nestedJWT(ctx context.Context) error {
 	return nil
 }
 
-// validInner is the token the scenario would send without replace.
-func (m *mint) validInner() (string, error) {
-	method, key, err := m.signer()
-	if err != nil {
-		return "", err
-	}
-	return tokens.Mint(method, key, m.claims, m.withKid(m.spec.header))
-}
-
 // segmentJSONText makes a segment exactly the given JSON text (NOW
 // expressions rendered), which need not be valid JSON (NaN) nor have unique
 // names; the token is signed over it.
@@ -172,11 +164,11 @@ func segmentJSONText(ctx context.Context, segment, text string) error {
 	}
 	text = strings.TrimSpace(text)
 	if segment == "header" {
-		t.rawHeader = []byte(text)
+		t.RawHeader = []byte(text)
 	} else {
-		t.rawPayload = []byte(text)
+		t.RawPayload = []byte(text)
 	}
-	t.rawRender = true
+	t.RawRender = true
 	return nil
 }
 
@@ -186,7 +178,7 @@ func segmentEncoding(ctx context.Context, segment, how string) error {
 	if err != nil {
 		return err
 	}
-	t.rawEncode = append(t.rawEncode, rawEncoding{segment: segment, change: func(b []byte) []byte {
+	t.RawEncode = append(t.RawEncode, forge.RawEncoding{Segment: segment, Change: func(b []byte) []byte {
 		if how == "starts with a byte-order mark" {
 			return append([]byte{0xEF, 0xBB, 0xBF}, b...)
 		}
@@ -208,12 +200,12 @@ func unsignedWithSignature(ctx context.Context, alg string) error {
 	if err != nil {
 		return err
 	}
-	t.replace = func(m *mint) (string, error) {
-		valid, err := m.validInner()
+	t.Replace = func(m *mint) (string, error) {
+		valid, err := m.ValidInner()
 		if err != nil {
 			return "", err
 		}
-		unsigned, err := tokens.Unsigned(alg, m.claims)
+		unsigned, err := tokens.Unsigned(alg, m.Claims)
 		if err != nil {
 			return "", err
 		}

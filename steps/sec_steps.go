@@ -17,6 +17,7 @@ import (
 
 	"github.com/authspec/authspec/fixtures/jwksserver"
 	"github.com/authspec/authspec/fixtures/tokens"
+	"github.com/authspec/authspec/steps/internal/forge"
 )
 
 func registerSecSteps(sc *registry) {
@@ -55,11 +56,11 @@ func ecdsaSignatureZeroed(ctx context.Context, which string) error {
 	if err != nil {
 		return err
 	}
-	t.reshape = append(t.reshape, reshapeSignature(func(sig []byte) ([]byte, error) {
+	t.Reshape = append(t.Reshape, reshapeSignature(func(sig []byte) ([]byte, error) {
 		if len(sig) != 64 && len(sig) != 96 && len(sig) != 132 {
 			return nil, fmt.Errorf("a %d-byte signature is not an ES256/384/512 signature", len(sig))
 		}
-		return zeroECDSA(sig, which), nil
+		return forge.ZeroECDSA(sig, which), nil
 	}))
 	return nil
 }
@@ -71,7 +72,7 @@ func signatureCorrupted(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	t.reshape = append(t.reshape, reshapeSignature(func(sig []byte) ([]byte, error) {
+	t.Reshape = append(t.Reshape, reshapeSignature(func(sig []byte) ([]byte, error) {
 		if len(sig) == 0 {
 			return nil, fmt.Errorf("the token has no signature to corrupt")
 		}
@@ -82,28 +83,6 @@ func signatureCorrupted(ctx context.Context) error {
 	return nil
 }
 
-// signingAlg is the algorithm the token is signed with: the scenario's,
-// or the authenticator's default.
-func (m *mint) signingAlg() (string, error) {
-	if m.spec.alg != "" {
-		return m.spec.alg, nil
-	}
-	return m.defaultAlg()
-}
-
-// signer returns the method and key the token is signed with, for the
-// scenario's algorithm or the authenticator's default.
-func (m *mint) signer() (string, any, error) {
-	alg, err := m.signingAlg()
-	if err != nil {
-		return "", nil, err
-	}
-	if m.spec.signer != nil {
-		return m.spec.signer(m, alg)
-	}
-	return m.configuredSigner(alg)
-}
-
 // signatureWithDefect signs the token's header and payload with a
 // signature of one of Wycheproof's invalid families (SEC-05).
 func signatureWithDefect(ctx context.Context, defect string) error {
@@ -111,24 +90,24 @@ func signatureWithDefect(ctx context.Context, defect string) error {
 	if err != nil {
 		return err
 	}
-	t.replace = func(m *mint) (string, error) {
-		method, key, err := m.signer()
+	t.Replace = func(m *mint) (string, error) {
+		method, key, err := m.Signer()
 		if err != nil {
 			return "", err
 		}
 		if k, ok := key.(*tokens.Key); ok {
 			key = k.Private
 		}
-		header, err := tokens.Header(method, m.withKid(m.spec.header))
+		header, err := tokens.Header(method, m.WithKid(m.Spec.Header))
 		if err != nil {
 			return "", err
 		}
-		payload, err := tokens.Payload(m.claims)
+		payload, err := tokens.Payload(m.Claims)
 		if err != nil {
 			return "", err
 		}
 		input := tokens.B64(header) + "." + tokens.B64(payload)
-		sig, err := defectiveSignature(method, defect, key, input)
+		sig, err := forge.DefectiveSignature(method, defect, key, input)
 		if err != nil {
 			return "", err
 		}
@@ -151,27 +130,23 @@ func signedByHeaderKey(ctx context.Context, field string) error {
 	if err != nil {
 		return err
 	}
-	t.replace = func(m *mint) (string, error) {
+	t.Replace = func(m *mint) (string, error) {
 		kind := tokens.RSA
-		switch m.mode() {
+		switch m.Mode() {
 		case "public-key":
-			k, err := m.configuredKey()
+			k, err := m.ConfiguredKey()
 			if err != nil {
 				return "", err
 			}
 			kind = k.Kind
 		case "jwks":
-			f, err := m.jwksFixture()
+			k, err := m.JWKSSigningKey()
 			if err != nil {
 				return "", err
 			}
-			k, err := f.signingKey()
-			if err != nil {
-				return "", err
-			}
-			kind = k.key.Kind
+			kind = k.Key.Kind
 		}
-		attacker, err := m.keys.Key(kind, "attacker "+string(kind))
+		attacker, err := m.Keys.Key(kind, "attacker "+string(kind))
 		if err != nil {
 			return "", err
 		}
@@ -181,7 +156,7 @@ func signedByHeaderKey(ctx context.Context, field string) error {
 				return "", err
 			}
 		}
-		return tokens.WithHeaderKey(tokens.HeaderKey(field), attacker, url, m.claims)
+		return tokens.WithHeaderKey(tokens.HeaderKey(field), attacker, url, m.Claims)
 	}
 	return nil
 }
@@ -229,18 +204,18 @@ func tokenPaddedTo(ctx context.Context, n int) error {
 	if n < 200 || n > maxTokenLen {
 		return fmt.Errorf("pad to between 200 and %d bytes, not %d", maxTokenLen, n)
 	}
-	t.replace = func(m *mint) (string, error) {
-		method, key, err := m.signer()
+	t.Replace = func(m *mint) (string, error) {
+		method, key, err := m.Signer()
 		if err != nil {
 			return "", err
 		}
-		header, err := tokens.Header(method, m.withKid(m.spec.header))
+		header, err := tokens.Header(method, m.WithKid(m.Spec.Header))
 		if err != nil {
 			return "", err
 		}
 		sign := func(filler int) (string, error) {
-			claims := make(map[string]any, len(m.claims)+1)
-			for k, v := range m.claims {
+			claims := make(map[string]any, len(m.Claims)+1)
+			for k, v := range m.Claims {
 				claims[k] = v
 			}
 			claims["filler"] = strings.Repeat("x", max(filler, 0))
@@ -265,7 +240,7 @@ func tokenPaddedTo(ctx context.Context, n int) error {
 		if len(tok) > n || len(tok) < n-2 {
 			return "", fmt.Errorf("could not pad the token to %d bytes (got %d)", n, len(tok))
 		}
-		return m.reshaped(tok)
+		return m.Reshaped(tok)
 	}
 	return nil
 }
@@ -277,7 +252,7 @@ func payloadNested(ctx context.Context, depth int) error {
 	if err != nil {
 		return err
 	}
-	t.rawPayload = tokens.NestedJSON(depth)
+	t.RawPayload = tokens.NestedJSON(depth)
 	return nil
 }
 
@@ -287,13 +262,13 @@ func headerNested(ctx context.Context, depth int) error {
 	if err != nil {
 		return err
 	}
-	t.replace = func(m *mint) (string, error) {
-		method, key, err := m.signer()
+	t.Replace = func(m *mint) (string, error) {
+		method, key, err := m.Signer()
 		if err != nil {
 			return "", err
 		}
 		header := []byte(fmt.Sprintf(`{"alg":%q,"typ":"JWT","n":%s%s}`, method, strings.Repeat("[", depth), strings.Repeat("]", depth)))
-		payload, err := tokens.Payload(m.claims)
+		payload, err := tokens.Payload(m.Claims)
 		if err != nil {
 			return "", err
 		}
@@ -301,7 +276,7 @@ func headerNested(ctx context.Context, depth int) error {
 		if err != nil {
 			return "", err
 		}
-		return m.reshaped(tok)
+		return m.Reshaped(tok)
 	}
 	return nil
 }

@@ -72,7 +72,7 @@ func headerURLServed(ctx context.Context, field string) error {
 		return err
 	}
 	srv.ServeRaw(http.StatusOK, "application/json", raw)
-	t.header[field] = srv.URL()
+	t.Header[field] = srv.URL()
 	return nil
 }
 
@@ -118,29 +118,29 @@ func hmacKeyedWithPublicKey(ctx context.Context, alg, encoding string) error {
 	if err != nil {
 		return err
 	}
-	t.replace = func(m *mint) (string, error) {
-		secret, err := m.publicKeyEncoding(encoding)
+	t.Replace = func(m *mint) (string, error) {
+		secret, err := publicKeyEncoding(m, encoding)
 		if err != nil {
 			return "", err
 		}
-		return tokens.Mint(alg, secret, m.claims, nil)
+		return tokens.Mint(alg, secret, m.Claims, nil)
 	}
 	return nil
 }
 
 // publicKeyEncoding renders the public key the authenticator verifies with
 // (the configured key, or the JWKS signing key) as encoding.
-func (m *mint) publicKeyEncoding(encoding string) ([]byte, error) {
+func publicKeyEncoding(m *mint, encoding string) ([]byte, error) {
 	var pub any
 	pemText, jwkJSON := "", []byte(nil)
-	switch m.mode() {
+	switch m.Mode() {
 	case "public-key":
-		k, err := m.configuredKey()
+		k, err := m.ConfiguredKey()
 		if err != nil {
 			return nil, err
 		}
 		pub = k.Public()
-		pemText, _ = m.auth.Config["public_key"].(string)
+		pemText, _ = m.Auth.Config["public_key"].(string)
 		if !strings.HasPrefix(pemText, "-----BEGIN") {
 			pemText = k.PublicPEM()
 		}
@@ -148,7 +148,7 @@ func (m *mint) publicKeyEncoding(encoding string) ([]byte, error) {
 			return nil, err
 		}
 	case "jwks":
-		f, err := m.jwksFixture()
+		f, err := jwksFixtureOf(m)
 		if err != nil {
 			return nil, err
 		}
@@ -162,7 +162,7 @@ func (m *mint) publicKeyEncoding(encoding string) ([]byte, error) {
 			return nil, err
 		}
 	default:
-		return nil, fmt.Errorf("key confusion needs a public-key or JWKS authenticator, not %s", m.mode())
+		return nil, fmt.Errorf("key confusion needs a public-key or JWKS authenticator, not %s", m.Mode())
 	}
 	der, err := x509.MarshalPKIXPublicKey(pub)
 	if err != nil {
@@ -338,8 +338,8 @@ const (
 // JWKS key signs, and returns the answer and how long it took.
 func (st *scenario) connectSignedByJWKSKey(ctx context.Context, inst target.Instance, key string) (client.Answer, time.Duration, error) {
 	tok := newTokenSpec()
-	tok.signer = func(m *mint, alg string) (string, any, error) {
-		f, err := m.jwksFixture()
+	tok.Signer = func(m *mint, alg string) (string, any, error) {
+		f, err := jwksFixtureOf(m)
 		if err != nil {
 			return "", nil, err
 		}
@@ -347,7 +347,7 @@ func (st *scenario) connectSignedByJWKSKey(ctx context.Context, inst target.Inst
 		if err != nil {
 			return "", nil, err
 		}
-		m.signedBy = k
+		m.SignedBy = k.forged()
 		return k.alg, k.key, nil
 	}
 	req, _, err := st.requestFor(newClientSpec(), tok)

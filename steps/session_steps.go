@@ -545,12 +545,12 @@ func (w *watcher) close() {
 // makes its holder a superuser with an acl allowing everything.
 func watcherToken(auth target.Applied) *tokenSpec {
 	t := newTokenSpec()
-	t.claims["is_superuser"] = "true"
+	t.Claims["is_superuser"] = "true"
 	claim, _ := auth.Config["acl_claim_name"].(string)
 	if claim == "" {
 		claim = "acl"
 	}
-	t.claims[claim] = `[{"permission": "allow", "action": "all", "topic": "#"}]`
+	t.Claims[claim] = `[{"permission": "allow", "action": "all", "topic": "#"}]`
 	return t
 }
 

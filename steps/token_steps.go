@@ -2,12 +2,10 @@ package steps
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"strings"
 
-	"github.com/authspec/authspec/fixtures/tokens"
-	"github.com/authspec/authspec/steps/target"
+	"github.com/authspec/authspec/steps/internal/forge"
 )
 
 func registerTokenSteps(sc *registry) {
@@ -42,6 +40,15 @@ func registerTokenSteps(sc *registry) {
 	sc.Given(`^the token claims RS256 but carries an HMAC keyed with (an RSA public key's PEM text|the configured secret)$`, rs256OverHMAC, quotedAsDefect)
 }
 
+// tokenSpec is the scenario's token (st.token) and mint one minting of it
+// (steps/internal/forge): the names the other vocabularies' handlers use.
+type (
+	tokenSpec = forge.Spec
+	mint      = forge.Mint
+)
+
+func newTokenSpec() *tokenSpec { return forge.NewSpec() }
+
 // theToken returns the token the scenario described, for a step that
 // breaks one aspect of it.
 func theToken(ctx context.Context) (*tokenSpec, error) {
@@ -55,6 +62,20 @@ func theToken(ctx context.Context) (*tokenSpec, error) {
 	return st.token, nil
 }
 
+// changeToken applies change to the scenario's token.
+func changeToken(ctx context.Context, change func(*tokenSpec)) error {
+	return tryChangeToken(ctx, func(t *tokenSpec) error { change(t); return nil })
+}
+
+// tryChangeToken applies a change that may refuse (a bad step argument).
+func tryChangeToken(ctx context.Context, change func(*tokenSpec) error) error {
+	t, err := theToken(ctx)
+	if err != nil {
+		return err
+	}
+	return change(t)
+}
+
 func setToken(ctx context.Context, t *tokenSpec) error {
 	st, err := state(ctx)
 	if err != nil {
@@ -64,340 +85,92 @@ func setToken(ctx context.Context, t *tokenSpec) error {
 	return nil
 }
 
-func aValidToken(ctx context.Context) error { return setToken(ctx, newTokenSpec()) }
+func aValidToken(ctx context.Context) error { return setToken(ctx, forge.NewSpec()) }
 
 func aValidAlgToken(ctx context.Context, alg string) error {
-	if !isKnownAlg(alg) {
-		return fmt.Errorf("unknown algorithm %q (known: %s)", alg, strings.Join(tokens.AllAlgs, ", "))
-	}
-	t := newTokenSpec()
-	t.alg = alg
-	return setToken(ctx, t)
-}
-
-func isKnownAlg(alg string) bool {
-	for _, a := range tokens.AllAlgs {
-		if a == alg {
-			return true
-		}
-	}
-	return false
-}
-
-func theSeedToken(ctx context.Context) error {
-	t := newTokenSpec()
-	t.replace = func(*mint) (string, error) { return tokens.SeedToken, nil }
-	t.published = true
-	return setToken(ctx, t)
-}
-
-func theTokenText(ctx context.Context, text string) error {
-	t := newTokenSpec()
-	t.replace = func(*mint) (string, error) { return text, nil }
-	return setToken(ctx, t)
-}
-
-func theTokenHasNoClaim(ctx context.Context, name string) error {
-	t, err := theToken(ctx)
+	t, err := forge.NewAlgSpec(alg)
 	if err != nil {
 		return err
 	}
-	delete(t.claims, name)
-	t.dropped[name] = true
-	return nil
+	return setToken(ctx, t)
+}
+
+func theSeedToken(ctx context.Context) error { return setToken(ctx, forge.SeedSpec()) }
+
+func theTokenText(ctx context.Context, text string) error {
+	return setToken(ctx, forge.TextSpec(text))
+}
+
+func theTokenHasNoClaim(ctx context.Context, name string) error {
+	return changeToken(ctx, func(t *tokenSpec) { t.DropClaim(name) })
 }
 
 // theTokenClaimIs sets a claim to a JSON value; NOW, NOW+N and NOW-N stand
 // for the clock in Unix seconds.
 func theTokenClaimIs(ctx context.Context, name, value string) error {
-	t, err := theToken(ctx)
-	if err != nil {
-		return err
-	}
-	t.claims[name] = strings.TrimSpace(value)
-	delete(t.dropped, name)
-	return nil
+	return changeToken(ctx, func(t *tokenSpec) { t.SetClaim(name, strings.TrimSpace(value)) })
 }
 
 // theTokenHeaderIs sets a header field to a JSON value, or removes it with
-// the word absent. "alg" changes only what the header says: the signature
-// is still made with the algorithm the token would use (SEC-06).
+// the word absent (forge.Spec.SetHeader).
 func theTokenHeaderIs(ctx context.Context, name, value string) error {
-	t, err := theToken(ctx)
-	if err != nil {
-		return err
-	}
-	value = strings.TrimSpace(value)
-	if value == "absent" {
-		if name == "alg" {
-			return fmt.Errorf(`a header without "alg" is not a case this step makes`)
-		}
-		t.header[name] = nil
-		return nil
-	}
-	var v any
-	if err := decodeJSON([]byte(value), &v); err != nil {
-		return fmt.Errorf("header %q: %s: %w", name, value, err)
-	}
-	if name == "alg" {
-		s, ok := v.(string)
-		if !ok {
-			return fmt.Errorf(`header "alg" must be a string here, got %s`, value)
-		}
-		t.headerAlg = s
-		return nil
-	}
-	t.header[name] = v
-	return nil
+	return tryChangeToken(ctx, func(t *tokenSpec) error { return t.SetHeader(name, strings.TrimSpace(value)) })
 }
-
-// otherSecret is a secret that differs from the configured one.
-const otherSecret = "authspec-not-the-configured-secret"
 
 func signedWithAnotherSecret(ctx context.Context) error {
-	t, err := theToken(ctx)
-	if err != nil {
-		return err
-	}
-	t.signer = func(m *mint, alg string) (string, any, error) {
-		if m.mode() != "hmac-based" {
-			return "", nil, fmt.Errorf(`"another secret" needs an hmac-based authenticator; use "another key"`)
-		}
-		if !tokens.IsHMAC(alg) {
-			return "", nil, fmt.Errorf("an %s token has no secret", alg)
-		}
-		secret, err := m.secret()
-		if err != nil {
-			return "", nil, err
-		}
-		other := otherSecret
-		if string(secret) == other {
-			other += "-2"
-		}
-		return alg, []byte(other), nil
-	}
-	return nil
+	return changeToken(ctx, (*tokenSpec).SignWithAnotherSecret)
 }
 
-// signedWithSecretText signs with the secret's configured text, ignoring
-// secret_base64_encoded (JWT-HMAC-03).
 func signedWithSecretText(ctx context.Context) error {
-	t, err := theToken(ctx)
-	if err != nil {
-		return err
-	}
-	t.signer = func(m *mint, alg string) (string, any, error) {
-		s, ok := m.auth.Config["secret"].(string)
-		if !ok {
-			return "", nil, fmt.Errorf("the JWT authenticator has no secret")
-		}
-		return alg, []byte(s), nil
-	}
-	return nil
+	return changeToken(ctx, (*tokenSpec).SignWithSecretText)
 }
 
-// signedWithSecretDecoded signs with the base64 decoding of the secret's
-// text, whatever secret_base64_encoded says (JWT-HMAC-03).
 func signedWithSecretDecoded(ctx context.Context) error {
-	t, err := theToken(ctx)
-	if err != nil {
-		return err
-	}
-	t.signer = func(m *mint, alg string) (string, any, error) {
-		s, _ := m.auth.Config["secret"].(string)
-		dec, err := base64.StdEncoding.DecodeString(s)
-		if err != nil {
-			// Only a target that fixes its own secret (a by-hand broker)
-			// gets here: the scenarios configure base64 text.
-			return "", nil, target.NotApplicable("the scenario needs a secret that is valid base64; the broker's is not")
-		}
-		return alg, dec, nil
-	}
-	return nil
+	return changeToken(ctx, (*tokenSpec).SignWithSecretDecoded)
 }
 
-// signedByAnotherKey signs with a key of the configured key's kind that is
-// not the configured key (JWT-PK-02).
 func signedByAnotherKey(ctx context.Context) error {
-	t, err := theToken(ctx)
-	if err != nil {
-		return err
-	}
-	t.signer = func(m *mint, alg string) (string, any, error) {
-		k, err := m.configuredKey()
-		if err != nil {
-			return "", nil, err
-		}
-		other, err := m.keys.Key(k.Kind, "other "+string(k.Kind))
-		return alg, other, err
-	}
-	return nil
+	return changeToken(ctx, (*tokenSpec).SignByAnotherKey)
 }
 
-// signedWithAlgInstead signs a correct signature with alg: with the
-// configured key when alg fits it, otherwise with a key of alg's own kind
-// (or a secret for HS*). The token is well signed; only the algorithm is
-// outside what the authenticator may accept (JWT-HMAC-06, JWT-PK-02/03).
 func signedWithAlgInstead(ctx context.Context, alg string) error {
-	if !isKnownAlg(alg) {
-		return fmt.Errorf("unknown algorithm %q", alg)
-	}
-	t, err := theToken(ctx)
-	if err != nil {
-		return err
-	}
-	t.alg = alg
-	t.signer = func(m *mint, alg string) (string, any, error) {
-		if method, key, err := m.configuredSigner(alg); err == nil {
-			return method, key, nil
-		}
-		if tokens.IsHMAC(alg) {
-			return alg, []byte(otherSecret), nil
-		}
-		kind, err := tokens.KindForAlg(alg)
-		if err != nil {
-			return "", nil, err
-		}
-		k, err := m.keys.Key(kind, "own "+string(kind))
-		return alg, k, err
-	}
-	return nil
+	return tryChangeToken(ctx, func(t *tokenSpec) error { return t.SignWithAlgInstead(alg) })
 }
 
 func unsignedWithAlg(ctx context.Context, alg string) error {
-	t, err := theToken(ctx)
-	if err != nil {
-		return err
-	}
-	t.replace = func(m *mint) (string, error) { return tokens.Unsigned(alg, m.claims) }
-	return nil
+	return changeToken(ctx, func(t *tokenSpec) { t.Unsigned(alg) })
 }
 
 func signatureRemoved(ctx context.Context, how string) error {
-	t, err := theToken(ctx)
-	if err != nil {
-		return err
-	}
 	if how == "stripped" {
-		t.reshape = append(t.reshape, tokens.StripSignature)
-	} else {
-		t.reshape = append(t.reshape, tokens.EmptySignature)
+		return changeToken(ctx, (*tokenSpec).StripSignature)
 	}
-	return nil
+	return changeToken(ctx, (*tokenSpec).EmptySignature)
 }
 
 func alteredAfterSigning(ctx context.Context, segment string) error {
-	t, err := theToken(ctx)
-	if err != nil {
-		return err
-	}
-	field, value := "sub", "altered-after-signing"
-	if segment == "header" {
-		field = "kid"
-	}
-	t.reshape = append(t.reshape, func(tok string) (string, error) {
-		return tokens.Tamper(tok, segment, tokens.SetJSONField(field, value))
-	})
-	return nil
+	return changeToken(ctx, func(t *tokenSpec) { t.AlterAfterSigning(segment) })
 }
 
-func fivePartJWE(ctx context.Context) error {
-	t, err := theToken(ctx)
-	if err != nil {
-		return err
-	}
-	t.replace = func(*mint) (string, error) { return tokens.FivePartJWE(), nil }
-	return nil
-}
+func fivePartJWE(ctx context.Context) error { return changeToken(ctx, (*tokenSpec).FivePartJWE) }
 
-func bearerPrefix(ctx context.Context) error {
-	t, err := theToken(ctx)
-	if err != nil {
-		return err
-	}
-	t.reshape = append(t.reshape, func(tok string) (string, error) { return tokens.WithBearer(tok), nil })
-	return nil
-}
+func bearerPrefix(ctx context.Context) error { return changeToken(ctx, (*tokenSpec).BearerPrefix) }
 
-func paddedSegments(ctx context.Context) error {
-	t, err := theToken(ctx)
-	if err != nil {
-		return err
-	}
-	t.reshape = append(t.reshape, tokens.Padded)
-	return nil
-}
+func paddedSegments(ctx context.Context) error { return changeToken(ctx, (*tokenSpec).PadSegments) }
 
-func badBase64(ctx context.Context) error {
-	t, err := theToken(ctx)
-	if err != nil {
-		return err
-	}
-	t.reshape = append(t.reshape, tokens.BadBase64)
-	return nil
-}
-
-// notJSON is a segment that decodes from base64url to text that is not
-// JSON; the token is otherwise correctly signed over it.
-var notJSON = []byte("this segment is not JSON")
+func badBase64(ctx context.Context) error { return changeToken(ctx, (*tokenSpec).BreakBase64) }
 
 func segmentNotJSON(ctx context.Context, segment string) error {
-	t, err := theToken(ctx)
-	if err != nil {
-		return err
-	}
-	if segment == "header" {
-		t.rawHeader = notJSON
-	} else {
-		t.rawPayload = notJSON
-	}
-	return nil
+	return changeToken(ctx, func(t *tokenSpec) { t.SegmentNotJSON(segment) })
 }
 
-// hmacWithConfiguredPEM is the key-confusion token of JWT-PK-03: HS256
-// keyed with the PEM text of the configured public key, byte for byte as
-// configured when the configuration holds the PEM itself.
 func hmacWithConfiguredPEM(ctx context.Context) error {
-	t, err := theToken(ctx)
-	if err != nil {
-		return err
-	}
-	t.replace = func(m *mint) (string, error) {
-		pemText, _ := m.auth.Config["public_key"].(string)
-		if !strings.HasPrefix(pemText, "-----BEGIN") {
-			k, err := m.configuredKey()
-			if err != nil {
-				return "", err
-			}
-			pemText = k.PublicPEM()
-		}
-		return tokens.HMACWithPEM(pemText, m.claims)
-	}
-	return nil
+	return changeToken(ctx, (*tokenSpec).HMACWithConfiguredPEM)
 }
 
-// rs256OverHMAC is the key confusion of JWT-HMAC-06: the header says RS256,
-// the signature is HMAC-SHA256 keyed with an RSA public key's PEM text, or
-// with the configured secret (what a verifier that picks the algorithm by
-// the key's type would check).
 func rs256OverHMAC(ctx context.Context, keyedWith string) error {
-	t, err := theToken(ctx)
-	if err != nil {
-		return err
+	if keyedWith == "the configured secret" {
+		return changeToken(ctx, (*tokenSpec).RS256OverHMACWithSecret)
 	}
-	t.replace = func(m *mint) (string, error) {
-		if keyedWith == "the configured secret" {
-			secret, err := m.secret()
-			if err != nil {
-				return "", err
-			}
-			return tokens.RS256HeaderWithHMAC(secret, m.claims)
-		}
-		k, err := m.keys.Key(tokens.RSA, "attacker rsa")
-		if err != nil {
-			return "", err
-		}
-		return tokens.RS256HeaderWithHMAC([]byte(k.PublicPEM()), m.claims)
-	}
-	return nil
+	return changeToken(ctx, (*tokenSpec).RS256OverHMACWithRSAPEM)
 }

@@ -1,9 +1,8 @@
-package steps
+package forge
 
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/authspec/authspec/steps/target"
@@ -23,7 +22,7 @@ import (
 // handled is false for a claim without one. A look-alike of such a claim
 // ("Tenant" for "tenant": a negative twin) becomes the same look-alike of
 // the declared claim.
-func (m *mint) standInFor(name string, v any, claims map[string]any) (handled bool, err error) {
+func (m *Mint) standInFor(name string, v any, claims map[string]any) (handled bool, err error) {
 	si, declared, ok := m.standInOf(name)
 	if !ok {
 		return false, nil
@@ -31,7 +30,7 @@ func (m *mint) standInFor(name string, v any, claims map[string]any) (handled bo
 	if declared == "" {
 		return true, target.NotApplicable("the scenario's look-alike claim %q has no look-alike of the broker's %q to stand for it", name, si.Declared)
 	}
-	mapped, err := carryOver(v, si, m.clientID, m.username)
+	mapped, err := carryOver(v, si, m.ClientID, m.Username)
 	if err != nil {
 		return true, err
 	}
@@ -42,11 +41,11 @@ func (m *mint) standInFor(name string, v any, claims map[string]any) (handled bo
 // standInOf finds the stand-in of claim name, or of the claim it is a
 // look-alike of; declared is the claim to write ("" when the look-alike
 // has no counterpart).
-func (m *mint) standInOf(name string) (si target.ClaimStandIn, declared string, ok bool) {
-	if si, ok := m.auth.ClaimStandIns[name]; ok {
+func (m *Mint) standInOf(name string) (si target.ClaimStandIn, declared string, ok bool) {
+	if si, ok := m.Auth.ClaimStandIns[name]; ok {
 		return si, si.Declared, true
 	}
-	for claim, si := range m.auth.ClaimStandIns {
+	for claim, si := range m.Auth.ClaimStandIns {
 		if strings.EqualFold(claim, name) {
 			return si, lookAlike(name, claim, si.Declared), true
 		}
@@ -77,26 +76,13 @@ func carryOver(v any, si target.ClaimStandIn, clientID, username string) (any, e
 	if si.Template == si.DeclaredTemplate {
 		return v, nil
 	}
-	right := renderTemplate(si.Template, clientID, username)
-	rightD := renderTemplate(si.DeclaredTemplate, clientID, username)
+	right := RenderTemplate(si.Template, clientID, username)
+	rightD := RenderTemplate(si.DeclaredTemplate, clientID, username)
 	switch x := v.(type) {
 	case string:
 		return carryString(x, si, right, rightD, clientID, username)
 	case json.Number, float64, int, int64, bool:
-		// A number or a boolean that reads as the expected string (JWT-VC-07:
-		// 123 against "123"): its look-alike for the declared value.
-		text := fmt.Sprint(x)
-		if text != right {
-			return v, nil
-		}
-		var same any
-		if err := decodeJSON([]byte(rightD), &same); err == nil {
-			if _, isString := same.(string); !isString && fmt.Sprint(same) == rightD {
-				return same, nil
-			}
-		}
-		return nil, target.NotApplicable("the scenario's %s %s reads as its expected %q; the broker's %s value %q is not the text of a %T, so nothing of that type can stand for it",
-			kindOf(x), text, right, si.Declared, rightD, x)
+		return carryScalar(x, si, right, rightD)
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
@@ -121,33 +107,40 @@ func carryOver(v any, si target.ClaimStandIn, clientID, username string) (any, e
 	return v, nil
 }
 
+// carryScalar carries a number or a boolean that reads as the expected
+// string (JWT-VC-07: 123 against "123") to its look-alike for the declared
+// value; any other stays as it is.
+func carryScalar(x any, si target.ClaimStandIn, right, rightD string) (any, error) {
+	text := fmt.Sprint(x)
+	if text != right {
+		return x, nil
+	}
+	var same any
+	if err := decodeJSON([]byte(rightD), &same); err == nil {
+		if _, isString := same.(string); !isString && fmt.Sprint(same) == rightD {
+			return same, nil
+		}
+	}
+	return nil, target.NotApplicable("the scenario's %s %s reads as its expected %q; the broker's %s value %q is not the text of a %T, so nothing of that type can stand for it",
+		kindOf(x), text, right, si.Declared, rightD, x)
+}
+
 func carryString(s string, si target.ClaimStandIn, right, rightD, clientID, username string) (any, error) {
 	if s == right {
 		return rightD, nil
 	}
 	// The template rendered for another client, or not rendered at all:
 	// the declared template rendered the same way.
-	if c, u, ok := unrender(si.Template, s, clientID, username); ok {
-		mapped := renderTemplate(si.DeclaredTemplate, c, u)
+	if c, u, ok := Unrender(si.Template, s, clientID, username); ok {
+		mapped := RenderTemplate(si.DeclaredTemplate, c, u)
 		if mapped == rightD {
 			return nil, target.NotApplicable("the value %q the scenario means to be wrong for %q renders the broker's %q template %q right",
 				s, si.Template, si.Declared, si.DeclaredTemplate)
 		}
 		return mapped, nil
 	}
-	// Another case of the right value.
 	if strings.EqualFold(s, right) {
-		var mapped string
-		switch s {
-		case strings.ToUpper(right):
-			mapped = strings.ToUpper(rightD)
-		case strings.ToLower(right):
-			mapped = strings.ToLower(rightD)
-		}
-		if mapped == "" || mapped == rightD {
-			return nil, target.NotApplicable("the scenario's %q is another case of %q; the broker's %s value %q has no such variant", s, right, si.Declared, rightD)
-		}
-		return mapped, nil
+		return carryCase(s, si, right, rightD)
 	}
 	if s == rightD {
 		return nil, target.NotApplicable("the value %q the scenario means to be wrong for %q is right for the broker's %q claim", s, si.Template, si.Declared)
@@ -155,44 +148,19 @@ func carryString(s string, si target.ClaimStandIn, right, rightD, clientID, user
 	return s, nil
 }
 
-var placeholders = regexp.MustCompile(`\$\{(clientid|username)\}`)
-
-// unrender finds the client ID and username for which tmpl renders to s
-// (ok false when no such pair, or tmpl has no placeholder). A placeholder
-// tmpl does not hold keeps the connecting client's value.
-func unrender(tmpl, s, clientID, username string) (c, u string, ok bool) {
-	locs := placeholders.FindAllStringSubmatchIndex(tmpl, -1)
-	if len(locs) == 0 {
-		return "", "", false
+// carryCase carries another case of the right value.
+func carryCase(s string, si target.ClaimStandIn, right, rightD string) (any, error) {
+	var mapped string
+	switch s {
+	case strings.ToUpper(right):
+		mapped = strings.ToUpper(rightD)
+	case strings.ToLower(right):
+		mapped = strings.ToLower(rightD)
 	}
-	var pattern strings.Builder
-	pattern.WriteString("^")
-	last := 0
-	for _, l := range locs {
-		pattern.WriteString(regexp.QuoteMeta(tmpl[last:l[0]]))
-		pattern.WriteString("(.*)")
-		last = l[1]
+	if mapped == "" || mapped == rightD {
+		return nil, target.NotApplicable("the scenario's %q is another case of %q; the broker's %s value %q has no such variant", s, right, si.Declared, rightD)
 	}
-	pattern.WriteString(regexp.QuoteMeta(tmpl[last:]) + "$")
-	m := regexp.MustCompile(pattern.String()).FindStringSubmatch(s)
-	if m == nil {
-		return "", "", false
-	}
-	c, u = clientID, username
-	seen := map[string]string{}
-	for i, l := range locs {
-		name, value := tmpl[l[2]:l[3]], m[i+1]
-		if prev, dup := seen[name]; dup && prev != value {
-			return "", "", false
-		}
-		seen[name] = value
-		if name == "clientid" {
-			c = value
-		} else {
-			u = value
-		}
-	}
-	return c, u, renderTemplate(tmpl, c, u) == s
+	return mapped, nil
 }
 
 func kindOf(v any) string {

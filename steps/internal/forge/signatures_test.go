@@ -1,4 +1,4 @@
-package steps
+package forge
 
 import (
 	"crypto"
@@ -48,7 +48,7 @@ func TestSignatureDefectsAreRealSignaturesWithOneDefect(t *testing.T) {
 				k = []byte("secret")
 			}
 			t.Run(alg+" "+defect, func(t *testing.T) {
-				sig, err := defectiveSignature(alg, defect, k, input)
+				sig, err := DefectiveSignature(alg, defect, k, input)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -68,7 +68,7 @@ func TestSignatureDefectsAreRealSignaturesWithOneDefect(t *testing.T) {
 			})
 		}
 	}
-	if _, err := defectiveSignature("ES256", "no such defect", key(tokens.ECP256), input); err == nil {
+	if _, err := DefectiveSignature("ES256", "no such defect", key(tokens.ECP256), input); err == nil {
 		t.Error("an unknown defect was accepted")
 	}
 }
@@ -135,13 +135,13 @@ func TestPKCS1RawSigningWithoutDefectVerifies(t *testing.T) {
 
 func TestZeroECDSA(t *testing.T) {
 	sig := []byte{1, 2, 3, 4}
-	if got := zeroECDSA(sig, "r"); string(got) != string([]byte{0, 0, 3, 4}) {
+	if got := ZeroECDSA(sig, "r"); string(got) != string([]byte{0, 0, 3, 4}) {
 		t.Errorf("r: %v", got)
 	}
-	if got := zeroECDSA(sig, "s"); string(got) != string([]byte{1, 2, 0, 0}) {
+	if got := ZeroECDSA(sig, "s"); string(got) != string([]byte{1, 2, 0, 0}) {
 		t.Errorf("s: %v", got)
 	}
-	if got := zeroECDSA(sig, "r and s"); string(got) != string([]byte{0, 0, 0, 0}) {
+	if got := ZeroECDSA(sig, "r and s"); string(got) != string([]byte{0, 0, 0, 0}) {
 		t.Errorf("r and s: %v", got)
 	}
 	if string(sig) != string([]byte{1, 2, 3, 4}) {

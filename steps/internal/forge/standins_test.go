@@ -1,4 +1,4 @@
-package steps
+package forge
 
 import (
 	"encoding/json"
@@ -12,21 +12,21 @@ import (
 
 // A by-hand broker checking {jid: "${username}@localhost"} stands in for a
 // scenario's {bound: "${username}"}.
-func standInMint(claims map[string]string, dropped ...string) *mint {
+func standInMint(claims map[string]string, dropped ...string) *Mint {
 	auth := hmacAuth(map[string]any{"verify_claims": map[string]any{"jid": "${username}@localhost"}})
 	auth.ClaimStandIns = map[string]target.ClaimStandIn{"bound": {Declared: "jid", Template: "${username}", DeclaredTemplate: "${username}@localhost"}}
-	spec := newTokenSpec()
+	spec := NewSpec()
 	for k, v := range claims {
-		spec.claims[k] = v
+		spec.Claims[k] = v
 	}
 	for _, d := range dropped {
-		spec.dropped[d] = true
+		spec.Dropped[d] = true
 	}
-	return &mint{auth: auth, keys: tokens.NewKeyring(), now: time.Unix(1719830400, 0), clientID: "client-a", username: "user-a", spec: spec}
+	return &Mint{Auth: auth, Keys: tokens.NewKeyring(), Now: time.Unix(1719830400, 0), ClientID: "client-a", Username: "user-a", Spec: spec}
 }
 
 func TestStandInKeepsARightValueRight(t *testing.T) {
-	tok, err := standInMint(map[string]string{"bound": `"user-a"`}).build()
+	tok, err := standInMint(map[string]string{"bound": `"user-a"`}).Build()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func TestStandInCarriesAWrongValue(t *testing.T) {
 		`["user-a"]`:      []any{"user-a@localhost"},
 		`{"v": "user-a"}`: map[string]any{"v": "user-a@localhost"},
 	} {
-		tok, err := standInMint(map[string]string{"bound": value}).build()
+		tok, err := standInMint(map[string]string{"bound": value}).Build()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -66,10 +66,10 @@ func TestStandInThatCannotFailIsNotApplicable(t *testing.T) {
 		`123`:  "the scenario's number 123 reads as its expected \"123\"",
 		`true`: "", // does not read as "123": carried as it is
 	} {
-		spec := newTokenSpec()
-		spec.claims["uid"] = value
-		m := &mint{auth: auth, keys: tokens.NewKeyring(), now: time.Now(), clientID: "c", username: "u", spec: spec}
-		_, err := m.build()
+		spec := NewSpec()
+		spec.Claims["uid"] = value
+		m := &Mint{Auth: auth, Keys: tokens.NewKeyring(), Now: time.Now(), ClientID: "c", Username: "u", Spec: spec}
+		_, err := m.Build()
 		reason, na := target.AsNotApplicable(err)
 		switch {
 		case want == "" && err != nil:
@@ -80,9 +80,9 @@ func TestStandInThatCannotFailIsNotApplicable(t *testing.T) {
 	}
 	// A declared value that is a number's text stands for a number.
 	auth.ClaimStandIns["uid"] = target.ClaimStandIn{Declared: "sub", Template: "123", DeclaredTemplate: "42"}
-	spec := newTokenSpec()
-	spec.claims["uid"] = "123"
-	tok, err := (&mint{auth: auth, keys: tokens.NewKeyring(), now: time.Now(), clientID: "c", username: "u", spec: spec}).build()
+	spec := NewSpec()
+	spec.Claims["uid"] = "123"
+	tok, err := (&Mint{Auth: auth, Keys: tokens.NewKeyring(), Now: time.Now(), ClientID: "c", Username: "u", Spec: spec}).Build()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,8 +92,8 @@ func TestStandInThatCannotFailIsNotApplicable(t *testing.T) {
 	// Another client's value where the declared template does not depend
 	// on what differs.
 	auth.ClaimStandIns["uid"] = target.ClaimStandIn{Declared: "sub", Template: "${clientid}", DeclaredTemplate: "${username}"}
-	spec.claims["uid"] = `"client-b"`
-	_, err = (&mint{auth: auth, keys: tokens.NewKeyring(), now: time.Now(), clientID: "c", username: "u", spec: spec}).build()
+	spec.Claims["uid"] = `"client-b"`
+	_, err = (&Mint{Auth: auth, Keys: tokens.NewKeyring(), Now: time.Now(), ClientID: "c", Username: "u", Spec: spec}).Build()
 	if _, na := target.AsNotApplicable(err); !na {
 		t.Errorf("got %v, want not applicable", err)
 	}
@@ -103,7 +103,7 @@ func TestStandInThatCannotFailIsNotApplicable(t *testing.T) {
 // declared one (the negative twins of JWT-VC-03, JWT-VC-04).
 func TestStandInLookAlike(t *testing.T) {
 	m := standInMint(map[string]string{"Bound": `"user-a"`}, "bound")
-	tok, err := m.build()
+	tok, err := m.Build()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func TestStandInLookAlike(t *testing.T) {
 }
 
 func TestStandInDropsTheDeclaredClaim(t *testing.T) {
-	tok, err := standInMint(nil, "bound").build()
+	tok, err := standInMint(nil, "bound").Build()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,9 +131,9 @@ func TestStandInRefusesAWrongValueThatIsRight(t *testing.T) {
 		`"ACME"`:             "USER-A@LOCALHOST",
 		`"other"`:            "other",
 	} {
-		spec := newTokenSpec()
-		spec.claims["tenant"] = value
-		tok, err := (&mint{auth: auth, keys: tokens.NewKeyring(), now: time.Now(), clientID: "client-a", username: "user-a", spec: spec}).build()
+		spec := NewSpec()
+		spec.Claims["tenant"] = value
+		tok, err := (&Mint{Auth: auth, Keys: tokens.NewKeyring(), Now: time.Now(), ClientID: "client-a", Username: "user-a", Spec: spec}).Build()
 		if want == nil {
 			if _, ok := target.AsNotApplicable(err); !ok {
 				t.Errorf("%s: got %v, want not applicable", value, err)
@@ -152,15 +152,15 @@ func TestStandInRefusesAWrongValueThatIsRight(t *testing.T) {
 func TestKeptClaimsAreLeftAlone(t *testing.T) {
 	auth := hmacAuth(map[string]any{"verify_claims": map[string]any{"jid": "${username}@localhost"}})
 	auth.KeptClaims = []string{"jid"}
-	spec := newTokenSpec()
-	spec.claims["jid"] = `"other"`
-	m := &mint{auth: auth, keys: tokens.NewKeyring(), now: time.Now(), clientID: "c", username: "u", spec: spec}
-	_, err := m.build()
+	spec := NewSpec()
+	spec.Claims["jid"] = `"other"`
+	m := &Mint{Auth: auth, Keys: tokens.NewKeyring(), Now: time.Now(), ClientID: "c", Username: "u", Spec: spec}
+	_, err := m.Build()
 	if reason, ok := target.AsNotApplicable(err); !ok || !strings.Contains(reason, `"jid" claim, which the broker's verify_claims checks`) {
 		t.Errorf("got %v", err)
 	}
-	spec.claims = map[string]string{}
-	tok, err := m.build()
+	spec.Claims = map[string]string{}
+	tok, err := m.Build()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package steps
+package forge
 
 import (
 	"crypto"
@@ -65,34 +65,27 @@ func defectFamily(alg string) string {
 	return alg[:2]
 }
 
-// defectiveSignature signs input with key under alg, then applies defect.
-// key is a crypto.Signer (RSA, ECDSA, Ed25519) or an HMAC secret.
-func defectiveSignature(alg, defect string, key any, input string) ([]byte, error) {
+// DefectiveSignature signs input with key under alg, then applies defect
+// (a name of signatureDefects for alg's family). key is a crypto.Signer
+// (RSA, ECDSA, Ed25519) or an HMAC secret.
+func DefectiveSignature(alg, defect string, key any, input string) ([]byte, error) {
 	family := defectFamily(alg)
 	if _, ok := signatureDefects[family][defect]; !ok {
-		var known []string
-		for d := range signatureDefects[family] {
-			known = append(known, fmt.Sprintf("%q", d))
-		}
-		sort.Strings(known)
-		return nil, fmt.Errorf("no signature defect %q for %s (known: %s)", defect, alg, strings.Join(known, ", "))
+		return nil, fmt.Errorf("no signature defect %q for %s (known: %s)", defect, alg, knownDefects(family))
 	}
 	switch family {
 	case "ES":
 		return ecdsaDefect(alg, defect, key, input)
-	case "RS":
+	case "RS", "PS":
 		priv, ok := key.(*rsa.PrivateKey)
 		if !ok {
 			return nil, fmt.Errorf("%s needs an RSA key, got %T", alg, key)
+		}
+		if family == "PS" {
+			h, digest := hashOf(alg, input)
+			return rsa.SignPSS(rand.Reader, priv, h, digest, &rsa.PSSOptions{SaltLength: 20, Hash: h})
 		}
 		return pkcs1Defect(alg, defect, priv, input)
-	case "PS":
-		priv, ok := key.(*rsa.PrivateKey)
-		if !ok {
-			return nil, fmt.Errorf("%s needs an RSA key, got %T", alg, key)
-		}
-		h, digest := hashOf(alg, input)
-		return rsa.SignPSS(rand.Reader, priv, h, digest, &rsa.PSSOptions{SaltLength: 20, Hash: h})
 	case "Ed":
 		priv, ok := key.(ed25519.PrivateKey)
 		if !ok {
@@ -100,16 +93,32 @@ func defectiveSignature(alg, defect string, key any, input string) ([]byte, erro
 		}
 		return ed25519Defect(defect, priv, input)
 	case "HS":
-		secret, ok := key.([]byte)
-		if !ok {
-			return nil, fmt.Errorf("%s needs a secret, got %T", alg, key)
-		}
-		h, _ := hashOf(alg, input)
-		mac := hmac.New(h.New, secret)
-		mac.Write([]byte(input))
-		return mac.Sum(nil)[:16], nil
+		return truncatedTag(alg, key, input)
 	}
 	return nil, fmt.Errorf("no signature defects for %s", alg)
+}
+
+// knownDefects lists the family's defects, quoted, for an error.
+func knownDefects(family string) string {
+	var known []string
+	for d := range signatureDefects[family] {
+		known = append(known, fmt.Sprintf("%q", d))
+	}
+	sort.Strings(known)
+	return strings.Join(known, ", ")
+}
+
+// truncatedTag is the HMAC tag of input cut to 16 bytes (the only HS
+// defect).
+func truncatedTag(alg string, key any, input string) ([]byte, error) {
+	secret, ok := key.([]byte)
+	if !ok {
+		return nil, fmt.Errorf("%s needs a secret, got %T", alg, key)
+	}
+	h, _ := hashOf(alg, input)
+	mac := hmac.New(h.New, secret)
+	mac.Write([]byte(input))
+	return mac.Sum(nil)[:16], nil
 }
 
 func hashOf(alg, input string) (crypto.Hash, []byte) {
@@ -150,9 +159,9 @@ func ecdsaDefect(alg, defect string, key any, input string) ([]byte, error) {
 	return sig, nil
 }
 
-// zeroECDSA sets r, s or both of an IEEE P1363 signature to 0 (SEC-02,
+// ZeroECDSA sets r, s or both of an IEEE P1363 signature to 0 (SEC-02,
 // CVE-2022-21449).
-func zeroECDSA(sig []byte, which string) []byte {
+func ZeroECDSA(sig []byte, which string) []byte {
 	out := slices.Clone(sig)
 	size := len(out) / 2
 	if which == "r" || which == "r and s" {

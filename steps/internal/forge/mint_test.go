@@ -1,4 +1,4 @@
-package steps
+package forge
 
 import (
 	"encoding/base64"
@@ -40,13 +40,13 @@ func decodeClaims(t *testing.T, tok string) map[string]any {
 
 func TestDefaultTokenVerifiesAndCarriesRenderedClaims(t *testing.T) {
 	vc := map[string]any{"who": "${username}-${clientid}", "k": "${foo}", "n": json.Number("5")}
-	m := &mint{auth: hmacAuth(map[string]any{"verify_claims": vc}), keys: tokens.NewKeyring(),
-		now: time.Unix(1719830400, 0), clientID: "c1", username: "alice", spec: newTokenSpec()}
-	tok, err := m.build()
+	m := &Mint{Auth: hmacAuth(map[string]any{"verify_claims": vc}), Keys: tokens.NewKeyring(),
+		Now: time.Unix(1719830400, 0), ClientID: "c1", Username: "alice", Spec: NewSpec()}
+	tok, err := m.Build()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := jwt.NewParser(jwt.WithValidMethods([]string{"HS256"}), jwt.WithTimeFunc(func() time.Time { return m.now })).
+	if _, err := jwt.NewParser(jwt.WithValidMethods([]string{"HS256"}), jwt.WithTimeFunc(func() time.Time { return m.Now })).
 		Parse(tok, func(*jwt.Token) (any, error) { return []byte("emqxsecret"), nil }); err != nil {
 		t.Fatalf("expected the default token to verify with the configured secret, got %v", err)
 	}
@@ -60,22 +60,22 @@ func TestDefaultTokenVerifiesAndCarriesRenderedClaims(t *testing.T) {
 }
 
 func TestVerifyClaimsListForm(t *testing.T) {
-	got, err := verifyClaims(map[string]any{"verify_claims": []any{map[string]any{"name": "sub", "value": "x"}}})
+	got, err := VerifyClaims(map[string]any{"verify_claims": []any{map[string]any{"name": "sub", "value": "x"}}})
 	if err != nil || got["sub"] != "x" {
 		t.Fatalf("expected sub=x, got %v (%v)", got, err)
 	}
-	if _, err := verifyClaims(map[string]any{"verify_claims": []any{"bad"}}); err == nil {
+	if _, err := VerifyClaims(map[string]any{"verify_claims": []any{"bad"}}); err == nil {
 		t.Error("expected an error for a list entry that is not {name, value}")
 	}
 }
 
 func TestOverridesAndDrops(t *testing.T) {
-	spec := newTokenSpec()
-	spec.claims["exp"] = `"NOW+60"`
-	spec.claims["aud"] = `["a", "b"]`
-	spec.dropped["sub"] = true
-	m := &mint{auth: hmacAuth(nil), keys: tokens.NewKeyring(), now: time.Unix(100, 0), spec: spec}
-	tok, err := m.build()
+	spec := NewSpec()
+	spec.Claims["exp"] = `"NOW+60"`
+	spec.Claims["aud"] = `["a", "b"]`
+	spec.Dropped["sub"] = true
+	m := &Mint{Auth: hmacAuth(nil), Keys: tokens.NewKeyring(), Now: time.Unix(100, 0), Spec: spec}
+	tok, err := m.Build()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,8 +86,8 @@ func TestOverridesAndDrops(t *testing.T) {
 	if _, ok := c["sub"]; ok {
 		t.Error("expected sub dropped")
 	}
-	spec.claims["bad"] = `not json`
-	if _, err := m.build(); err == nil {
+	spec.Claims["bad"] = `not json`
+	if _, err := m.Build(); err == nil {
 		t.Error("expected an error for a claim value that is not JSON")
 	}
 }
@@ -99,8 +99,8 @@ func TestPublicKeyTokenUsesTheConfiguredKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	auth := target.Applied{Config: map[string]any{"mechanism": "jwt", "algorithm": "public-key", "public_key": k.PublicPEM()}, PrivateKey: k}
-	m := &mint{auth: auth, keys: ring, now: time.Now(), spec: newTokenSpec()}
-	tok, err := m.build()
+	m := &Mint{Auth: auth, Keys: ring, Now: time.Now(), Spec: NewSpec()}
+	tok, err := m.Build()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,34 +108,34 @@ func TestPublicKeyTokenUsesTheConfiguredKey(t *testing.T) {
 		t.Fatalf("expected an ES256 token verified by the configured key, got %v", err)
 	}
 	// An algorithm that does not fit the key is not applicable, not a token.
-	m.spec.alg = "RS256"
-	if _, err := m.build(); err == nil {
+	m.Spec.Alg = "RS256"
+	if _, err := m.Build(); err == nil {
 		t.Fatal("expected RS256 against an EC key to be refused")
 	} else if _, ok := target.AsNotApplicable(err); !ok {
 		t.Fatalf("expected not applicable, got %v", err)
 	}
 	// Without the private key the target cannot serve this scenario.
-	m.spec.alg = ""
-	m.auth.PrivateKey = nil
-	if _, err := m.build(); err == nil || !strings.Contains(err.Error(), "private key") {
+	m.Spec.Alg = ""
+	m.Auth.PrivateKey = nil
+	if _, err := m.Build(); err == nil || !strings.Contains(err.Error(), "private key") {
 		t.Fatalf("expected a not-applicable error about the private key, got %v", err)
 	}
 }
 
 func TestRenderTemplateLeavesOtherPlaceholders(t *testing.T) {
-	got := renderTemplate("${username}-${clientid}/${password}/${foo}", "c", "")
+	got := RenderTemplate("${username}-${clientid}/${password}/${foo}", "c", "")
 	if got != "-c/${password}/${foo}" {
 		t.Fatalf("expected -c/${password}/${foo}, got %s", got)
 	}
 }
 
 func TestTokenClaimsRideInEveryTokenUnderTheScenarios(t *testing.T) {
-	spec := newTokenSpec()
-	spec.claims["scope"] = `"admin"`
-	m := &mint{auth: hmacAuth(map[string]any{"verify_claims": map[string]any{"sub": "${clientid}"}}), keys: tokens.NewKeyring(),
-		now: time.Unix(1719830400, 0), clientID: "c1", username: "alice", spec: spec,
-		tokenClaims: map[string]any{"jid": "${username}@localhost", "sub": "ignored", "scope": "read", "tags": []any{"${clientid}", "x"}}}
-	tok, err := m.build()
+	spec := NewSpec()
+	spec.Claims["scope"] = `"admin"`
+	m := &Mint{Auth: hmacAuth(map[string]any{"verify_claims": map[string]any{"sub": "${clientid}"}}), Keys: tokens.NewKeyring(),
+		Now: time.Unix(1719830400, 0), ClientID: "c1", Username: "alice", Spec: spec,
+		TokenClaims: map[string]any{"jid": "${username}@localhost", "sub": "ignored", "scope": "read", "tags": []any{"${clientid}", "x"}}}
+	tok, err := m.Build()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,8 +152,8 @@ func TestTokenClaimsRideInEveryTokenUnderTheScenarios(t *testing.T) {
 	if tags, _ := c["tags"].([]any); len(tags) != 2 || tags[0] != "c1" {
 		t.Errorf("expected a list claim rendered item by item, got %v", c["tags"])
 	}
-	spec.dropped["jid"] = true
-	if tok, err = m.build(); err != nil {
+	spec.Dropped["jid"] = true
+	if tok, err = m.Build(); err != nil {
 		t.Fatalf("expected a scenario dropping a token claim to still mint (the broker need not check it), got %v", err)
 	}
 	if _, has := decodeClaims(t, tok)["jid"]; has {
@@ -162,16 +162,16 @@ func TestTokenClaimsRideInEveryTokenUnderTheScenarios(t *testing.T) {
 }
 
 func TestPublishedTokenCannotCarryTokenClaims(t *testing.T) {
-	spec := newTokenSpec()
-	spec.replace = func(*mint) (string, error) { return tokens.SeedToken, nil }
-	spec.published = true
-	m := &mint{auth: hmacAuth(nil), keys: tokens.NewKeyring(), now: time.Now(), spec: spec,
-		tokenClaims: map[string]any{"jid": "${username}@localhost"}}
-	if _, err := m.build(); err == nil || !strings.Contains(err.Error(), "published test vector") {
+	spec := NewSpec()
+	spec.Replace = func(*Mint) (string, error) { return tokens.SeedToken, nil }
+	spec.Published = true
+	m := &Mint{Auth: hmacAuth(nil), Keys: tokens.NewKeyring(), Now: time.Now(), Spec: spec,
+		TokenClaims: map[string]any{"jid": "${username}@localhost"}}
+	if _, err := m.Build(); err == nil || !strings.Contains(err.Error(), "published test vector") {
 		t.Fatalf("expected not applicable for the seed token with token_claims, got %v", err)
 	}
-	m.tokenClaims = nil
-	if tok, err := m.build(); err != nil || tok != tokens.SeedToken {
+	m.TokenClaims = nil
+	if tok, err := m.Build(); err != nil || tok != tokens.SeedToken {
 		t.Fatalf("expected the seed token unchanged without token_claims, got %q (%v)", tok, err)
 	}
 }
