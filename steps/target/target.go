@@ -150,7 +150,7 @@ type ClaimStandIn struct {
 	Declared string // the declared claim's name
 	Template string // the scenario's expected value, with ${clientid}/${username}
 	// DeclaredTemplate is the declared claim's expected value: the
-	// scenario's values are carried over to it (steps/claim_standins.go).
+	// scenario's values are carried over to it (steps/internal/forge/standins.go).
 	DeclaredTemplate string
 }
 

@@ -225,7 +225,7 @@ func fitEndpoint(w, h any) error {
 // fitClaims: a claim the scenario configures runs against the declared
 // claim of that name and template; where the broker checks other claims,
 // one of them stands in for it (its values carried over by the token's
-// minting: see target.ClaimStandIn and steps/claim_standins.go), so a
+// minting: see target.ClaimStandIn and steps/internal/forge/standins.go), so a
 // scenario about verify_claims shows its behaviour with the claims the
 // broker has. aud stands in only for aud, and only aud for it: its rules
 // (a string or a list holding it) are its own, so the scenario's audience
