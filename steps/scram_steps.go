@@ -301,20 +301,26 @@ func scramSendsAuth(ctx context.Context, hexCode, how string) error {
 	if err != nil {
 		return err
 	}
-	if err := sc.accepted("sends an AUTH"); err != nil {
+	data, err := sc.nextAuthData()
+	if err != nil {
 		return err
 	}
 	code, err := hexByte(hexCode)
 	if err != nil {
 		return err
 	}
-	data, err := sc.last.NextAuthData(sc.reauth)
-	if err != nil {
-		return err
-	}
 	cctx, cancel := st.withTimeout(ctx)
 	defer cancel()
 	return sc.conn.SendAuth(cctx, code, authMethod(how, sc.last.Method), data)
+}
+
+// nextAuthData is the data of the next AUTH on the accepted connection
+// (scramdrive.Exchange.NextAuthData).
+func (sc *scramScenario) nextAuthData() ([]byte, error) {
+	if err := sc.accepted("sends an AUTH"); err != nil {
+		return nil, err
+	}
+	return sc.last.NextAuthData(sc.reauth)
 }
 
 // authMethod is the method an AUTH step names: the connection's, another
