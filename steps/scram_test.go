@@ -2,13 +2,8 @@ package steps
 
 import (
 	"encoding/json"
-	"strings"
 	"testing"
 	"time"
-
-	"github.com/authspec/authspec/fixtures/scramclient"
-	"github.com/authspec/authspec/reference/scram"
-	"github.com/authspec/authspec/steps/target"
 )
 
 func TestAnswerValue(t *testing.T) {
@@ -40,93 +35,24 @@ func TestAnswerValue(t *testing.T) {
 	}
 }
 
-func TestScramMethodAndAlg(t *testing.T) {
-	cases := []struct {
-		method     string
-		configured scram.Algorithm
-		want       string
-		alg        scram.Algorithm
-	}{
-		{"", scram.SHA512, "SCRAM-SHA-512", scram.SHA512},
-		{"SCRAM-SHA-512", scram.SHA256, "SCRAM-SHA-512", scram.SHA512},
-		{"SCRAM-SHA-1", scram.SHA256, "SCRAM-SHA-1", scram.SHA256},
+func TestAuthMethod(t *testing.T) {
+	cases := map[string]string{
+		`Authentication-Method "SCRAM-SHA-512"`:  "SCRAM-SHA-512",
+		"no Authentication-Method":               "",
+		"the connection's Authentication-Method": "SCRAM-SHA-256",
 	}
-	for _, c := range cases {
-		m, alg := scramMethodAndAlg(scramAttempt{method: c.method}, c.configured)
-		if m != c.want || alg != c.alg {
-			t.Errorf("%q over %v: expected %s/%v, got %s/%v", c.method, c.configured, c.want, c.alg, m, alg)
+	for how, want := range cases {
+		if got := authMethod(how, "SCRAM-SHA-256"); got != want {
+			t.Errorf("%s: expected %q, got %q", how, want, got)
 		}
 	}
 }
 
-// A re-signed malformed client-final message carries a proof that a
-// server skipping only the nonce check would accept: the proof verifies
-// over the message as sent.
-func TestResignedFinalVerifiesOverWhatIsSent(t *testing.T) {
-	creds, err := scram.NewCredentials(scram.SHA256, "p", []byte("salt-bytes"), 64)
-	if err != nil {
-		t.Fatal(err)
+func TestHexByte(t *testing.T) {
+	if b, err := hexByte("0x8C"); err != nil || b != 0x8C {
+		t.Errorf("expected 0x8C, got 0x%02X %v", b, err)
 	}
-	srv, _ := scram.NewServer(scram.SHA256, scram.SkipNonceCheck())
-	conv, _ := scram.NewClient(scram.SHA256, "u", "p")
-	first, err := srv.ReadClientFirst(conv.First())
-	if err != nil {
-		t.Fatal(err)
-	}
-	serverFirst, err := srv.ServerFirst(creds)
-	if err != nil {
-		t.Fatal(err)
-	}
-	x := &scramExchange{alg: scram.SHA256, password: "p", conv: conv, user: first.User}
-	final, err := scramAttempt{finalBroken: scramclient.FinalNonceMismatch}.clientFinal(x, serverFirst)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(final), "x,p=") {
-		t.Fatalf("expected the changed nonce in %q", final)
-	}
-	if _, err := srv.ReadClientFinal(final); err != nil {
-		t.Fatalf("expected a server that skips the nonce check to accept the re-signed proof: %v", err)
-	}
-	// Without re-signing (a proof of the wrong length is sent as broken)
-	// the message is left alone.
-	x.conv, _ = scram.NewClient(scram.SHA256, "u", "p")
-	srv2, _ := scram.NewServer(scram.SHA256)
-	_, _ = srv2.ReadClientFirst(x.conv.First())
-	sf2, _ := srv2.ServerFirst(creds)
-	short, err := scramAttempt{finalBroken: scramclient.FinalShortProof}.clientFinal(x, sf2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := srv2.ReadClientFinal(short); err == nil {
-		t.Fatal("expected a short proof to be refused")
-	}
-}
-
-func TestQuotedMethod(t *testing.T) {
-	if got := quotedMethod(`Authentication-Method "SCRAM-SHA-512"`); got != "SCRAM-SHA-512" {
-		t.Errorf("got %q", got)
-	}
-	if got := quotedMethod("no Authentication-Method"); got != "" {
-		t.Errorf("got %q", got)
-	}
-}
-
-func TestScramAuthenticatorSettings(t *testing.T) {
-	chain := []target.Applied{
-		{Config: map[string]any{"mechanism": "jwt"}},
-		{Config: map[string]any{"mechanism": "scram", "backend": "http", "algorithm": "sha512", "iteration_count": json.Number("8192")}},
-	}
-	alg, n, err := scramAuthenticatorSettings(chain)
-	if err != nil || alg != scram.SHA512 || n != 8192 {
-		t.Errorf("expected sha512 and 8192, got %v %d %v", alg, n, err)
-	}
-	alg, n, err = scramAuthenticatorSettings(chain[:1])
-	if err != nil || alg != scram.SHA256 || n != 4096 {
-		t.Errorf("expected EMQX's defaults without a SCRAM authenticator, got %v %d %v", alg, n, err)
-	}
-	chain[1].Config["algorithm"] = "md5"
-	if _, _, err := scramAuthenticatorSettings(chain); err == nil {
-		t.Error("expected an error for an unknown algorithm")
+	if _, err := hexByte("0x1FF"); err == nil {
+		t.Error("expected an error for a code beyond a byte")
 	}
 }

@@ -50,7 +50,7 @@ type scenario struct {
 	created    bool  // an authenticator creation was attempted
 	createdErr error // its result
 
-	scram *scramScenario // the SCRAM backend and exchanges (scram_state.go)
+	scram *scramScenario // the SCRAM backend and exchanges (scram_steps.go)
 	ext   *extState      // JWKS endpoint, session, watchers (ext_state.go)
 	oidc  *oidcFixture   // the OpenID Connect provider (oidc_fixture.go)
 }
