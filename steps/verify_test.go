@@ -2,6 +2,8 @@ package steps
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -76,5 +78,19 @@ func TestParseConfigShapes(t *testing.T) {
 	}
 	if _, _, _, err := parseConfig([]byte(`[{}] trailing`)); err == nil {
 		t.Error("expected an error for trailing data")
+	}
+}
+
+func TestHarnessUnlessMismatch(t *testing.T) {
+	if harnessUnlessMismatch(nil) != nil {
+		t.Error("expected nil to stay nil")
+	}
+	verdict := fmt.Errorf("watcher: %w", mismatch("x", "y"))
+	if got := harnessUnlessMismatch(verdict); got != verdict {
+		t.Errorf("expected a Mismatch kept as the verdict, got %v", got)
+	}
+	got := harnessUnlessMismatch(errors.New("dial: refused"))
+	if got == nil || !strings.HasPrefix(got.Error(), reports.HarnessErrorPrefix) {
+		t.Errorf("expected any other error marked as the harness's, got %v", got)
 	}
 }
