@@ -8,6 +8,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/authspec/authspec/reports"
+	"github.com/authspec/authspec/steps/internal/verify"
 	"github.com/authspec/authspec/steps/target"
 )
 
@@ -52,16 +53,24 @@ func theAuthenticatorIsCreated(ctx context.Context, doc *godog.DocString) (conte
 	}
 	cctx, cancel := st.withTimeout(ctx)
 	defer cancel()
-	st.created, st.createdErr = true, a.CreateAuthenticator(cctx, cfg)
-	if reason, ok := target.AsNotApplicable(st.createdErr); ok {
+	if st.created, st.createdErr = true, a.CreateAuthenticator(cctx, cfg); st.createdErr != nil {
+		return notApplicableOr(ctx, st.createdErr)
+	}
+	return ctx, nil
+}
+
+// notApplicableOr ends the step as not applicable when err says the target
+// cannot do what it asks; any other error is left for the Then steps.
+func notApplicableOr(ctx context.Context, err error) (context.Context, error) {
+	if reason, ok := target.AsNotApplicable(err); ok {
 		return reports.NotApplicable(ctx, reason)
 	}
 	return ctx, nil
 }
 
-// creationResult sorts the creation's outcome into refused, created, or a
-// harness problem.
-func creationResult(ctx context.Context) (refused *target.ConfigRefusedError, err error) {
+// creationResult sorts the creation's outcome into refused (the broker's
+// refusal), created (nil, nil), or a harness problem.
+func creationResult(ctx context.Context) (refusal, err error) {
 	st, err := state(ctx)
 	if err != nil {
 		return nil, err
@@ -69,38 +78,33 @@ func creationResult(ctx context.Context) (refused *target.ConfigRefusedError, er
 	if !st.created {
 		return nil, fmt.Errorf(`the scenario checks a creation it did not attempt`)
 	}
-	if st.createdErr == nil {
+	var refused *target.ConfigRefusedError
+	var outcome *creationOutcomeError
+	switch {
+	case st.createdErr == nil:
 		return nil, nil
-	}
-	if errors.As(st.createdErr, &refused) {
+	case errors.As(st.createdErr, &refused):
 		return refused, nil
-	}
-	if outcome := (*creationOutcomeError)(nil); errors.As(st.createdErr, &outcome) {
+	case errors.As(st.createdErr, &outcome):
 		return nil, outcome.err
 	}
 	return nil, reports.HarnessError(st.createdErr)
 }
 
 func creatingIsRefused(ctx context.Context) error {
-	refused, err := creationResult(ctx)
+	refusal, err := creationResult(ctx)
 	if err != nil {
 		return err
 	}
-	if refused == nil {
-		return mismatch("the broker to refuse the authenticator (HTTP 400)", "it was created")
-	}
-	return nil
+	return verify.CreationRefused(refusal)
 }
 
 func creatingSucceeds(ctx context.Context) error {
-	refused, err := creationResult(ctx)
+	refusal, err := creationResult(ctx)
 	if err != nil {
 		return err
 	}
-	if refused != nil {
-		return mismatch("the authenticator to be created", refused.Error())
-	}
-	return nil
+	return verify.Created(refusal)
 }
 
 func theChainHas(ctx context.Context, noOrA, id string) (context.Context, error) {
@@ -114,17 +118,5 @@ func theChainHas(ctx context.Context, noOrA, id string) (context.Context, error)
 	if err != nil {
 		return ctx, reports.HarnessError(err)
 	}
-	has := false
-	for _, have := range ids {
-		if have == id {
-			has = true
-		}
-	}
-	switch {
-	case noOrA == "no" && has:
-		return ctx, mismatch(fmt.Sprintf("no %q authenticator in the chain", id), fmt.Sprintf("the chain %v", ids))
-	case noOrA == "a" && !has:
-		return ctx, mismatch(fmt.Sprintf("a %q authenticator in the chain", id), fmt.Sprintf("the chain %v", ids))
-	}
-	return ctx, nil
+	return ctx, verify.Chain(ids, id, noOrA == "a")
 }

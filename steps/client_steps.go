@@ -2,14 +2,13 @@ package steps
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/steps/client"
+	"github.com/authspec/authspec/steps/internal/session"
 	"github.com/authspec/authspec/steps/target"
 )
 
@@ -45,14 +44,24 @@ type clientSpec struct {
 	authMethod string
 }
 
-// defaultUsername is sent unless the scenario says otherwise: most real
-// clients send one, and JWT-SRC-01 says any Username is accepted.
-const defaultUsername = "authspec"
+// defaultUsername is sent unless the scenario says otherwise
+// (session.DefaultUsername).
+const defaultUsername = session.DefaultUsername
 
 func newClientSpec() clientSpec {
-	b := make([]byte, 4)
-	_, _ = rand.Read(b)
-	return clientSpec{version: target.MQTT5, clientID: "authspec-" + hex.EncodeToString(b)}
+	return clientSpec{version: target.MQTT5, clientID: session.NewClientID()}
+}
+
+// driven is c as the session driver takes it.
+func (c clientSpec) driven() session.ClientSpec {
+	return session.ClientSpec{
+		Version:    c.version,
+		ClientID:   c.clientID,
+		Username:   session.Field{Set: c.username.set, Absent: c.username.absent, Value: c.username.value},
+		Password:   session.Field{Set: c.password.set, Absent: c.password.absent, Value: c.password.value},
+		TokenField: c.tokenField,
+		AuthMethod: c.authMethod,
+	}
 }
 
 func theClientSpeaks(ctx context.Context, version string) error {
@@ -134,42 +143,63 @@ func theClientConnects(ctx context.Context) (context.Context, error) {
 	if err != nil {
 		return ctx, err
 	}
-	inst, err := st.instance(ctx)
+	inst, err := st.speakingInstance(ctx)
 	if err != nil {
 		return stepError(ctx, err)
-	}
-	if !target.Speaks(inst, st.client.version) {
-		return reports.NotApplicable(ctx, target.WhyNotSpoken(inst, st.client.version))
 	}
 	req, err := st.request()
 	if err != nil {
 		return stepError(ctx, err)
 	}
+	if err := st.connect(ctx, inst, req); err != nil {
+		return ctx, err
+	}
+	return reports.AttachObserved(ctx, st.answer.Observed()), nil
+}
+
+// speakingInstance provisions the broker (scenario.instance); one that does
+// not speak the client's protocol version makes the scenario not
+// applicable.
+func (st *scenario) speakingInstance(ctx context.Context) (target.Instance, error) {
+	inst, err := st.instance(ctx)
+	if err == nil && !target.Speaks(inst, st.client.version) {
+		return nil, target.NotApplicable("%s", target.WhyNotSpoken(inst, st.client.version))
+	}
+	return inst, err
+}
+
+// connect sends the scenario client's CONNECT and keeps the answer and the
+// session it opened.
+func (st *scenario) connect(ctx context.Context, inst target.Instance, req client.Request) error {
 	cctx, cancel := st.withTimeout(ctx)
 	defer cancel()
-	answer, session, err := client.Connect(cctx, inst.Dial, req, st.trace)
+	answer, opened, err := client.Connect(cctx, inst.Dial, req, st.trace)
 	var dialErr *client.DialError
 	switch {
 	case errors.As(err, &dialErr):
-		return ctx, reports.Unreachable(err)
+		return reports.Unreachable(err)
 	case err != nil:
-		return ctx, reports.HarnessError(err)
+		return reports.HarnessError(err)
 	}
 	st.answer = &answer
-	if session != nil {
-		st.sessions = append(st.sessions, session)
+	if opened != nil {
+		st.sessions = append(st.sessions, opened)
 	}
-	return reports.AttachObserved(ctx, answer.Observed()), nil
+	return nil
 }
 
 // request builds the scenario client's CONNECT (requestFor), shaped by
-// what the session steps need (a Will, the raw client; ext_state.go).
+// what the session steps need: the raw client when a definition of the
+// scenario's steps drives the session (needRawSession), a Will, padding;
+// the minted claims are kept for the expiry steps.
 func (st *scenario) request() (client.Request, error) {
 	req, claims, err := st.requestFor(st.client, st.token)
 	if err != nil {
 		return req, err
 	}
-	st.extOf().shapeRequest(&req, claims)
+	s := st.sessionOf()
+	req.Wire = req.Wire || st.needs&needRawSession != 0
+	req.Will, req.UserProperties, s.minted = s.will, s.userProps, claims
 	return req, nil
 }
 
@@ -177,76 +207,49 @@ func (st *scenario) request() (client.Request, error) {
 // defaults, then the token in its field, then whatever the scenario set
 // explicitly. claims are the minted token's (nil without a token).
 func (st *scenario) requestFor(c clientSpec, token *tokenSpec) (client.Request, map[string]any, error) {
-	req := client.Request{
-		Version:     c.version,
-		ClientID:    c.clientID,
-		Username:    defaultUsername,
-		HasUsername: true,
-		AuthMethod:  c.authMethod,
-		Label:       c.clientID,
-	}
-	apply := func(f field, value *[]byte, has *bool) {
-		if f.set {
-			*value, *has = f.value, !f.absent
-		}
-	}
-	user := []byte(req.Username)
-	apply(c.username, &user, &req.HasUsername)
-	req.Username = string(user)
-	apply(c.password, &req.Password, &req.HasPassword)
-
+	spec := c.driven()
+	req := session.BaseRequest(spec)
 	if token == nil {
 		return req, nil, nil
 	}
-	auth, _, err := st.jwtAuthenticator()
+	auth, where, err := st.tokenAuthenticator(c, token)
 	if err != nil {
 		return req, nil, err
 	}
-	if err := st.loopbackRules(token); err != nil {
+	tok, claims, err := st.mintFor(auth, token, req.ClientID, session.ClaimsUsername(req, where))
+	if err != nil {
 		return req, nil, err
 	}
-	where := c.tokenField
-	if where == "" {
-		where, _ = auth.Config["from"].(string)
-		if where == "" {
-			where = "password"
-		}
+	st.trace.Note("token (%d bytes) in the %s: %.120s", len(tok), where, tok)
+	session.PlaceToken(&req, spec, where, tok)
+	return req, claims, nil
+}
+
+// tokenAuthenticator is the JWT authenticator that verifies token, and the
+// CONNECT field of c that carries it.
+func (st *scenario) tokenAuthenticator(c clientSpec, token *tokenSpec) (target.Applied, string, error) {
+	auth, _, err := st.jwtAuthenticator()
+	if err == nil {
+		err = st.loopbackRules(token)
 	}
-	username := ""
-	if req.HasUsername && where != "username" {
-		username = req.Username
+	if err != nil {
+		return auth, "", err
 	}
-	m := &mint{Auth: auth, Keys: st.keys, ClientID: req.ClientID, Username: username, Spec: token, JWKS: mintingJWKS(st.extOf().jwks),
+	return auth, session.TokenField(c.tokenField, auth.Config), nil
+}
+
+// mintFor mints token as auth verifies it, for the client clientID with
+// username (rendered into the claims' placeholders).
+func (st *scenario) mintFor(auth target.Applied, token *tokenSpec, clientID, username string) (string, map[string]any, error) {
+	m := &mint{Auth: auth, Keys: st.keys, ClientID: clientID, Username: username, Spec: token, JWKS: mintingJWKS(st.extOf().jwks),
 		TokenClaims: target.TokenClaimsOf(st.suite.Target)}
 	if token.UsesClock() {
-		waitForFreshSecond()
+		session.WaitForFreshSecond()
 	}
 	m.Now = time.Now()
 	tok, err := m.Build()
 	if err != nil {
-		return req, nil, fmt.Errorf("minting the token: %w", err)
+		return "", nil, fmt.Errorf("minting the token: %w", err)
 	}
-	st.trace.Note("token (%d bytes) in the %s: %.120s", len(tok), where, tok)
-	switch where {
-	case "username":
-		if !c.username.set {
-			req.Username, req.HasUsername = tok, true
-		}
-	default:
-		if !c.password.set {
-			req.Password, req.HasPassword = []byte(tok), true
-		}
-	}
-	return req, m.Claims, nil
-}
-
-// waitForFreshSecond returns early in a second of the clock. Claims at the
-// boundary (exp equal to now) are checked in whole seconds, so a token
-// minted late in a second could be checked in the next one and test
-// "exp < now" instead of "exp = now".
-func waitForFreshSecond() {
-	now := time.Now()
-	if frac := time.Duration(now.Nanosecond()); frac > 600*time.Millisecond {
-		time.Sleep(time.Second - frac + 5*time.Millisecond)
-	}
+	return tok, m.Claims, nil
 }

@@ -3,11 +3,12 @@ package steps
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/authspec/authspec/reports"
+	"github.com/authspec/authspec/steps/internal/session"
+	"github.com/authspec/authspec/steps/internal/verify"
 	"github.com/authspec/authspec/steps/target"
 )
 
@@ -37,11 +38,11 @@ func theConnectionIsRefusedWith(ctx context.Context, hex string) (context.Contex
 	if err != nil {
 		return ctx, err
 	}
-	code, err := strconv.ParseUint(hex[2:], 16, 8)
+	code, err := verify.ParseCode(hex)
 	if err != nil || code < 0x80 {
 		return ctx, fmt.Errorf("%s is not a refusal reason code (0x80-0xFF)", hex)
 	}
-	ctx, err = verifyConnack(ctx, st.answer, st.expect(byte(code)), target.PolicyOf(st.suite.Target))
+	ctx, err = verifyConnack(ctx, st.answer, st.expect(code), target.PolicyOf(st.suite.Target))
 	return ctx, st.explainAccepted(err)
 }
 
@@ -69,17 +70,26 @@ func theConnectionIsRefusedWithBF(ctx context.Context) (context.Context, error) 
 	if st.inst == nil {
 		return ctx, fmt.Errorf(`the scenario checks a CONNACK before "the client connects"`)
 	}
-	_, at, err := st.jwtAuthenticator()
-	if err != nil {
+	if err := st.nothingEnabledAfterJWT(); err != nil {
 		return ctx, err
-	}
-	for _, later := range st.inst.Authenticators()[at+1:] {
-		if target.Enabled(later.Config) {
-			return ctx, fmt.Errorf("BF with an enabled %s after the JWT authenticator depends on it: state the expected code", target.Mechanism(later.Config))
-		}
 	}
 	ctx, err = verifyConnack(ctx, st.answer, st.expect(0x87), target.PolicyOf(st.suite.Target))
 	return ctx, st.explainAccepted(err)
+}
+
+// nothingEnabledAfterJWT refuses a BF check whose outcome an enabled
+// authenticator after the JWT one decides.
+func (st *scenario) nothingEnabledAfterJWT() error {
+	_, at, err := st.jwtAuthenticator()
+	if err != nil {
+		return err
+	}
+	for _, later := range st.inst.Authenticators()[at+1:] {
+		if target.Enabled(later.Config) {
+			return fmt.Errorf("BF with an enabled %s after the JWT authenticator depends on it: state the expected code", target.Mechanism(later.Config))
+		}
+	}
+	return nil
 }
 
 func theConnackCarriesAuthMethod(ctx context.Context, method string) error {
@@ -90,11 +100,7 @@ func theConnackCarriesAuthMethod(ctx context.Context, method string) error {
 	if st.answer == nil || !st.answer.Connack {
 		return fmt.Errorf(`the scenario checks a CONNACK it did not get`)
 	}
-	if st.answer.AuthMethod != method {
-		return mismatch(fmt.Sprintf("a CONNACK with Authentication-Method %q", method),
-			fmt.Sprintf("Authentication-Method %q", st.answer.AuthMethod))
-	}
-	return nil
+	return verify.AuthMethod(*st.answer, method)
 }
 
 // theConnectionIsStillOpen waits, then makes a round trip on the accepted
@@ -111,52 +117,47 @@ func theConnectionIsStillOpen(ctx context.Context, seconds string) error {
 	if len(st.sessions) == 0 {
 		return fmt.Errorf("the scenario has no accepted connection to watch")
 	}
-	select {
-	case <-time.After(d):
-	case <-ctx.Done():
-		return reports.HarnessError(ctx.Err())
-	}
-	cctx, cancel := st.withTimeout(ctx)
-	defer cancel()
-	if err := st.sessions[len(st.sessions)-1].Alive(cctx); err != nil {
-		return mismatch(fmt.Sprintf("the connection still open after %s", d), err.Error())
-	}
-	return nil
+	return harnessUnlessMismatch(session.StillOpenAfter(ctx, st.sessions[len(st.sessions)-1], d, st.suite.timeout()))
 }
 
-// theBrokerShowsTheClientUnder asks the broker for the client by ID
-// (EMQX: GET /api/v5/clients/{clientid}). Registration may trail the
-// CONNACK by a moment, so it asks again until the step's deadline.
+// theBrokerShowsTheClientUnder asks the broker for the client by ID until
+// it shows it connected or the step's deadline.
 func theBrokerShowsTheClientUnder(ctx context.Context, clientID string) (context.Context, error) {
 	st, err := state(ctx)
 	if err != nil {
 		return ctx, err
 	}
-	if st.inst == nil {
-		return ctx, fmt.Errorf(`the scenario asks about a client before "the client connects"`)
-	}
-	inspector, ok := st.inst.(target.ClientInspector)
-	if !ok {
-		return reports.NotApplicable(ctx, "the target cannot show a client's attributes")
+	return st.checkClientView(ctx, clientID, session.Connected, session.CheckConnected)
+}
+
+// checkClientView asks the broker for its view of clientID until done
+// accepts it or the step's deadline (session.AwaitClient, since
+// registration may trail the CONNACK by a moment), then judges the last
+// view with check.
+func (st *scenario) checkClientView(ctx context.Context, clientID string, done func(session.View) bool, check func(string, session.View) error) (context.Context, error) {
+	inspector, ctx, err := st.inspector(ctx)
+	if inspector == nil {
+		return ctx, err
 	}
 	cctx, cancel := st.withTimeout(ctx)
 	defer cancel()
-	for {
-		info, found, err := inspector.Client(cctx, clientID)
-		switch {
-		case err != nil:
-			return ctx, reports.HarnessError(err)
-		case found && info.Connected:
-			return ctx, nil
-		}
-		select {
-		case <-cctx.Done():
-			what := "no client by that ID"
-			if found {
-				what = "a client by that ID that is not connected"
-			}
-			return ctx, mismatch(fmt.Sprintf("a connected client %q", clientID), what)
-		case <-time.After(50 * time.Millisecond):
-		}
+	v, err := session.AwaitClient(cctx, inspector, clientID, done)
+	if err != nil {
+		return ctx, reports.HarnessError(err)
 	}
+	return ctx, check(clientID, v)
+}
+
+// inspector is the instance's view of its clients. Without one, ctx says
+// why the step is not applicable, or err why it cannot run.
+func (st *scenario) inspector(ctx context.Context) (target.ClientInspector, context.Context, error) {
+	if st.inst == nil {
+		return nil, ctx, fmt.Errorf(`the scenario asks about a client before "the client connects"`)
+	}
+	inspector, ok := st.inst.(target.ClientInspector)
+	if !ok {
+		ctx, err := reports.NotApplicable(ctx, "the target cannot show a client's attributes")
+		return nil, ctx, err
+	}
+	return inspector, ctx, nil
 }

@@ -2,12 +2,9 @@ package steps
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
-	"strconv"
-	"strings"
+	"maps"
 	"time"
 
 	"github.com/cucumber/godog"
@@ -15,6 +12,7 @@ import (
 	"github.com/authspec/authspec/fixtures/mqttwire"
 	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/steps/client"
+	"github.com/authspec/authspec/steps/internal/session"
 	"github.com/authspec/authspec/steps/internal/verify"
 	"github.com/authspec/authspec/steps/target"
 )
@@ -24,14 +22,20 @@ import (
 // authorization settings), what the broker does when the token expires, and
 // what watchers (other clients) receive. The client then connects with the
 // raw client (their definitions declare needRawSession), so every packet
-// is visible.
+// is visible. What they do on the wire is package session's.
 
 func registerSessionSteps(sc *registry) {
+	sc.After(sessionAfter)
 	// Before the CONNECT.
 	sc.Given(`^the client has a Will on "([^"]+)"$`, theClientHasAWill, sharedBrokerState)
 	sc.Given(`^the client's CONNECT carries (\d+) KB of user properties$`, theConnectCarriesUserProperties, quotedAsDefect)
+	registerPubSubSteps(sc)
+	registerConnectionEndSteps(sc)
+	registerWatcherSteps(sc)
+}
 
-	// Authorization as the client sees it.
+// registerPubSubSteps: authorization as the client sees it.
+func registerPubSubSteps(sc *registry) {
 	sc.Then(`^the client may( not)? publish( a retained message)? to "([^"]*)"(?: with QoS ([012]))?$`, theClientMayPublish, needRawSession, sharedBrokerState)
 	sc.Then(`^the client may( not)? subscribe to "([^"]*)"(?: with QoS ([012]))?$`, theClientMaySubscribe, needRawSession, sharedBrokerState)
 	sc.When(`^the client subscribes to these filters in one SUBSCRIBE:$`, theClientSubscribesInOne, needRawSession, sharedBrokerState)
@@ -39,23 +43,63 @@ func registerSessionSteps(sc *registry) {
 	sc.When(`^the client publishes to "([^"]*)" with QoS ([012])$`, theClientPublishes, needRawSession, sharedBrokerState)
 	sc.Then(`^the broker answers the publish with (PUBACK|PUBREC) (0x[0-9A-Fa-f]{2})$`, theBrokerAnswersThePublish, sharedBrokerState)
 	sc.Then(`^the broker acknowledges the publish as usual$`, theBrokerAcknowledgesAsUsual, sharedBrokerState)
+}
 
-	// The connection's end.
+// registerConnectionEndSteps: the connection's end.
+func registerConnectionEndSteps(sc *registry) {
 	sc.Then(`^the broker disconnects the client with (0x[0-9A-Fa-f]{2})( at the token's expiry)?$`, theBrokerDisconnectsTheClient, needRawSession)
 	sc.Then(`^the broker closes the client's connection( at the token's expiry)?$`, theBrokerClosesTheConnection, needRawSession)
 	sc.Then(`^the client is still connected$`, theClientIsStillConnected, needRawSession, sharedBrokerState)
 	sc.When(`^the token's exp has passed$`, theTokensExpHasPassed)
 	sc.Then(`^the broker refuses the CONNECT before authentication$`, theBrokerRefusesTheConnectAsTooLarge)
+}
 
-	// Watchers: other clients that observe deliveries.
+// registerWatcherSteps: other clients that observe deliveries.
+func registerWatcherSteps(sc *registry) {
 	sc.Step(`^client "([^"]+)" subscribes to "([^"]+)"$`, watcherSubscribes, sharedBrokerState)
 	sc.Then(`^client "([^"]+)" receives the message published to "([^"]+)"$`, watcherReceivesPublished, sharedBrokerState)
 	sc.Then(`^client "([^"]+)" receives the client's Will$`, watcherReceivesWill, sharedBrokerState)
 	sc.Then(`^client "([^"]+)" receives no message within (\d+(?:\.\d+)?) seconds?$`, watcherReceivesNothing)
 }
 
-// absenceWait is how long a check that something is NOT delivered waits.
-const absenceWait = 500 * time.Millisecond
+// sessionState is what the session steps keep between steps.
+type sessionState struct {
+	// marks number the scenario's payloads, so a watcher on a broker
+	// shared with other runs counts only its own messages.
+	marks     *session.Marks
+	will      *mqttwire.Will
+	userProps []mqttwire.UserProperty
+	// minted are the claims of the scenario client's last token.
+	minted   map[string]any
+	watchers map[string]*session.Watcher
+	probe    *session.Watcher // the implicit observer of publishes whose ack says nothing
+
+	lastPublish *session.PublishResult
+	lastSuback  []byte
+}
+
+// sessionOf returns the scenario's sessionState, creating it on first use.
+func (st *scenario) sessionOf() *sessionState {
+	if st.sess == nil {
+		st.sess = &sessionState{marks: session.NewMarks(), watchers: map[string]*session.Watcher{}}
+	}
+	return st.sess
+}
+
+// sessionAfter closes the watchers.
+func sessionAfter(ctx context.Context, _ *godog.Scenario, _ error) (context.Context, error) {
+	st, ok := lookupScenario(ctx)
+	if !ok || st.sess == nil {
+		return ctx, nil
+	}
+	for _, w := range st.sess.watchers {
+		w.Close()
+	}
+	if st.sess.probe != nil {
+		st.sess.probe.Close()
+	}
+	return ctx, nil
+}
 
 // --- before the CONNECT ---
 
@@ -64,8 +108,8 @@ func theClientHasAWill(ctx context.Context, topic string) error {
 	if err != nil {
 		return err
 	}
-	x := st.extOf()
-	x.will = &mqttwire.Will{Topic: topic, Payload: []byte(x.mark("will"))}
+	s := st.sessionOf()
+	s.will = &mqttwire.Will{Topic: topic, Payload: s.marks.Next("will")}
 	return nil
 }
 
@@ -76,42 +120,31 @@ func theConnectCarriesUserProperties(ctx context.Context, kb int) error {
 	if err != nil {
 		return err
 	}
-	if kb < 1 || kb > 4096 {
-		return fmt.Errorf("between 1 and 4096 KB of user properties, not %d", kb)
+	props, err := session.Padding(kb)
+	if err != nil {
+		return err
 	}
-	const chunk = 60000 // under the 65535-byte limit of an MQTT string
-	x := st.extOf()
-	x.userProps = nil
-	for left := kb * 1024; left > 0; left -= chunk {
-		n := min(left, chunk)
-		x.userProps = append(x.userProps, mqttwire.UserProperty{Key: "authspec-padding", Val: strings.Repeat("p", n)})
-	}
+	st.sessionOf().userProps = props
 	return nil
-}
-
-// mark is a payload this scenario can recognise.
-func (x *extState) mark(what string) string {
-	x.published++
-	return fmt.Sprintf("authspec %s %s #%d", x.uid, what, x.published)
-}
-
-func (x *extState) isOurs(payload []byte) bool {
-	return strings.HasPrefix(string(payload), "authspec "+x.uid+" ")
 }
 
 // --- the client's session ---
 
 // clientConn is the raw connection of the scenario client's accepted
-// CONNECT.
+// CONNECT. The steps that reach it declare needRawSession (a test reads
+// the call graph for it).
 func (st *scenario) clientConn() (*mqttwire.Conn, error) {
 	if st.answer == nil {
 		return nil, fmt.Errorf(`the scenario acts on the client before "the client connects"`)
 	}
-	if !st.answer.Accepted() || len(st.sessions) == 0 {
-		return nil, mismatch("a connected client", st.answer.String())
+	if err := verify.Accepted(*st.answer); err != nil {
+		return nil, err
 	}
-	ws, ok := st.sessions[len(st.sessions)-1].(client.WireSession)
-	if !ok {
+	var ws client.WireSession
+	if n := len(st.sessions); n > 0 {
+		ws, _ = st.sessions[n-1].(client.WireSession)
+	}
+	if ws == nil {
 		// A definition that drives the session must declare needRawSession
 		// where it is registered; say so rather than run on paho.
 		return nil, reports.HarnessError(errors.New("the client's session is not a raw-client session: the step's definition must declare needRawSession"))
@@ -119,125 +152,54 @@ func (st *scenario) clientConn() (*mqttwire.Conn, error) {
 	return ws.Wire(), nil
 }
 
-func parseQoS(s string, def byte) byte {
-	if s == "" {
-		return def
-	}
-	n, _ := strconv.Atoi(s)
-	return byte(n)
-}
-
-// publishResult is what one publish of the client got back.
-type publishResult struct {
-	topic   string
-	qos     byte
-	payload []byte
-	code    byte  // PUBACK/PUBREC reason code (0 in 3.1.1)
-	err     error // no acknowledgement: DISCONNECT, closed, timeout
-}
-
-func (p publishResult) String() string {
-	var de *mqttwire.DisconnectError
-	switch {
-	case errors.As(p.err, &de):
-		return fmt.Sprintf("DISCONNECT 0x%02X", de.ReasonCode())
-	case errors.Is(p.err, mqttwire.ErrConnectionClosed):
-		return "the connection closed"
-	case errors.Is(p.err, mqttwire.ErrTimeout):
-		return "no acknowledgement before the deadline"
-	case p.err != nil:
-		return p.err.Error()
-	case p.qos == 0:
-		return "no acknowledgement (QoS 0)"
-	case p.qos == 2:
-		return fmt.Sprintf("PUBREC 0x%02X", p.code)
-	}
-	return fmt.Sprintf("PUBACK 0x%02X", p.code)
-}
-
-func (st *scenario) publish(ctx context.Context, topic string, qos byte, retain bool) (publishResult, error) {
+// publish publishes a marked payload as the scenario client and keeps the
+// result for the Then steps.
+func (st *scenario) publish(ctx context.Context, topic string, qos byte, retain bool) (session.PublishResult, error) {
 	conn, err := st.clientConn()
 	if err != nil {
-		return publishResult{}, err
+		return session.PublishResult{}, err
 	}
-	x := st.extOf()
-	r := publishResult{topic: topic, qos: qos, payload: []byte(x.mark("publish"))}
+	s := st.sessionOf()
 	cctx, cancel := st.withTimeout(ctx)
 	defer cancel()
-	r.code, r.err = conn.Publish(cctx, topic, r.payload, qos, retain)
-	x.lastPublish = &r
+	r := session.Publish(cctx, conn, topic, s.marks.Next("publish"), qos, retain)
+	s.lastPublish = &r
 	return r, nil
 }
 
-// theClientMayPublish publishes and judges the answer. An MQTT 5 publish at
-// QoS 1 or 2 tells by its acknowledgement (0x87 denied, below 0x80
-// allowed); at QoS 0, and for MQTT 3.1.1 clients whose acknowledgements
-// carry no code, an observer subscribed to the topic tells by the delivery.
+// theClientMayPublish publishes and judges the answer (session.JudgePublish):
+// by the acknowledgement, or by the delivery to an observer subscribed
+// before the publish where the acknowledgement says nothing.
 func theClientMayPublish(ctx context.Context, not, retained, topic, qosText string) (context.Context, error) {
 	st, err := state(ctx)
 	if err != nil {
 		return ctx, err
 	}
-	qos := parseQoS(qosText, 1)
-	deny := not != ""
-	observed := qos == 0 || st.client.version == target.MQTT311
-	var probe *watcher
-	if observed {
-		if probe, err = st.probeOn(ctx, topic); err != nil {
-			return ctx, err
-		}
+	qos := session.ParseQoS(qosText, 1)
+	probe, err := st.deliveryProbe(ctx, topic, qos)
+	if err != nil {
+		return ctx, err
 	}
 	r, err := st.publish(ctx, topic, qos, retained != "")
 	if err != nil {
 		return ctx, err
 	}
 	ctx = reports.AttachObserved(ctx, r.String())
-	what := fmt.Sprintf("a QoS %d publish to %q", qos, topic)
-	if !observed {
-		switch {
-		case r.err != nil:
-			return ctx, mismatch(fmt.Sprintf("%s to be %s", what, map[bool]string{true: "denied with 0x87", false: "allowed"}[deny]), r.String())
-		case deny && r.code != 0x87:
-			return ctx, mismatch(fmt.Sprintf("%s denied: %s", what, map[byte]string{1: "PUBACK 0x87", 2: "PUBREC 0x87"}[qos]), r.String())
-		case !deny && r.code >= 0x80:
-			return ctx, mismatch(fmt.Sprintf("%s allowed: an acknowledgement below 0x80", what), r.String())
-		}
-		return ctx, nil
-	}
-	if r.err != nil {
-		return ctx, mismatch(fmt.Sprintf("%s acknowledged as usual (QoS 0: none) and the connection kept", what), r.String())
-	}
-	if deny {
-		got, err := probe.receiveOurs(ctx, st.extOf(), absenceWait, func(m mqttwire.Message) bool { return string(m.Payload) == string(r.payload) })
-		if err != nil {
-			return ctx, err
-		}
-		if got != nil {
-			return ctx, mismatch(fmt.Sprintf("%s denied: not delivered", what), "a subscriber received it")
-		}
-		return ctx, nil
-	}
-	cctx, cancel := st.withTimeout(ctx)
-	defer cancel()
-	got, err := probe.receiveOurs(cctx, st.extOf(), 0, func(m mqttwire.Message) bool { return string(m.Payload) == string(r.payload) })
-	if err != nil {
-		return ctx, err
-	}
-	if got == nil {
-		return ctx, mismatch(fmt.Sprintf("%s allowed: delivered to a subscriber", what), "no delivery before the deadline")
-	}
-	return ctx, nil
+	return ctx, session.JudgePublish(ctx, r, not != "", probe, st.suite.timeout())
 }
 
-// deniedSubscriptionCode is the SUBACK code of a denied filter: 0x87, or
-// 0x80 for an MQTT 3.1.1 client (JWT-ACL-18).
-func (st *scenario) deniedSubscriptionCode() byte {
-	if st.client.version == target.MQTT311 {
-		return 0x80
+// deliveryProbe is the observer, subscribed to topic, of a publish whose
+// acknowledgement says nothing (session.ObservedByDelivery); nil for the
+// others.
+func (st *scenario) deliveryProbe(ctx context.Context, topic string, qos byte) (*session.Watcher, error) {
+	if !session.ObservedByDelivery(qos, st.client.version) {
+		return nil, nil
 	}
-	return 0x87
+	return st.probeOn(ctx, topic)
 }
 
+// subscribe sends one SUBSCRIBE as the scenario client and keeps the
+// SUBACK's codes for the Then steps.
 func (st *scenario) subscribe(ctx context.Context, filters ...mqttwire.Filter) ([]byte, error) {
 	conn, err := st.clientConn()
 	if err != nil {
@@ -245,15 +207,11 @@ func (st *scenario) subscribe(ctx context.Context, filters ...mqttwire.Filter) (
 	}
 	cctx, cancel := st.withTimeout(ctx)
 	defer cancel()
-	codes, err := conn.Subscribe(cctx, filters...)
+	codes, err := session.Subscribe(cctx, conn, filters...)
 	if err != nil {
-		var de *mqttwire.DisconnectError
-		if errors.As(err, &de) {
-			return nil, mismatch("a SUBACK", fmt.Sprintf("DISCONNECT 0x%02X", de.ReasonCode()))
-		}
-		return nil, mismatch("a SUBACK", err.Error())
+		return nil, err
 	}
-	st.extOf().lastSuback = codes
+	st.sessionOf().lastSuback = codes
 	return codes, nil
 }
 
@@ -262,20 +220,13 @@ func theClientMaySubscribe(ctx context.Context, not, filter, qosText string) (co
 	if err != nil {
 		return ctx, err
 	}
-	qos := parseQoS(qosText, 1)
-	codes, err := st.subscribe(ctx, mqttwire.Filter{Topic: filter, QoS: qos})
+	f := mqttwire.Filter{Topic: filter, QoS: session.ParseQoS(qosText, 1)}
+	codes, err := st.subscribe(ctx, f)
 	if err != nil {
 		return ctx, err
 	}
 	ctx = reports.AttachObserved(ctx, fmt.Sprintf("SUBACK 0x%02X", codes[0]))
-	what := fmt.Sprintf("a QoS %d subscription to %q", qos, filter)
-	switch {
-	case not != "" && codes[0] != st.deniedSubscriptionCode():
-		return ctx, mismatch(fmt.Sprintf("%s denied: SUBACK 0x%02X", what, st.deniedSubscriptionCode()), fmt.Sprintf("SUBACK 0x%02X", codes[0]))
-	case not == "" && codes[0] >= 0x80:
-		return ctx, mismatch(fmt.Sprintf("%s granted", what), fmt.Sprintf("SUBACK 0x%02X", codes[0]))
-	}
-	return ctx, nil
+	return ctx, session.JudgeSubscription(f, codes[0], not != "", st.client.version)
 }
 
 func theClientSubscribesInOne(ctx context.Context, table *godog.Table) error {
@@ -287,9 +238,9 @@ func theClientSubscribesInOne(ctx context.Context, table *godog.Table) error {
 	if err != nil {
 		return err
 	}
-	var filters []mqttwire.Filter
+	filters := make([]mqttwire.Filter, 0, len(rows))
 	for _, r := range rows {
-		filters = append(filters, mqttwire.Filter{Topic: r["filter"], QoS: parseQoS(r["qos"], 0)})
+		filters = append(filters, mqttwire.Filter{Topic: r["filter"], QoS: session.ParseQoS(r["qos"], 0)})
 	}
 	_, err = st.subscribe(ctx, filters...)
 	return err
@@ -300,17 +251,13 @@ func theSubackCarries(ctx context.Context, list string) (context.Context, error)
 	if err != nil {
 		return ctx, err
 	}
-	got := st.extOf().lastSuback
+	got := st.sessionOf().lastSuback
 	if got == nil {
 		return ctx, fmt.Errorf(`the scenario checks a SUBACK before "the client subscribes"`)
 	}
-	var want []byte
-	for _, c := range strings.Split(list, ",") {
-		code, err := strconv.ParseUint(strings.TrimPrefix(strings.TrimSpace(c), "0x"), 16, 8)
-		if err != nil {
-			return ctx, fmt.Errorf("SUBACK code %q: %w", c, err)
-		}
-		want = append(want, byte(code))
+	want, err := verify.ParseCodes("SUBACK code", list)
+	if err != nil {
+		return ctx, err
 	}
 	ctx = reports.AttachObserved(ctx, "SUBACK "+verify.HexList(got))
 	return ctx, verify.Codes("SUBACK", want, got)
@@ -321,7 +268,7 @@ func theClientPublishes(ctx context.Context, topic, qosText string) (context.Con
 	if err != nil {
 		return ctx, err
 	}
-	r, err := st.publish(ctx, topic, parseQoS(qosText, 0), false)
+	r, err := st.publish(ctx, topic, session.ParseQoS(qosText, 0), false)
 	if err != nil {
 		return ctx, err
 	}
@@ -329,15 +276,15 @@ func theClientPublishes(ctx context.Context, topic, qosText string) (context.Con
 }
 
 // lastPublish is the result of the scenario client's last publish.
-func lastPublish(ctx context.Context) (publishResult, error) {
+func lastPublish(ctx context.Context) (session.PublishResult, error) {
 	st, err := state(ctx)
 	if err != nil {
-		return publishResult{}, err
+		return session.PublishResult{}, err
 	}
-	if st.ext == nil || st.ext.lastPublish == nil {
-		return publishResult{}, fmt.Errorf(`the scenario checks a publish before "the client publishes"`)
+	if st.sess == nil || st.sess.lastPublish == nil {
+		return session.PublishResult{}, fmt.Errorf(`the scenario checks a publish before "the client publishes"`)
 	}
-	return *st.ext.lastPublish, nil
+	return *st.sess.lastPublish, nil
 }
 
 func theBrokerAnswersThePublish(ctx context.Context, kind, hex string) error {
@@ -345,12 +292,11 @@ func theBrokerAnswersThePublish(ctx context.Context, kind, hex string) error {
 	if err != nil {
 		return err
 	}
-	code, _ := strconv.ParseUint(hex[2:], 16, 8)
-	want := fmt.Sprintf("%s 0x%02X", kind, code)
-	if p.err != nil || p.code != byte(code) || (kind == "PUBREC") != (p.qos == 2) {
-		return mismatch(want, p.String())
+	code, err := verify.ParseCode(hex)
+	if err != nil {
+		return err
 	}
-	return nil
+	return session.CheckAnswer(p, kind, code)
 }
 
 func theBrokerAcknowledgesAsUsual(ctx context.Context) error {
@@ -358,77 +304,52 @@ func theBrokerAcknowledgesAsUsual(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if p.err != nil || p.code >= 0x80 {
-		return mismatch("the publish acknowledged as usual", p.String())
-	}
-	return nil
+	return session.CheckAckedAsUsual(p)
 }
+
+// --- the connection's end ---
 
 // tokenExp is the exp of the scenario client's last token.
 func (st *scenario) tokenExp() (time.Time, error) {
-	if st.ext == nil || st.ext.minted == nil {
+	if st.sess == nil || st.sess.minted == nil {
 		return time.Time{}, fmt.Errorf(`the scenario waits for the token's expiry before "the client connects" with a token`)
 	}
-	var secs float64
-	switch v := st.ext.minted["exp"].(type) {
-	case float64:
-		secs = v
-	case int64:
-		secs = float64(v)
-	case int:
-		secs = float64(v)
-	case json.Number:
-		f, err := v.Float64()
-		if err != nil {
-			return time.Time{}, fmt.Errorf("the client's token has no numeric exp (%v)", v)
-		}
-		secs = f
-	default:
-		return time.Time{}, fmt.Errorf("the client's token has no numeric exp (%v)", v)
-	}
-	whole, frac := math.Modf(secs)
-	return time.Unix(int64(whole), int64(frac*1e9)), nil
+	return session.ExpOf(st.sess.minted)
 }
 
-// closure waits until the broker closes the client's connection; with
-// atExpiry, it also checks that this happened once the token's exp passed
-// and not long after.
+// closure waits until the broker closes the client's connection: for the
+// step's timeout, or with atExpiry until the token's exp and the step's
+// timeout after it, checking that the close came once exp passed
+// (session.AwaitClosure).
 func (st *scenario) closure(ctx context.Context, atExpiry bool) (mqttwire.Closure, error) {
 	conn, err := st.clientConn()
 	if err != nil {
 		return mqttwire.Closure{}, err
 	}
-	cctx, cancel := st.withTimeout(ctx)
-	defer cancel()
-	var exp time.Time
-	if atExpiry {
-		if exp, err = st.tokenExp(); err != nil {
-			return mqttwire.Closure{}, err
-		}
-		if time.Until(exp) > 10*time.Second {
-			return mqttwire.Closure{}, fmt.Errorf("the token expires in %s: scenarios wait for exp of NOW+1 or NOW+2", time.Until(exp).Round(time.Second))
-		}
-		cancel()
-		cctx, cancel = context.WithDeadline(ctx, exp.Add(st.suite.timeout()))
-		defer cancel()
-	}
-	cl, err := conn.Closed(cctx)
-	closedAt := time.Now()
+	exp, err := st.closureExp(atExpiry)
 	if err != nil {
-		what := "the connection still open"
-		if cl.Disconnect != nil {
-			what = mqttwire.Describe(*cl.Disconnect) + ", and the connection still open"
-		}
-		return cl, mismatch("the broker to close the connection", what+" at the deadline")
+		return mqttwire.Closure{}, err
 	}
+	from := time.Now()
 	if atExpiry {
-		const early = 100 * time.Millisecond // the broker's clock may lead ours a little
-		if closedAt.Before(exp.Add(-early)) {
-			return cl, mismatch(fmt.Sprintf("the connection closed at the token's exp (%s)", exp.Format(time.TimeOnly)),
-				fmt.Sprintf("closed %s before it", exp.Sub(closedAt).Round(time.Millisecond)))
-		}
+		from = exp
 	}
-	return cl, nil
+	cctx, cancel := context.WithDeadline(ctx, from.Add(st.suite.timeout()))
+	defer cancel()
+	return session.AwaitClosure(cctx, conn, exp)
+}
+
+// closureExp is the token's exp a closure at the expiry waits for (the
+// zero time when the closure may come at any time).
+func (st *scenario) closureExp(atExpiry bool) (time.Time, error) {
+	if !atExpiry {
+		return time.Time{}, nil
+	}
+	exp, err := st.tokenExp()
+	if err != nil {
+		return exp, err
+	}
+	return exp, session.CheckWaitable(exp)
 }
 
 func theBrokerDisconnectsTheClient(ctx context.Context, hex, atExpiry string) (context.Context, error) {
@@ -436,20 +357,15 @@ func theBrokerDisconnectsTheClient(ctx context.Context, hex, atExpiry string) (c
 	if err != nil {
 		return ctx, err
 	}
-	code, _ := strconv.ParseUint(hex[2:], 16, 8)
+	code, err := verify.ParseCode(hex)
+	if err != nil {
+		return ctx, err
+	}
 	cl, err := st.closure(ctx, atExpiry != "")
 	if err != nil {
 		return ctx, err
 	}
-	got, ok := cl.ReasonCode()
-	if !ok {
-		return reports.AttachObserved(ctx, "closed"), mismatch(fmt.Sprintf("DISCONNECT 0x%02X, then the connection closed", code), cl.String())
-	}
-	ctx = reports.AttachObserved(ctx, fmt.Sprintf("DISCONNECT 0x%02X", got))
-	if got != byte(code) {
-		return ctx, mismatch(fmt.Sprintf("DISCONNECT 0x%02X", code), cl.String())
-	}
-	return ctx, nil
+	return reports.AttachObserved(ctx, session.ObservedClosure(cl)), session.CheckDisconnect(cl, code)
 }
 
 // theBrokerClosesTheConnection is the MQTT 3.1.1 form: the connection
@@ -474,15 +390,11 @@ func theClientIsStillConnected(ctx context.Context) error {
 	}
 	cctx, cancel := st.withTimeout(ctx)
 	defer cancel()
-	if err := conn.Ping(cctx); err != nil {
-		return mismatch("the client still connected (PINGRESP)", err.Error())
-	}
-	return nil
+	return session.StillConnected(cctx, conn)
 }
 
 // theTokensExpHasPassed waits until the token's rules no longer apply
-// under either reading of the boundary: 6.x still allows while exp >= now
-// in whole seconds (A15), so the wait ends early in the second after exp.
+// under either reading of the boundary (session.PastExp).
 func theTokensExpHasPassed(ctx context.Context) error {
 	st, err := state(ctx)
 	if err != nil {
@@ -492,155 +404,79 @@ func theTokensExpHasPassed(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	until := time.Unix(exp.Unix()+1, 0).Add(100 * time.Millisecond)
-	if d := time.Until(until); d > 10*time.Second {
-		return fmt.Errorf("the token expires in %s: scenarios wait for exp of NOW+1 or NOW+2", d.Round(time.Second))
+	until := session.PastExp(exp)
+	if err := session.CheckWaitable(until); err != nil {
+		return err
 	}
-	t := time.NewTimer(time.Until(until))
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return reports.HarnessError(ctx.Err())
-	}
+	return reports.HarnessError(session.SleepUntil(ctx, until))
 }
 
 // theBrokerRefusesTheConnectAsTooLarge: a CONNECT over the maximum packet
-// size is refused before authentication: the connection closes, for MQTT 5
-// possibly after CONNACK 0x95 (SEC-04).
+// size is refused before authentication (SEC-04).
 func theBrokerRefusesTheConnectAsTooLarge(ctx context.Context) error {
 	st, err := state(ctx)
 	if err != nil {
 		return err
 	}
-	a := st.answer
-	if a == nil {
+	if st.answer == nil {
 		return fmt.Errorf(`the scenario checks a CONNECT's answer before "the client connects"`)
 	}
-	if a.Closed || (a.Connack && a.Code == 0x95) {
-		return nil
-	}
-	return mismatch("the connection closed (or CONNACK 0x95) before authentication", a.String())
+	return verify.RefusedAsTooLarge(*st.answer)
 }
 
 // --- watchers ---
-
-// watcher is another client that observes deliveries: a superuser whose
-// token's acl also allows everything, so it may subscribe to any topic
-// whatever the authorization settings.
-type watcher struct {
-	name string
-	conn *mqttwire.Conn
-	subs map[string]bool
-}
-
-func (w *watcher) close() {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
-	_ = w.conn.Disconnect(ctx, 0)
-}
 
 // watcherToken is a valid token for the configured JWT authenticator that
 // makes its holder a superuser with an acl allowing everything.
 func watcherToken(auth target.Applied) *tokenSpec {
 	t := newTokenSpec()
-	t.Claims["is_superuser"] = "true"
 	claim, _ := auth.Config["acl_claim_name"].(string)
-	if claim == "" {
-		claim = "acl"
-	}
-	t.Claims[claim] = `[{"permission": "allow", "action": "all", "topic": "#"}]`
+	maps.Copy(t.Claims, session.WatcherClaims(claim))
 	return t
 }
 
 // connectWatcher connects a watcher (MQTT 5, the raw client).
-func (st *scenario) connectWatcher(ctx context.Context, name string) (*watcher, error) {
-	x := st.extOf()
+func (st *scenario) connectWatcher(ctx context.Context, name string) (*session.Watcher, error) {
 	inst, err := st.instance(ctx)
 	if err != nil {
 		return nil, err
 	}
-	auth, _, err := st.jwtAuthenticator()
+	req, err := st.watcherRequest(name)
 	if err != nil {
 		return nil, err
 	}
-	spec := newClientSpec()
-	spec.clientID = fmt.Sprintf("authspec-%s-%s", x.uid, strings.Map(func(r rune) rune {
-		if r == ' ' || r == '(' || r == ')' {
-			return '-'
-		}
-		return r
-	}, name))
-	req, _, err := st.requestFor(spec, watcherToken(auth))
-	if err != nil {
-		return nil, err
-	}
-	req.Wire, req.Label = true, "watcher "+name
 	cctx, cancel := st.withTimeout(ctx)
 	defer cancel()
-	ans, session, err := client.Connect(cctx, inst.Dial, req, st.trace)
-	if err != nil {
-		return nil, reports.HarnessError(err)
-	}
-	if !ans.Accepted() {
-		return nil, mismatch(fmt.Sprintf("watcher %q (a superuser with a valid token) connected", name), ans.String())
-	}
-	return &watcher{name: name, conn: session.(client.WireSession).Wire(), subs: map[string]bool{}}, nil
+	w, err := session.DialWatcher(cctx, inst.Dial, st.trace, name, req, st.sessionOf().marks)
+	return w, harnessUnlessMismatch(err)
 }
 
-func (w *watcher) subscribe(ctx context.Context, filter string) error {
-	if w.subs[filter] {
-		return nil
-	}
-	codes, err := w.conn.Subscribe(ctx, mqttwire.Filter{Topic: filter, QoS: 2})
+// watcherRequest is the CONNECT of the watcher name: its own Client ID and
+// a superuser's token (watcherToken).
+func (st *scenario) watcherRequest(name string) (client.Request, error) {
+	auth, _, err := st.jwtAuthenticator()
 	if err != nil {
-		return mismatch(fmt.Sprintf("watcher %q subscribed to %q", w.name, filter), err.Error())
+		return client.Request{}, err
 	}
-	if codes[0] >= 0x80 {
-		return mismatch(fmt.Sprintf("watcher %q (a superuser) subscribed to %q", w.name, filter), fmt.Sprintf("SUBACK 0x%02X", codes[0]))
-	}
-	w.subs[filter] = true
-	return nil
-}
-
-// receiveOurs waits for a PUBLISH of this scenario that match accepts,
-// dropping the others. With within > 0 it waits that long and returns nil
-// when nothing matched; otherwise until ctx ends.
-func (w *watcher) receiveOurs(ctx context.Context, x *extState, within time.Duration, match func(mqttwire.Message) bool) (*mqttwire.Message, error) {
-	if within > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, within)
-		defer cancel()
-	}
-	for {
-		m, err := w.conn.Receive(ctx)
-		switch {
-		case err == nil:
-			if x.isOurs(m.Payload) && match(m) {
-				return &m, nil
-			}
-		case errors.Is(err, mqttwire.ErrTimeout), ctx.Err() != nil:
-			return nil, nil
-		default:
-			return nil, mismatch(fmt.Sprintf("watcher %q still connected", w.name), err.Error())
-		}
-	}
+	spec := newClientSpec()
+	spec.clientID = session.WatcherClientID(st.sessionOf().marks.UID(), name)
+	req, _, err := st.requestFor(spec, watcherToken(auth))
+	return req, err
 }
 
 // probeOn returns the implicit observer, subscribed to topic.
-func (st *scenario) probeOn(ctx context.Context, topic string) (*watcher, error) {
-	x := st.extOf()
-	if x.probe == nil {
+func (st *scenario) probeOn(ctx context.Context, topic string) (*session.Watcher, error) {
+	s := st.sessionOf()
+	if s.probe == nil {
 		p, err := st.connectWatcher(ctx, "(probe)")
 		if err != nil {
 			return nil, err
 		}
-		x.probe = p
+		s.probe = p
 	}
 	cctx, cancel := st.withTimeout(ctx)
 	defer cancel()
-	return x.probe, x.probe.subscribe(cctx, topic)
+	return s.probe, s.probe.Subscribe(cctx, topic)
 }
 
 func watcherSubscribes(ctx context.Context, name, filter string) (context.Context, error) {
@@ -648,51 +484,42 @@ func watcherSubscribes(ctx context.Context, name, filter string) (context.Contex
 	if err != nil {
 		return ctx, err
 	}
-	x := st.extOf()
-	w := x.watchers[name]
-	if w == nil {
-		if w, err = st.connectWatcher(ctx, name); err != nil {
-			if _, ok := target.AsNotApplicable(err); ok {
-				return stepError(ctx, err)
-			}
-			return ctx, err
-		}
-		x.watchers[name] = w
+	w, err := st.watcher(ctx, name)
+	if _, ok := target.AsNotApplicable(err); ok {
+		return stepError(ctx, err)
+	}
+	if err != nil {
+		return ctx, err
 	}
 	cctx, cancel := st.withTimeout(ctx)
 	defer cancel()
-	return ctx, w.subscribe(cctx, filter)
+	return ctx, w.Subscribe(cctx, filter)
+}
+
+// watcher returns the scenario's watcher called name, connecting it on
+// first use.
+func (st *scenario) watcher(ctx context.Context, name string) (*session.Watcher, error) {
+	s := st.sessionOf()
+	if s.watchers[name] == nil {
+		w, err := st.connectWatcher(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		s.watchers[name] = w
+	}
+	return s.watchers[name], nil
 }
 
 // watcherOf returns the scenario and its watcher called name.
-func watcherOf(ctx context.Context, name string) (*scenario, *watcher, error) {
+func watcherOf(ctx context.Context, name string) (*scenario, *session.Watcher, error) {
 	st, err := state(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	if st.ext != nil {
-		if w := st.ext.watchers[name]; w != nil {
-			return st, w, nil
-		}
+	if w := st.sessionOf().watchers[name]; w != nil {
+		return st, w, nil
 	}
 	return nil, nil, fmt.Errorf(`the scenario has no watcher %q: start with 'client %q subscribes to "..."'`, name, name)
-}
-
-// receives waits until w receives payload on topic; want says which
-// message in the mismatch.
-func (st *scenario) receives(ctx context.Context, w *watcher, topic string, payload []byte, want string) error {
-	cctx, cancel := st.withTimeout(ctx)
-	defer cancel()
-	m, err := w.receiveOurs(cctx, st.ext, 0, func(m mqttwire.Message) bool {
-		return m.Topic == topic && string(m.Payload) == string(payload)
-	})
-	if err != nil {
-		return err
-	}
-	if m == nil {
-		return mismatch(want, "no delivery before the deadline")
-	}
-	return nil
 }
 
 func watcherReceivesPublished(ctx context.Context, name, topic string) error {
@@ -704,7 +531,9 @@ func watcherReceivesPublished(ctx context.Context, name, topic string) error {
 	if err != nil {
 		return err
 	}
-	return st.receives(ctx, w, topic, p.payload, fmt.Sprintf("watcher %q to receive the message published to %q", name, topic))
+	cctx, cancel := st.withTimeout(ctx)
+	defer cancel()
+	return w.ExpectDelivery(cctx, topic, p.Payload, fmt.Sprintf("the message published to %q", topic))
 }
 
 func watcherReceivesWill(ctx context.Context, name string) error {
@@ -712,15 +541,17 @@ func watcherReceivesWill(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	will := st.extOf().will
+	will := st.sessionOf().will
 	if will == nil {
 		return fmt.Errorf(`the client has no Will: give it one ('the client has a Will on "..."')`)
 	}
-	return st.receives(ctx, w, will.Topic, will.Payload, fmt.Sprintf("watcher %q to receive the client's Will on %q", name, will.Topic))
+	cctx, cancel := st.withTimeout(ctx)
+	defer cancel()
+	return w.ExpectDelivery(cctx, will.Topic, will.Payload, fmt.Sprintf("the client's Will on %q", will.Topic))
 }
 
 func watcherReceivesNothing(ctx context.Context, name, seconds string) error {
-	st, w, err := watcherOf(ctx, name)
+	_, w, err := watcherOf(ctx, name)
 	if err != nil {
 		return err
 	}
@@ -728,12 +559,5 @@ func watcherReceivesNothing(ctx context.Context, name, seconds string) error {
 	if err != nil {
 		return err
 	}
-	m, err := w.receiveOurs(ctx, st.ext, d, func(mqttwire.Message) bool { return true })
-	if err != nil {
-		return err
-	}
-	if m != nil {
-		return mismatch(fmt.Sprintf("watcher %q to receive nothing within %s", name, d), fmt.Sprintf("a message on %q", m.Topic))
-	}
-	return nil
+	return w.ExpectNothing(ctx, d)
 }

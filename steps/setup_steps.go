@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/cucumber/godog"
@@ -30,12 +31,21 @@ func theAuthenticationChain(ctx context.Context, doc *godog.DocString) error {
 		return err
 	}
 	if st.chainGiven {
-		return fmt.Errorf("the scenario gives the authentication chain twice")
+		return errChainTwice
 	}
 	chain, authz, settings, err := parseConfig([]byte(doc.Content))
 	if err != nil {
 		return fmt.Errorf("the scenario's configuration: %w", err)
 	}
+	st.giveConfig(chain, authz, settings)
+	return nil
+}
+
+var errChainTwice = errors.New("the scenario gives the authentication chain twice")
+
+// giveConfig records the scenario's configuration in its Setup; authz and
+// settings are left as they are when absent.
+func (st *scenario) giveConfig(chain []map[string]any, authz, settings map[string]any) {
 	st.setup.Authentication = chain
 	if authz != nil {
 		st.setup.Authorization = authz
@@ -44,7 +54,6 @@ func theAuthenticationChain(ctx context.Context, doc *godog.DocString) error {
 		st.setup.IgnoreBackendFailures = v
 	}
 	st.chainGiven = true
-	return nil
 }
 
 // parseConfig reads the two shapes the reference accepts.
@@ -87,10 +96,9 @@ func noAuthenticator(ctx context.Context) error {
 		return err
 	}
 	if st.chainGiven {
-		return fmt.Errorf("the scenario gives the authentication chain twice")
+		return errChainTwice
 	}
-	st.setup.Authentication = []map[string]any{}
-	st.chainGiven = true
+	st.giveConfig([]map[string]any{}, nil, nil)
 	return nil
 }
 

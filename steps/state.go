@@ -51,7 +51,8 @@ type scenario struct {
 	createdErr error // its result
 
 	scram *scramScenario // the SCRAM backend and exchanges (scram_steps.go)
-	ext   *extState      // JWKS endpoint, session, watchers (ext_state.go)
+	ext   *extState      // JWKS endpoint, attackers (ext_state.go)
+	sess  *sessionState  // the client's session, watchers (session_steps.go)
 	oidc  *oidcFixture   // the OpenID Connect provider (oidc_fixture.go)
 }
 

@@ -40,3 +40,13 @@ func verifyConnack(ctx context.Context, ans *client.Answer, want expectation, po
 	}
 	return ctx, nil
 }
+
+// harnessUnlessMismatch returns a driver's error as a step's: a Mismatch is
+// the behaviour's verdict; any other error is the harness's or the
+// target's problem.
+func harnessUnlessMismatch(err error) error {
+	if _, ok := verify.As(err); ok || err == nil {
+		return err
+	}
+	return reports.HarnessError(err)
+}

@@ -2,6 +2,8 @@ package steps
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -64,17 +66,16 @@ func TestVerifyConnack(t *testing.T) {
 	}
 }
 
-func TestParseConfigShapes(t *testing.T) {
-	chain, _, _, err := parseConfig([]byte(`[{"mechanism": "jwt", "n": 1.50}]`))
-	if err != nil || len(chain) != 1 || chain[0]["n"].(interface{ String() string }).String() != "1.50" {
-		t.Fatalf("expected one authenticator with n kept as written, got %v (%v)", chain, err)
+func TestHarnessUnlessMismatch(t *testing.T) {
+	if harnessUnlessMismatch(nil) != nil {
+		t.Error("expected nil to stay nil")
 	}
-	chain, authz, settings, err := parseConfig([]byte(`{"authentication": [], "authorization": {"no_match": "deny"},
-		"authentication_settings": {"ignore_backend_failures": true}}`))
-	if err != nil || len(chain) != 0 || authz["no_match"] != "deny" || settings["ignore_backend_failures"] != true {
-		t.Fatalf("unexpected parse: %v %v %v %v", chain, authz, settings, err)
+	verdict := fmt.Errorf("watcher: %w", mismatch("x", "y"))
+	if got := harnessUnlessMismatch(verdict); got != verdict {
+		t.Errorf("expected a Mismatch kept as the verdict, got %v", got)
 	}
-	if _, _, _, err := parseConfig([]byte(`[{}] trailing`)); err == nil {
-		t.Error("expected an error for trailing data")
+	got := harnessUnlessMismatch(errors.New("dial: refused"))
+	if got == nil || !strings.HasPrefix(got.Error(), reports.HarnessErrorPrefix) {
+		t.Errorf("expected any other error marked as the harness's, got %v", got)
 	}
 }
