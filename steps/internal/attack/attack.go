@@ -130,6 +130,10 @@ func (a Attacker) Once(valid []byte, started func()) error {
 	if err := a.write(c, payload); err != nil {
 		return closedOrErr(err, "writing")
 	}
+	return a.awaitRefusal(c)
+}
+
+func (a Attacker) awaitRefusal(c *mqttwire.Conn) error {
 	ctx, cancel := context.WithTimeout(context.Background(), a.Timeout)
 	defer cancel()
 	return refusedOrClosed(ctx, c, a.Kind)
