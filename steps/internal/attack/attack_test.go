@@ -172,24 +172,25 @@ func silent(c net.Conn) { _, _ = io.Copy(io.Discard, c) }
 // problem.
 func TestAbusesFailOnABrokerThatDoesNotRefuse(t *testing.T) {
 	cases := []struct {
-		kind  string
-		serve func(net.Conn)
-		want  string
+		kind    string
+		serve   func(net.Conn)
+		timeout time.Duration // the silent broker is waited for to the end
+		want    string
 	}{
-		{AuthBeforeConnect, connack(0x00), "the broker answered CONNACK"},
-		{MalformedRemainingLen, silent, "the connection was still open"},
-		{LongUsername, connack(0x00), "the broker answered CONNACK"},
-		{SecondConnect, func(c net.Conn) { connack(0x00)(c) }, "the broker answered CONNACK"},
+		{AuthBeforeConnect, connack(0x00), 5 * time.Second, "the broker answered CONNACK"},
+		{MalformedRemainingLen, silent, 300 * time.Millisecond, "the connection was still open"},
+		{LongUsername, connack(0x00), 5 * time.Second, "the broker answered CONNACK"},
+		{SecondConnect, connack(0x00), 5 * time.Second, "the broker answered CONNACK"},
 	}
 	for _, c := range cases {
-		a := Attacker{Kind: c.kind, Dial: dialer(fakeBroker(t, c.serve)), Timeout: 300 * time.Millisecond}
+		a := Attacker{Kind: c.kind, Dial: dialer(fakeBroker(t, c.serve)), Timeout: c.timeout}
 		err := a.Once(validConnect(t), func() {})
 		var setup *SetupError
 		if err == nil || errors.As(err, &setup) || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: expected a failure %q, got %v", c.kind, c.want, err)
 		}
 	}
-	a := Attacker{Kind: SecondConnect, Dial: dialer(fakeBroker(t, connack(0x87))), Timeout: time.Second}
+	a := Attacker{Kind: SecondConnect, Dial: dialer(fakeBroker(t, connack(0x87))), Timeout: 5 * time.Second}
 	var setup *SetupError
 	if err := a.Once(validConnect(t), func() {}); !errors.As(err, &setup) || !strings.Contains(err.Error(), "first CONNECT (valid token) was not accepted") {
 		t.Errorf("a refused first CONNECT: expected a SetupError, got %v", err)
@@ -234,7 +235,7 @@ func TestRepeat(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Errorf("expected nil after stop, got %v", err)
 	}
-	a = Attacker{Kind: AuthBeforeConnect, Dial: dialer(fakeBroker(t, connack(0))), Timeout: time.Second}
+	a = Attacker{Kind: AuthBeforeConnect, Dial: dialer(fakeBroker(t, connack(0))), Timeout: 5 * time.Second}
 	if err := a.Repeat(nil, make(chan struct{}), func() {}); err == nil {
 		t.Error("a broker that accepts the abuse: expected Repeat to return the failure")
 	}
