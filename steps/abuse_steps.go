@@ -4,396 +4,127 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"slices"
-	"strings"
-	"sync"
 	"time"
 
-	"github.com/authspec/authspec/fixtures/mqttwire"
+	"github.com/authspec/authspec/fixtures/jwksserver"
 	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/steps/client"
+	"github.com/authspec/authspec/steps/internal/attack"
 	"github.com/authspec/authspec/steps/target"
 )
 
-// SEC-10: protocol abuse around authentication. Attackers on raw
-// connections send what the MQTT 5.0 specification forbids (sections 3.1
-// and 4.13) while other clients keep connecting with valid tokens; each
-// attack must end refused or closed, and the others' CONNECT latency is
-// compared with a baseline measured just before, in the same scenario.
-
+// The abuse vocabulary: attacks on availability around authentication,
+// and the CONNECT latency of other clients meanwhile, compared with a
+// baseline measured just before in the same scenario. SEC-10: attackers on
+// raw connections send what the MQTT 5.0 specification forbids (sections
+// 3.1 and 4.13) while other clients keep connecting with valid tokens; each
+// attack must end refused or closed. SEC-11: a JWKS endpoint that hangs,
+// trickles or pads its answer must block no CONNECT of a client whose key
+// is already known. The attacks and the bounds are steps/internal/attack's.
 func registerAbuseSteps(sc *registry) {
+	sc.Step(`^the JWKS endpoint (hangs|trickles its key set over (\d+) seconds|sends its key set padded to (\d+) MB)$`, endpointMisbehaves)
+	sc.Step(`^the broker has started fetching the key set$`, brokerStartedFetching)
+	sc.Step(`^the broker's fetch of the key set has ended within (\d+) seconds$`, brokerFetchEnded)
+	sc.Step(`^a client whose token is signed by JWKS key "([^"]+)" is (accepted|accepted as fast as before|refused with BF)$`, jwksClientOutcome)
 	sc.When(`^(\d+) attackers each send (.+) while other clients connect$`, attackersAbuse)
 	sc.Then(`^every attacker's connection ends refused or closed within (\d+) seconds$`, attackersEnded)
 	sc.Then(`^the other clients' CONNECT latency during the abuse stays within the bound$`, latencyWithinBound)
 }
 
-// The bound of SEC-10, stated in the scenario: relative to a baseline
-// measured on the same broker and machine moments before (so a slow,
-// loaded CI box raises both), with an absolute floor that absorbs
-// scheduling noise of a 2-core machine running other scenarios at once.
-const (
-	latencySamples   = 10
-	medianFactor     = 4
-	medianFloor      = 250 * time.Millisecond
-	maxFactor        = 10
-	maxFloor         = 2 * time.Second
-	abuseAttackerCap = 64
-	attackPause      = 20 * time.Millisecond
-)
+// abuseState is SEC-10's attack under way, which the When step leaves for
+// the Then steps (extState.abuse).
+type abuseState = attack.Campaign
 
-// abuseState is what the When step leaves for the Then steps.
-type abuseState struct {
-	kind     string
-	baseline []time.Duration
-	during   []time.Duration
-	stalled  error // a measuring CONNECT that got no answer
-	results  chan error
-	n        int
-	stop     chan struct{}
-}
+var errNoAttackers = errors.New(`no attackers: start with "N attackers each send ..."`)
 
-var abuseKinds = map[string]bool{
-	"a CONNECT with the Password flag but no Password": true,
-	"a CONNECT with a malformed Remaining Length":      true,
-	"an AUTH packet before CONNECT":                    true,
-	"a second CONNECT after authenticating":            true,
-	"a CONNECT with a 65535-byte Username":             true,
-	"a CONNECT one byte per second":                    true,
-}
-
+// attackersAbuse measures the baseline, starts the attackers and measures
+// again while they attack. The attacks and the measuring clients speak
+// MQTT 5 (AUTH exists only there).
 func attackersAbuse(ctx context.Context, n int, kind string) (context.Context, error) {
 	st, err := state(ctx)
 	if err != nil {
 		return ctx, err
 	}
-	if !abuseKinds[kind] {
-		var known []string
-		for k := range abuseKinds {
-			known = append(known, fmt.Sprintf("%q", k))
-		}
-		slices.Sort(known)
-		return ctx, fmt.Errorf("unknown abuse %q (known: %s)", kind, strings.Join(known, ", "))
-	}
-	if n < 1 || n > abuseAttackerCap {
-		return ctx, fmt.Errorf("between 1 and %d attackers, not %d", abuseAttackerCap, n)
-	}
-	inst, err := st.instance(ctx)
-	if err != nil {
-		return stepError(ctx, err)
-	}
-	if !target.Speaks(inst, target.MQTT5) {
-		// The attacks and the measuring clients speak MQTT 5 (AUTH exists
-		// only there).
-		return reports.NotApplicable(ctx, "the target does not speak MQTT 5")
-	}
-	a := &abuseState{kind: kind, n: n, results: make(chan error, n), stop: make(chan struct{})}
-	st.extOf().abuse = a
-
-	// Baseline: the same CONNECTs, before any attacker.
-	if a.baseline, err = st.measureConnects(ctx, latencySamples); err != nil {
+	if err := attack.Check(kind, n); err != nil {
 		return ctx, err
 	}
-	// One valid CONNECT per attacker, each with a Client ID of its own:
-	// attackers sharing one would take each other's sessions over (DISCONNECT
-	// 0x8E), which is the broker doing its job, not a verdict on the abuse.
-	valid := make([][]byte, n)
-	for i := range valid {
-		if valid[i], err = st.validConnectBytes(ctx); err != nil {
-			return stepError(ctx, err)
-		}
-	}
-	var started sync.WaitGroup
-	for i := 0; i < n; i++ {
-		started.Add(1)
-		go func() {
-			a.results <- st.attack(kind, inst.Dial, valid[i], a.stop, &started)
-		}()
-	}
-	started.Wait()
-	// Let the attacks reach the broker before measuring.
-	time.Sleep(200 * time.Millisecond)
-	a.during, err = st.measureConnects(ctx, latencySamples)
-	close(a.stop)
+	inst, ctx, err := st.mqtt5Instance(ctx)
 	if err != nil {
-		var stall *stalledError
-		if !errors.As(err, &stall) {
-			return ctx, err
-		}
-		a.stalled = err
+		return ctx, err
 	}
-	return ctx, nil
+	a := attack.Attacker{Kind: kind, Dial: inst.Dial, Timeout: st.suite.timeout(), Trace: st.trace}
+	c, err := attack.Run(ctx, a, n, st.measureConnects(inst), st.validConnect(ctx))
+	st.extOf().abuse = c
+	return abuseOutcome(ctx, err)
 }
 
-type stalledError struct{ err error }
-
-func (e *stalledError) Error() string { return e.err.Error() }
-
-// measureConnects connects k clients with valid tokens one after another
-// and returns how long each CONNECT took to its CONNACK. A CONNECT without
-// an answer ends the measure (a stalled broker would make every later one
-// wait as long).
-func (st *scenario) measureConnects(ctx context.Context, k int) ([]time.Duration, error) {
+// mqtt5Instance is the scenario's broker for the steps whose clients speak
+// MQTT 5 only; a target that does not speak it makes the step not
+// applicable (the context and error the step returns).
+func (st *scenario) mqtt5Instance(ctx context.Context) (target.Instance, context.Context, error) {
 	inst, err := st.instance(ctx)
 	if err != nil {
-		return nil, err
+		ctx, err = stepError(ctx, err)
+		return nil, ctx, err
 	}
-	out := make([]time.Duration, 0, k)
-	for i := 0; i < k; i++ {
-		spec := newClientSpec()
-		req, _, err := st.requestFor(spec, newTokenSpec())
+	if !target.Speaks(inst, target.MQTT5) {
+		ctx, err = reports.NotApplicable(ctx, "the target does not speak MQTT 5")
+		return nil, ctx, err
+	}
+	return inst, ctx, nil
+}
+
+// abuseOutcome turns a driver's SetupError into a harness error (or not
+// applicable, when the target cannot make an attacker's valid CONNECT);
+// other errors stay as they are.
+func abuseOutcome(ctx context.Context, err error) (context.Context, error) {
+	var setup *attack.SetupError
+	if errors.As(err, &setup) {
+		return stepError(ctx, setup.Err)
+	}
+	return ctx, err
+}
+
+// measureConnects measures the CONNECTs of attack.LatencySamples fresh
+// clients with valid tokens, one after another.
+func (st *scenario) measureConnects(inst target.Instance) attack.Measurer {
+	connect := func(ctx context.Context) (client.Answer, time.Duration, error) {
+		req, _, err := st.requestFor(newClientSpec(), newTokenSpec())
+		if err != nil {
+			return client.Answer{}, 0, err
+		}
+		return st.connectTimed(ctx, inst, req)
+	}
+	return func(ctx context.Context) ([]time.Duration, error) {
+		return attack.Measure(ctx, attack.LatencySamples, connect)
+	}
+}
+
+// validConnect makes the wire form of an MQTT 5 CONNECT with a valid token
+// for the configured authenticator, of a client of its own at each call.
+func (st *scenario) validConnect(ctx context.Context) func() ([]byte, error) {
+	return func() ([]byte, error) {
+		if _, err := st.instance(ctx); err != nil {
+			return nil, err
+		}
+		req, _, err := st.requestFor(newClientSpec(), newTokenSpec())
 		if err != nil {
 			return nil, err
 		}
-		cctx, cancel := st.withTimeout(ctx)
-		start := time.Now()
-		answer, session, err := connectOnce(cctx, inst, req, st)
-		took := time.Since(start)
-		cancel()
-		if session != nil {
-			_ = session.Close()
-		}
-		if err != nil {
-			return out, err
-		}
-		if !answer.Accepted() {
-			if answer.TimedOut {
-				return out, &stalledError{fmt.Errorf("another client's CONNECT got no answer within %s", took.Round(time.Millisecond))}
-			}
-			return out, reports.HarnessError(fmt.Errorf("another client with a valid token was not accepted: %s", answer.String()))
-		}
-		out = append(out, took)
-	}
-	return out, nil
-}
-
-// validConnectBytes is the wire form of an MQTT 5 CONNECT with a valid
-// token for the configured authenticator.
-func (st *scenario) validConnectBytes(ctx context.Context) ([]byte, error) {
-	if _, err := st.instance(ctx); err != nil {
-		return nil, err
-	}
-	req, _, err := st.requestFor(newClientSpec(), newTokenSpec())
-	if err != nil {
-		return nil, err
-	}
-	return encodeConnect(req, nil)
-}
-
-func encodeConnect(req client.Request, change func(*mqttwire.Packet)) ([]byte, error) {
-	pk := mqttwire.Packet{
-		FixedHeader:     mqttwire.FixedHeader{Type: mqttwire.TypeConnect},
-		ProtocolVersion: 5,
-		Connect: mqttwire.ConnectParams{
-			ProtocolName:     []byte("MQTT"),
-			Clean:            true,
-			Keepalive:        30,
-			ClientIdentifier: req.ClientID,
-			UsernameFlag:     req.HasUsername,
-			Username:         []byte(req.Username),
-			PasswordFlag:     req.HasPassword,
-			Password:         req.Password,
-		},
-	}
-	if change != nil {
-		change(&pk)
-	}
-	return mqttwire.Encode(&pk)
-}
-
-// connectFlagsOffset is where the Connect Flags byte of an MQTT 5 CONNECT
-// is: fixed header, protocol name "MQTT" (6 bytes), protocol level.
-func connectFlagsOffset(b []byte) int {
-	i := 1
-	for i < len(b) && b[i]&0x80 != 0 {
-		i++
-	}
-	return i + 1 + 6 + 1
-}
-
-// attack runs one attacker: the abuse, repeated until stop for the quick
-// ones, once for the slow one. It returns the first outcome that is not a
-// refusal or a close.
-func (st *scenario) attack(kind string, dial func(context.Context) (net.Conn, error), valid []byte, stop chan struct{}, started *sync.WaitGroup) error {
-	once := sync.OnceFunc(started.Done)
-	defer once()
-	for i := 0; ; i++ {
-		err := st.attackOnce(kind, dial, valid, once)
-		if err != nil || kind == "a CONNECT one byte per second" {
-			return err
-		}
-		// A short pause between repetitions: the point is abuse of the
-		// protocol, not a CPU flood that a 2-core CI machine would turn
-		// into everyone's latency.
-		select {
-		case <-stop:
-			return nil
-		case <-time.After(attackPause):
-		}
-		if i > 1000 {
-			return nil
-		}
+		return attack.EncodeConnect(req)
 	}
 }
 
-func (st *scenario) attackOnce(kind string, dial func(context.Context) (net.Conn, error), valid []byte, started func()) error {
-	ctx, cancel := context.WithTimeout(context.Background(), st.suite.timeout())
-	nc, err := dial(ctx)
-	cancel()
-	if err != nil {
-		return reports.HarnessError(fmt.Errorf("attacker dial: %w", err))
-	}
-	defer nc.Close()
-	c := mqttwire.NewConn(nc, mqttwire.WithTrace(st.trace, "attacker"))
-	wait := st.suite.timeout()
-	write := func(b []byte) error {
-		wctx, cancel := context.WithTimeout(context.Background(), wait)
-		defer cancel()
-		return c.WriteRaw(wctx, b)
-	}
-	var payload []byte
-	switch kind {
-	case "a CONNECT with the Password flag but no Password":
-		req := client.Request{ClientID: "attacker-nopass", Username: "attacker", HasUsername: true}
-		if payload, err = encodeConnect(req, nil); err != nil {
-			return err
-		}
-		payload[connectFlagsOffset(payload)] |= 0x40
-	case "a CONNECT with a malformed Remaining Length":
-		payload = []byte{0x10, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F}
-	case "an AUTH packet before CONNECT":
-		pk := mqttwire.Packet{FixedHeader: mqttwire.FixedHeader{Type: mqttwire.TypeAuth}, ProtocolVersion: 5, ReasonCode: 0x18,
-			Properties: mqttwire.Properties{AuthenticationMethod: "SCRAM-SHA-256", AuthenticationData: []byte("n,,n=attacker,r=abc")}}
-		if payload, err = mqttwire.Encode(&pk); err != nil {
-			return err
-		}
-	case "a second CONNECT after authenticating":
-		if err := write(valid); err != nil {
-			return closedOrErr(err, "writing the first CONNECT")
-		}
-		rctx, cancel := context.WithTimeout(context.Background(), wait)
-		pk, err := c.ReadPacket(rctx)
-		cancel()
-		if err != nil || pk.FixedHeader.Type != mqttwire.TypeConnack || pk.ReasonCode != 0 {
-			return reports.HarnessError(fmt.Errorf("the attacker's first CONNECT (valid token) was not accepted: %v %v", mqttwire.Describe(pk), err))
-		}
-		payload = valid
-	case "a CONNECT with a 65535-byte Username":
-		req := client.Request{ClientID: "attacker-long", Username: strings.Repeat("u", 65535), HasUsername: true,
-			Password: []byte("not-a-token"), HasPassword: true}
-		if payload, err = encodeConnect(req, nil); err != nil {
-			return err
-		}
-	case "a CONNECT one byte per second":
-		started()
-		return st.slowConnect(c, valid)
-	}
-	started()
-	if err := write(payload); err != nil {
-		return closedOrErr(err, "writing")
-	}
-	return refusedOrClosed(c, wait, kind)
-}
-
-// slowConnect sends a valid CONNECT one byte per second, and wants the
-// broker to close the connection (its CONNECT wait, EMQX's idle_timeout of
-// 15 s) before the CONNECT is complete or the scenario's 30 s are over.
-func (st *scenario) slowConnect(c *mqttwire.Conn, valid []byte) error {
-	closed := make(chan error, 1)
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), slowLorisLimit)
-		defer cancel()
-		closed <- refusedOrClosedCtx(ctx, c, "a CONNECT one byte per second")
-	}()
-	t := time.NewTicker(time.Second)
-	defer t.Stop()
-	for i := 0; i < len(valid); i++ {
-		wctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		err := c.WriteRaw(wctx, valid[i:i+1])
-		cancel()
-		if err != nil {
-			return <-closed
-		}
-		select {
-		case err := <-closed:
-			return err
-		case <-t.C:
-		}
-	}
-	return <-closed
-}
-
-// slowLorisLimit is the "within 30 seconds" of the slow attacker: twice
-// EMQX's default idle_timeout.
-const slowLorisLimit = 30 * time.Second
-
-func closedOrErr(err error, doing string) error {
-	if errors.Is(err, mqttwire.ErrConnectionClosed) || errors.Is(err, net.ErrClosed) || strings.Contains(err.Error(), "reset") || strings.Contains(err.Error(), "broken pipe") {
-		return nil // the broker closed first: a refusal
-	}
-	return reports.HarnessError(fmt.Errorf("%s: %w", doing, err))
-}
-
-func refusedOrClosed(c *mqttwire.Conn, wait time.Duration, kind string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), wait)
-	defer cancel()
-	return refusedOrClosedCtx(ctx, c, kind)
-}
-
-// refusedOrClosedCtx reads until the broker refuses (CONNACK or DISCONNECT
-// >= 0x80) or closes; a CONNACK 0x00 or a still-open connection at the
-// deadline is the failure SEC-10 looks for.
-func refusedOrClosedCtx(ctx context.Context, c *mqttwire.Conn, kind string) error {
-	for {
-		pk, err := c.ReadPacket(ctx)
-		switch {
-		case err == nil:
-		case errors.Is(err, mqttwire.ErrConnectionClosed), errors.Is(err, mqttwire.ErrMalformed):
-			return nil
-		case errors.Is(err, mqttwire.ErrTimeout) || ctx.Err() != nil:
-			return fmt.Errorf("after %s the connection was still open (no refusal, no close)", kind)
-		default:
-			return nil // reset and the like: closed
-		}
-		switch pk.FixedHeader.Type {
-		case mqttwire.TypeConnack, mqttwire.TypeDisconnect:
-			if pk.ReasonCode >= 0x80 {
-				return nil
-			}
-			return fmt.Errorf("after %s the broker answered %s", kind, mqttwire.Describe(pk))
-		}
-	}
-}
-
-func attackersEnded(ctx context.Context, seconds int) error {
+func attackersEnded(ctx context.Context, seconds int) (context.Context, error) {
 	st, err := state(ctx)
 	if err != nil {
-		return err
+		return ctx, err
 	}
-	a := st.extOf().abuse
-	if a == nil {
-		return fmt.Errorf(`no attackers: start with "N attackers each send ..."`)
+	c := st.extOf().abuse
+	if c == nil {
+		return ctx, errNoAttackers
 	}
-	deadline := time.After(time.Duration(seconds)*time.Second + st.suite.timeout())
-	var failures []string
-	for i := 0; i < a.n; i++ {
-		select {
-		case err := <-a.results:
-			if err != nil {
-				if strings.HasPrefix(err.Error(), reports.HarnessErrorPrefix) {
-					return err
-				}
-				failures = append(failures, err.Error())
-			}
-		case <-deadline:
-			return mismatch(fmt.Sprintf("every attacker refused or closed within %d s", seconds),
-				fmt.Sprintf("%d of %d attackers still connected", a.n-i, a.n))
-		}
-	}
-	if len(failures) > 0 {
-		return mismatch("every attacker refused or closed", fmt.Sprintf("%d of %d not: %s", len(failures), a.n, failures[0]))
-	}
-	return nil
+	return abuseOutcome(ctx, c.Ended(seconds, st.suite.timeout()))
 }
 
 func latencyWithinBound(ctx context.Context) error {
@@ -401,33 +132,177 @@ func latencyWithinBound(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	a := st.extOf().abuse
-	if a == nil {
-		return fmt.Errorf(`no attackers: start with "N attackers each send ..."`)
+	c := st.extOf().abuse
+	if c == nil {
+		return errNoAttackers
 	}
-	base := median(a.baseline)
-	medianBound := medianFactor*base + medianFloor
-	maxBound := maxFactor*base + maxFloor
-	st.trace.Note("SEC-10 %s: baseline median %s; during the abuse %v", a.kind, base, a.during)
-	if a.stalled != nil {
-		return mismatch(fmt.Sprintf("other clients answered while attackers send %s", a.kind), a.stalled.Error())
+	st.trace.Note("SEC-10 %s: baseline median %s; during the abuse %v", c.Kind, attack.Median(c.Baseline), c.During)
+	return c.WithinBound()
+}
+
+// endpointMisbehaves changes how the JWKS endpoint answers, each answer
+// carrying the set as it is now, so only its delivery can refuse it.
+func endpointMisbehaves(ctx context.Context, how, trickleSecs, padMB string) error {
+	switch {
+	case how == "hangs":
+		return answerWith(ctx, (*jwksserver.Server).Hang)
+	case trickleSecs != "":
+		var secs int
+		fmt.Sscan(trickleSecs, &secs)
+		return answerWith(ctx, func(s *jwksserver.Server) { s.Trickle(time.Duration(secs) * time.Second) })
+	default:
+		var mb int
+		fmt.Sscan(padMB, &mb)
+		return answerWith(ctx, func(s *jwksserver.Server) { s.ServeOversizedSet(mb << 20) })
 	}
-	if m := median(a.during); m > medianBound {
-		return mismatch(fmt.Sprintf("a median CONNECT latency of at most %s (%d x the baseline %s + %s)", medianBound, medianFactor, base, medianFloor),
-			fmt.Sprintf("%s during %s", m, a.kind))
+}
+
+// brokerStartedFetching waits for a request (or TLS ClientHello) at the
+// endpoint after its last change, without waiting for it to end.
+func brokerStartedFetching(ctx context.Context) (context.Context, error) {
+	st, f, err := jwksOf(ctx)
+	if err != nil {
+		return ctx, err
 	}
-	if m := slices.Max(a.during); m > maxBound {
-		return mismatch(fmt.Sprintf("no CONNECT slower than %s (%d x the baseline %s + %s)", maxBound, maxFactor, base, maxFloor),
-			fmt.Sprintf("%s during %s", m, a.kind))
+	if _, err := st.instance(ctx); err != nil {
+		return stepError(ctx, err)
 	}
+	bound := st.suite.timeout() + st.refreshWait()
+	wctx, cancel := context.WithTimeout(ctx, bound)
+	defer cancel()
+	if !f.srv.WaitFetchBegun(wctx) {
+		return ctx, mismatch("the broker to start fetching the key set", fmt.Sprintf("no request at the endpoint within %s", bound))
+	}
+	return ctx, nil
+}
+
+// brokerFetchEnded waits until the fetch brokerStartedFetching saw has
+// ended: the broker gave up, or took the whole answer. A broker that read
+// the whole answer parses and applies it after the request ended: it gets
+// a second more, so a set it should not have adopted shows in the next
+// step.
+func brokerFetchEnded(ctx context.Context, seconds int) error {
+	st, f, err := jwksOf(ctx)
+	if err != nil {
+		return err
+	}
+	bound := time.Duration(seconds)*time.Second + st.suite.timeout()
+	wctx, cancel := context.WithTimeout(ctx, bound)
+	defer cancel()
+	if !f.srv.WaitFetchEnded(wctx) {
+		return mismatch(fmt.Sprintf("the broker to end its fetch within %d s (EMQX's request timeout is 5 s)", seconds),
+			fmt.Sprintf("a request still under way after %s", bound))
+	}
+	_ = sleep(ctx, time.Second)
 	return nil
 }
 
-func median(d []time.Duration) time.Duration {
-	if len(d) == 0 {
-		return 0
+// jwksClientOutcome connects another client whose token is signed by a
+// JWKS key and checks its answer. "accepted" connects
+// attack.JWKSBaselineSamples clients and keeps their CONNECT latency as
+// the baseline; "accepted as fast as before" bounds one CONNECT by it,
+// which is what a hostile endpoint must not stretch (SEC-11).
+func jwksClientOutcome(ctx context.Context, key, outcome string) (context.Context, error) {
+	st, err := state(ctx)
+	if err != nil {
+		return ctx, err
 	}
-	s := slices.Clone(d)
-	slices.Sort(s)
-	return s[len(s)/2]
+	inst, ctx, err := st.mqtt5Instance(ctx)
+	if err != nil {
+		return ctx, err
+	}
+	switch outcome {
+	case "refused with BF":
+		return st.jwksClientRefusedWithBF(ctx, inst, key)
+	case "accepted":
+		return st.jwksBaselineClients(ctx, inst, key)
+	}
+	return st.jwksClientAsFast(ctx, inst, key)
+}
+
+// jwksClientRefusedWithBF checks one client's answer as "the connection
+// is refused with BF" checks the scenario client's.
+func (st *scenario) jwksClientRefusedWithBF(ctx context.Context, inst target.Instance, key string) (context.Context, error) {
+	answer, _, err := st.connectSignedByJWKSKey(ctx, inst, key)
+	if err != nil {
+		return ctx, err
+	}
+	ctx = reports.AttachObserved(ctx, answer.Observed())
+	saved := st.answer
+	st.answer = &answer
+	ctx, err = theConnectionIsRefusedWithBF(ctx)
+	st.answer = saved
+	return ctx, err
+}
+
+// jwksBaselineClients connects attack.JWKSBaselineSamples clients, each to
+// be accepted, and adds their CONNECT latencies to the baseline.
+func (st *scenario) jwksBaselineClients(ctx context.Context, inst target.Instance, key string) (context.Context, error) {
+	x := st.extOf()
+	for i := 0; i < attack.JWKSBaselineSamples; i++ {
+		answer, took, err := st.connectSignedByJWKSKey(ctx, inst, key)
+		if err != nil {
+			return ctx, err
+		}
+		ctx = reports.AttachObserved(ctx, answer.Observed())
+		if err := attack.KeyAccepted(key, answer); err != nil {
+			return ctx, err
+		}
+		x.jwksBaseline = append(x.jwksBaseline, took)
+	}
+	return ctx, nil
+}
+
+// jwksClientAsFast connects one client, to be accepted within the bound
+// of the baseline.
+func (st *scenario) jwksClientAsFast(ctx context.Context, inst target.Instance, key string) (context.Context, error) {
+	answer, took, err := st.connectSignedByJWKSKey(ctx, inst, key)
+	if err != nil {
+		return ctx, err
+	}
+	ctx = reports.AttachObserved(ctx, answer.Observed())
+	if err := attack.KeyAccepted(key, answer); err != nil {
+		return ctx, err
+	}
+	return ctx, attack.AnsweredAsFast(st.extOf().jwksBaseline, took)
+}
+
+// connectSignedByJWKSKey connects a fresh client whose token the named
+// JWKS key signs, and returns the answer and how long it took.
+func (st *scenario) connectSignedByJWKSKey(ctx context.Context, inst target.Instance, key string) (client.Answer, time.Duration, error) {
+	tok := newTokenSpec()
+	tok.Signer = func(m *mint, _ string) (string, any, error) { return m.SignedByJWKSKey(key) }
+	req, _, err := st.requestFor(newClientSpec(), tok)
+	if err != nil {
+		_, err = stepError(ctx, err)
+		return client.Answer{}, 0, err
+	}
+	return st.connectTimed(ctx, inst, req)
+}
+
+// connectTimed connects a fresh client with req within the step timeout,
+// closes it, and returns the answer and how long the CONNECT took to it.
+func (st *scenario) connectTimed(ctx context.Context, inst target.Instance, req client.Request) (client.Answer, time.Duration, error) {
+	cctx, cancel := st.withTimeout(ctx)
+	defer cancel()
+	start := time.Now()
+	answer, session, err := connectOnce(cctx, inst, req, st)
+	took := time.Since(start)
+	if session != nil {
+		_ = session.Close()
+	}
+	return answer, took, err
+}
+
+// connectOnce connects one client, classing dial errors as unreachable.
+func connectOnce(ctx context.Context, inst target.Instance, req client.Request, st *scenario) (client.Answer, client.Session, error) {
+	answer, session, err := client.Connect(ctx, inst.Dial, req, st.trace)
+	var dialErr *client.DialError
+	if errors.As(err, &dialErr) {
+		return answer, session, reports.Unreachable(err)
+	}
+	if err != nil {
+		return answer, session, reports.HarnessError(err)
+	}
+	return answer, session, nil
 }

@@ -28,6 +28,22 @@ func (s jwksSigningKeys) SigningKey() (*forge.JWKSKey, error) {
 	return k.forged(), nil
 }
 
+func (s jwksSigningKeys) KeyNamed(name string) (*forge.JWKSKey, error) {
+	k, err := s.f.key(name)
+	if err != nil {
+		return nil, err
+	}
+	return k.forged(), nil
+}
+
+func (s jwksSigningKeys) PublishedJWK(name string) ([]byte, error) {
+	k, err := s.f.key(name)
+	if err != nil {
+		return nil, err
+	}
+	return k.publicJWK()
+}
+
 // forged is k as a token signed by it needs it.
 func (k *jwksKey) forged() *forge.JWKSKey {
 	return &forge.JWKSKey{Name: k.name, Alg: k.alg, Kid: k.kid, Key: k.key}

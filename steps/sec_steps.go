@@ -2,24 +2,26 @@ package steps
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/base64"
-	"encoding/json"
-	"encoding/pem"
 	"fmt"
-	"math/big"
 	"strings"
 	"time"
 
-	jose "github.com/go-jose/go-jose/v4"
-
-	"github.com/authspec/authspec/fixtures/jwksserver"
 	"github.com/authspec/authspec/fixtures/tokens"
+	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/steps/internal/forge"
+	"github.com/authspec/authspec/steps/internal/keyattack"
+	"github.com/authspec/authspec/steps/internal/tokenshape"
+	"github.com/authspec/authspec/steps/internal/verify"
+	"github.com/authspec/authspec/steps/target"
 )
 
+// The SEC vocabulary: tokens a careless verifier accepts (SEC-01..SEC-09,
+// and the attack families folded into JWT-SRC-07, JWT-CLAIM-01 and
+// JWT-CLAIM-05: JWS format abuse, JSON text a careless parser forgives, a
+// real JWE, a nested JWT, unsigned tokens carrying a signature), the
+// attacker's keys and URLs a token's header names, and a refusal in any
+// form. The tokens are made by the mint (steps/internal/forge, attacks.go) when the client
+// connects.
 func registerSecSteps(sc *registry) {
 	sc.Given(`^the token's ECDSA signature has (r|s|r and s) set to 0$`, ecdsaSignatureZeroed, quotedAsDefect)
 	sc.Given(`^the token's signature has the defect "([^"]+)"$`, signatureWithDefect, quotedAsDefect)
@@ -28,220 +30,136 @@ func registerSecSteps(sc *registry) {
 	sc.Given(`^the token is padded to (\d+) bytes$`, tokenPaddedTo, quotedAsDefect)
 	sc.Given(`^the token's payload is JSON nested (\d+) levels deep$`, payloadNested, quotedAsDefect)
 	sc.Given(`^the token's header is JSON nested (\d+) levels deep$`, headerNested, quotedAsDefect)
-	registerSecV4Steps(sc)
+	// SEC-08 and SEC-09 (SEC-07 needs only the header steps of
+	// token_steps.go).
+	sc.Given(`^the token's "(jku|x5u|kid)" header is a URL the suite serves$`, headerURLServed, quotedAsDefect)
+	sc.Then(`^no request reached the URLs in the token's header within (\d+) seconds?$`, noRequestToHeaderURLs)
+	sc.Given(`^the token is an (HS256|HS384|HS512) token keyed with the (?:configured|JWKS) public key as (.+)$`, hmacKeyedWithPublicKey, quotedAsDefect)
 	registerAbuseSteps(sc)
-	registerSecFoldSteps(sc)
+	// The folded attack families.
+	sc.Given(`^the token's segments use the "\+/" alphabet$`, standardAlphabet, quotedAsDefect)
+	sc.Given(`^the token has (a line break|a space|a NUL byte|a byte that is not UTF-8) inside its (header|payload|signature)$`, byteInside, quotedAsDefect)
+	sc.Given(`^the token ends with a trailing dot$`, trailingDot, quotedAsDefect)
+	sc.Given(`^the token is a JWE of a valid token, encrypted with the configured secret$`, realJWE, quotedAsDefect)
+	sc.Given(`^the token is a JWS whose payload is a valid token \(cty "JWT"\)$`, nestedJWT, quotedAsDefect)
+	sc.Given(`^the token's (header|payload) is the JSON text (.+)$`, segmentJSONText, quotedAsDefect)
+	sc.Given(`^the token's (header|payload) JSON (starts with a byte-order mark|is UTF-16)$`, segmentEncoding, quotedAsDefect)
+	sc.Given(`^the token is unsigned with alg "([^"]*)" but carries a valid token's signature$`, unsignedWithSignature, quotedAsDefect)
+	sc.Given(`^the token is unsigned with alg "([^"]*)" and an empty signature$`, unsignedWithAlg, quotedAsDefect)
+	sc.Then(`^the connection is refused$`, theConnectionIsRefused)
 }
 
-// reshapeSignature changes the decoded signature of the signed token.
-func reshapeSignature(change func([]byte) ([]byte, error)) func(string) (string, error) {
-	return func(tok string) (string, error) {
-		h, p, s, err := tokens.Split(tok)
-		if err != nil {
-			return "", err
-		}
-		sig, err := base64.RawURLEncoding.DecodeString(s)
-		if err != nil {
-			return "", fmt.Errorf("signature: %w", err)
-		}
-		if sig, err = change(sig); err != nil {
-			return "", err
-		}
-		return h + "." + p + "." + tokens.B64(sig), nil
-	}
-}
-
-func ecdsaSignatureZeroed(ctx context.Context, which string) error {
+// replaceToken makes the scenario's token what build returns when the
+// client connects.
+func replaceToken(ctx context.Context, build func(*mint) (string, error)) error {
 	t, err := theToken(ctx)
 	if err != nil {
 		return err
 	}
-	t.Reshape = append(t.Reshape, reshapeSignature(func(sig []byte) ([]byte, error) {
-		if len(sig) != 64 && len(sig) != 96 && len(sig) != 132 {
-			return nil, fmt.Errorf("a %d-byte signature is not an ES256/384/512 signature", len(sig))
-		}
-		return forge.ZeroECDSA(sig, which), nil
-	}))
+	t.Replace = build
 	return nil
+}
+
+// reshapeToken adds a change to the scenario's token once it is signed.
+func reshapeToken(ctx context.Context, change func(tok string) (string, error)) error {
+	t, err := theToken(ctx)
+	if err != nil {
+		return err
+	}
+	t.Reshape = append(t.Reshape, change)
+	return nil
+}
+
+// ecdsaSignatureZeroed sets r, s or both of the ECDSA signature to 0
+// (SEC-02, CVE-2022-21449).
+func ecdsaSignatureZeroed(ctx context.Context, which string) error {
+	return reshapeToken(ctx, func(tok string) (string, error) {
+		return tokenshape.ReshapeSignature(tok, func(sig []byte) ([]byte, error) {
+			if err := tokenshape.CheckECDSASize(sig); err != nil {
+				return nil, err
+			}
+			return forge.ZeroECDSA(sig, which), nil
+		})
+	})
 }
 
 // signatureCorrupted flips bits in the middle of the signature; its length
 // stays the same, so only the check of the signature can refuse it.
 func signatureCorrupted(ctx context.Context) error {
-	t, err := theToken(ctx)
-	if err != nil {
-		return err
-	}
-	t.Reshape = append(t.Reshape, reshapeSignature(func(sig []byte) ([]byte, error) {
-		if len(sig) == 0 {
-			return nil, fmt.Errorf("the token has no signature to corrupt")
-		}
-		out := append([]byte(nil), sig...)
-		out[len(out)/2] ^= 0x5a
-		return out, nil
-	}))
-	return nil
+	return reshapeToken(ctx, func(tok string) (string, error) {
+		return tokenshape.ReshapeSignature(tok, tokenshape.Corrupt)
+	})
 }
 
 // signatureWithDefect signs the token's header and payload with a
 // signature of one of Wycheproof's invalid families (SEC-05).
 func signatureWithDefect(ctx context.Context, defect string) error {
-	t, err := theToken(ctx)
-	if err != nil {
-		return err
-	}
-	t.Replace = func(m *mint) (string, error) {
-		method, key, err := m.Signer()
-		if err != nil {
-			return "", err
-		}
-		if k, ok := key.(*tokens.Key); ok {
-			key = k.Private
-		}
-		header, err := tokens.Header(method, m.WithKid(m.Spec.Header))
-		if err != nil {
-			return "", err
-		}
-		payload, err := tokens.Payload(m.Claims)
-		if err != nil {
-			return "", err
-		}
-		input := tokens.B64(header) + "." + tokens.B64(payload)
-		sig, err := forge.DefectiveSignature(method, defect, key, input)
-		if err != nil {
-			return "", err
-		}
-		return input + "." + tokens.B64(sig), nil
-	}
-	return nil
+	return replaceToken(ctx, func(m *mint) (string, error) { return m.WithDefectiveSignature(defect) })
 }
 
 // signedByHeaderKey is SEC-03: the attacker signs with its own key (of the
-// kind the authenticator verifies, so only trust in the header could make
-// it verify) and names that key in the header. For jku and x5u the suite
-// serves the attacker's JWK Set or certificate at a loopback URL, so a
-// broker that fetched them would get a key that verifies.
+// kind the authenticator verifies) and names that key in the header. For
+// jku and x5u the suite serves the attacker's JWK Set or certificate at a
+// loopback URL, so a broker that fetched them would get a key that
+// verifies.
 func signedByHeaderKey(ctx context.Context, field string) error {
 	st, err := state(ctx)
 	if err != nil {
 		return err
 	}
-	t, err := theToken(ctx)
-	if err != nil {
-		return err
-	}
-	t.Replace = func(m *mint) (string, error) {
-		kind := tokens.RSA
-		switch m.Mode() {
-		case "public-key":
-			k, err := m.ConfiguredKey()
-			if err != nil {
-				return "", err
-			}
-			kind = k.Kind
-		case "jwks":
-			k, err := m.JWKSSigningKey()
-			if err != nil {
-				return "", err
-			}
-			kind = k.Key.Kind
-		}
-		attacker, err := m.Keys.Key(kind, "attacker "+string(kind))
+	return replaceToken(ctx, func(m *mint) (string, error) {
+		attacker, err := m.AttackerKey()
 		if err != nil {
 			return "", err
 		}
-		url := ""
-		if field == "jku" || field == "x5u" {
-			if url, err = st.extOf().serveAttackerKey(st.attackerListen(), field, attacker); err != nil {
-				return "", err
-			}
+		url, err := st.attackerURL(field, attacker)
+		if err != nil {
+			return "", err
 		}
 		return tokens.WithHeaderKey(tokens.HeaderKey(field), attacker, url, m.Claims)
-	}
-	return nil
+	})
 }
 
-// serveAttackerKey serves the attacker's key where a jku (a JWK Set) or x5u
-// (a PEM certificate) header points, and returns the URL.
-func (x *extState) serveAttackerKey(listen, field string, k *tokens.Key) (string, error) {
-	var body []byte
-	switch field {
-	case "jku":
-		raw, err := json.Marshal(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: k.Public(), Use: "sig"}}})
-		if err != nil {
-			return "", err
-		}
-		body = raw
-	default:
-		tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "authspec attacker (test key)"},
-			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, k.Public(), k.Private)
-		if err != nil {
-			return "", err
-		}
-		body = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+// attackerURL serves the attacker's key where a jku (a JWK Set) or x5u (a
+// PEM certificate) header points, and returns the URL; "" for the fields
+// that carry the key itself.
+func (st *scenario) attackerURL(field string, k *tokens.Key) (string, error) {
+	if field != "jku" && field != "x5u" {
+		return "", nil
 	}
-	srv, err := jwksserver.Start(jwksserver.WithAddr(listen), jwksserver.WithPath("/attacker/"+field))
+	body, err := keyattack.Document(field, k)
 	if err != nil {
 		return "", err
 	}
+	return st.serveAttacker(field, body)
+}
+
+// serveAttacker serves body at an attacker's URL, closed with the scenario
+// (extAfter), and returns the URL. It listens on a free port of the host
+// where the target's broker reaches the suite's JWKS endpoint, so a broker
+// that would fetch the URL can reach it (a loopback address for local
+// brokers, the Docker bridge's gateway for containers).
+func (st *scenario) serveAttacker(field string, body []byte) (string, error) {
+	srv, err := keyattack.Serve(target.JWKSHTTPSListen(st.suite.Target), field, body)
+	if err != nil {
+		return "", err
+	}
+	x := st.extOf()
 	x.attackers = append(x.attackers, srv)
-	srv.ServeRaw(200, "application/json", body)
 	return srv.URL(), nil
 }
 
-// maxTokenLen is the MQTT limit of a Password or Username field.
-const maxTokenLen = 65535
-
-// tokenPaddedTo grows the token to n bytes (give or take two: base64url
-// grows in steps) with a "filler" claim, signed as the token would be;
-// later shapes (a corrupted signature) still apply.
+// tokenPaddedTo grows the token to n bytes (give or take two) with a
+// "filler" claim, signed as the token would be.
 func tokenPaddedTo(ctx context.Context, n int) error {
 	t, err := theToken(ctx)
 	if err != nil {
 		return err
 	}
-	if n < 200 || n > maxTokenLen {
-		return fmt.Errorf("pad to between 200 and %d bytes, not %d", maxTokenLen, n)
+	if err := tokenshape.CheckPaddedLength(n); err != nil {
+		return err
 	}
-	t.Replace = func(m *mint) (string, error) {
-		method, key, err := m.Signer()
-		if err != nil {
-			return "", err
-		}
-		header, err := tokens.Header(method, m.WithKid(m.Spec.Header))
-		if err != nil {
-			return "", err
-		}
-		sign := func(filler int) (string, error) {
-			claims := make(map[string]any, len(m.Claims)+1)
-			for k, v := range m.Claims {
-				claims[k] = v
-			}
-			claims["filler"] = strings.Repeat("x", max(filler, 0))
-			payload, err := tokens.Payload(claims)
-			if err != nil {
-				return "", err
-			}
-			return tokens.Sign(method, key, header, payload)
-		}
-		filler := 0
-		tok, err := sign(filler)
-		for i := 0; err == nil && i < 16 && (len(tok) > n || len(tok) < n-2); i++ {
-			filler += (n - len(tok)) * 3 / 4
-			if len(tok) > n {
-				filler--
-			}
-			tok, err = sign(filler)
-		}
-		if err != nil {
-			return "", err
-		}
-		if len(tok) > n || len(tok) < n-2 {
-			return "", fmt.Errorf("could not pad the token to %d bytes (got %d)", n, len(tok))
-		}
-		return m.Reshaped(tok)
-	}
+	t.Replace = func(m *mint) (string, error) { return m.PaddedTo(n) }
 	return nil
 }
 
@@ -258,25 +176,171 @@ func payloadNested(ctx context.Context, depth int) error {
 
 // headerNested adds a field nested depth levels deep to the header.
 func headerNested(ctx context.Context, depth int) error {
+	return replaceToken(ctx, func(m *mint) (string, error) { return m.WithNestedHeader(depth) })
+}
+
+// headerURLServed puts in the header a URL of a recording HTTP server the
+// suite starts (a real listener), serving a JWK Set of the attacker's. The
+// token stays signed with the configured key (SEC-08).
+func headerURLServed(ctx context.Context, field string) error {
+	st, err := state(ctx)
+	if err != nil {
+		return err
+	}
 	t, err := theToken(ctx)
 	if err != nil {
 		return err
 	}
-	t.Replace = func(m *mint) (string, error) {
-		method, key, err := m.Signer()
-		if err != nil {
-			return "", err
-		}
-		header := []byte(fmt.Sprintf(`{"alg":%q,"typ":"JWT","n":%s%s}`, method, strings.Repeat("[", depth), strings.Repeat("]", depth)))
-		payload, err := tokens.Payload(m.Claims)
-		if err != nil {
-			return "", err
-		}
-		tok, err := tokens.Sign(method, key, header, payload)
-		if err != nil {
-			return "", err
-		}
-		return m.Reshaped(tok)
+	url, err := st.attackerKeySetURL(field)
+	if err != nil {
+		return err
+	}
+	t.Header[field] = url
+	return nil
+}
+
+// attackerKeySetURL serves a JWK Set of the attacker's RSA key at an
+// attacker's URL and returns the URL.
+func (st *scenario) attackerKeySetURL(field string) (string, error) {
+	k, err := st.keys.Key(tokens.RSA, "attacker rsa")
+	if err != nil {
+		return "", err
+	}
+	set, err := keyattack.JWKSet(k)
+	if err != nil {
+		return "", err
+	}
+	url, err := st.serveAttacker(field, set)
+	if err != nil {
+		return "", reports.HarnessError(fmt.Errorf("starting the attacker's server: %w", err))
+	}
+	return url, nil
+}
+
+// noRequestToHeaderURLs waits, then checks that none of the attacker's
+// servers saw a request: a broker may fetch after answering, so the wait
+// starts after the CONNECT's answer.
+func noRequestToHeaderURLs(ctx context.Context, seconds int) error {
+	st, err := state(ctx)
+	if err != nil {
+		return err
+	}
+	x := st.extOf()
+	if len(x.attackers) == 0 {
+		return fmt.Errorf("the token's header names no URL the suite serves")
+	}
+	if st.answer == nil {
+		return fmt.Errorf(`the scenario checks the attacker's URLs before "the client connects"`)
+	}
+	if err := sleep(ctx, time.Duration(seconds)*time.Second); err != nil {
+		return reports.HarnessError(err)
+	}
+	return keyattack.NoRequests(x.attackers, st.answer.String())
+}
+
+// sleep waits d, or less when ctx ends first (its error).
+func sleep(ctx context.Context, d time.Duration) error {
+	select {
+	case <-time.After(d):
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// hmacKeyedWithPublicKey signs an HS* token whose HMAC key is one
+// encoding of the public key the broker verifies with (SEC-09).
+func hmacKeyedWithPublicKey(ctx context.Context, alg, encoding string) error {
+	return replaceToken(ctx, func(m *mint) (string, error) { return m.KeyedWithPublicKey(alg, encoding) })
+}
+
+// standardAlphabet re-encodes the signed token's segments in the standard
+// base64 alphabet ("+/", no padding).
+func standardAlphabet(ctx context.Context) error {
+	return replaceToken(ctx, (*mint).InStandardAlphabet)
+}
+
+// insertions are the bytes byteInside puts in a segment.
+var insertions = map[string]string{"a line break": "\r\n", "a space": " ", "a NUL byte": "\x00", "a byte that is not UTF-8": "\xff"}
+
+// byteInside inserts a byte (or CR LF) in the middle of a segment after
+// signing.
+func byteInside(ctx context.Context, what, segment string) error {
+	insert := insertions[what]
+	return reshapeToken(ctx, func(tok string) (string, error) { return tokenshape.InsertInside(tok, segment, insert) })
+}
+
+func trailingDot(ctx context.Context) error {
+	return reshapeToken(ctx, func(tok string) (string, error) { return tok + ".", nil })
+}
+
+// realJWE encrypts a valid token to the configured secret (PBES2 with the
+// secret as password, cty JWT): a broker that decrypted JWEs with its
+// secret would find a valid JWS inside.
+func realJWE(ctx context.Context) error {
+	return replaceToken(ctx, (*mint).EncryptedToSecret)
+}
+
+// nestedJWT signs, with the configured key, a JWS whose payload is a valid
+// token (RFC 7519 section 5.2's nested JWT): the claims are not JSON.
+func nestedJWT(ctx context.Context) error {
+	return replaceToken(ctx, (*mint).NestingValidToken)
+}
+
+// segmentJSONText makes a segment exactly the given JSON text (NOW
+// expressions rendered), which need not be valid JSON (NaN) nor have unique
+// names; the token is signed over it.
+func segmentJSONText(ctx context.Context, segment, text string) error {
+	t, err := theToken(ctx)
+	if err != nil {
+		return err
+	}
+	text = strings.TrimSpace(text)
+	if segment == "header" {
+		t.RawHeader = []byte(text)
+	} else {
+		t.RawPayload = []byte(text)
+	}
+	t.RawRender = true
+	return nil
+}
+
+// segmentEncoding re-encodes the segment's JSON text before signing.
+func segmentEncoding(ctx context.Context, segment, how string) error {
+	t, err := theToken(ctx)
+	if err != nil {
+		return err
+	}
+	change := tokenshape.UTF16
+	if how == "starts with a byte-order mark" {
+		change = tokenshape.WithBOM
+	}
+	t.RawEncode = append(t.RawEncode, forge.RawEncoding{Segment: segment, Change: change})
+	return nil
+}
+
+// unsignedWithSignature is an alg "none" token whose signature segment is
+// not empty: the signature of the valid token (SEC-01: a verifier that
+// trusts alg none may still look at the signature, or not at all).
+func unsignedWithSignature(ctx context.Context, alg string) error {
+	return replaceToken(ctx, func(m *mint) (string, error) { return m.UnsignedCarryingSignature(alg) })
+}
+
+// theConnectionIsRefused accepts any refusal: a CONNACK >= 0x80 or the
+// connection closed. For forms where the catalogue's readings differ in
+// the code (a broker may refuse a malformed token with BF or the claim
+// with 0x86) but not in letting the client in.
+func theConnectionIsRefused(ctx context.Context) error {
+	st, err := state(ctx)
+	if err != nil {
+		return err
+	}
+	a := st.answer
+	if a == nil {
+		return fmt.Errorf(`the scenario checks a CONNACK before "the client connects"`)
+	}
+	if err := verify.Refused(*a); err != nil {
+		return st.explainAccepted(err)
 	}
 	return nil
 }

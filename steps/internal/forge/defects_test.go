@@ -6,10 +6,12 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	jose "github.com/go-jose/go-jose/v4"
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/authspec/authspec/fixtures/tokens"
@@ -358,6 +360,21 @@ func TestSpecConstructorsAndClock(t *testing.T) {
 type fakeJWKS struct{ key *JWKSKey }
 
 func (f fakeJWKS) SigningKey() (*JWKSKey, error) { return f.key, nil }
+
+func (f fakeJWKS) KeyNamed(name string) (*JWKSKey, error) {
+	if name != f.key.Name {
+		return nil, fmt.Errorf("no key %q", name)
+	}
+	return f.key, nil
+}
+
+func (f fakeJWKS) PublishedJWK(name string) ([]byte, error) {
+	k, err := f.KeyNamed(name)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(jose.JSONWebKey{Key: k.Key.Public(), KeyID: k.Kid, Algorithm: k.Alg})
+}
 
 func TestJWKSModeSignsWithTheServedKeyAndItsKid(t *testing.T) {
 	keys := tokens.NewKeyring()

@@ -15,6 +15,11 @@ import (
 type JWKS interface {
 	// SigningKey is the key a valid token is signed with.
 	SigningKey() (*JWKSKey, error)
+	// KeyNamed is the key pair the scenario named name.
+	KeyNamed(name string) (*JWKSKey, error)
+	// PublishedJWK is the JWK the endpoint publishes for the key named
+	// name (its public half, with the members the scenario gave it).
+	PublishedJWK(name string) ([]byte, error)
 }
 
 // JWKSKey is a key pair of the set, as a token signed by it needs it.
