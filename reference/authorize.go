@@ -3,7 +3,6 @@ package reference
 import (
 	"time"
 
-	"github.com/authspec/authspec/reference/authn"
 	"github.com/authspec/authspec/reference/authz"
 )
 
@@ -27,10 +26,6 @@ func (b *Broker) authorize(ss *session, act action, topic string, qos byte, reta
 	ss.mu.Lock()
 	id := ss.identity
 	ss.mu.Unlock()
-	prof := authz.Legacy
-	if b.o.profile == authn.Hardened {
-		prof = authz.Hardened
-	}
 	d := authz.Authorize(authz.Request{
 		Client: authz.Client{
 			ClientID:              ss.client.ClientID,
@@ -51,7 +46,7 @@ func (b *Broker) authorize(ss *session, act action, topic string, qos byte, reta
 		Retain:   retain,
 		Now:      at,
 		Settings: b.cfg.authzSettings(),
-		Profile:  prof,
+		Profile:  b.o.profile,
 		Defects:  b.aclDefects,
 	})
 	if !d.Allow {

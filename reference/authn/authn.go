@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/authspec/authspec/reference/authz"
+	"github.com/authspec/authspec/reference/config/security"
 )
 
 // MQTT 5 reason codes that authentication produces. MQTT 3.1.1 return codes
@@ -55,33 +56,6 @@ func V3Code(code byte) byte {
 	default:
 		return 1
 	}
-}
-
-// SecurityProfile selects between EMQX's legacy (default) and hardened
-// behaviour where the catalogue says they differ.
-type SecurityProfile int
-
-const (
-	Legacy SecurityProfile = iota
-	Hardened
-)
-
-func (p SecurityProfile) String() string {
-	if p == Hardened {
-		return "hardened"
-	}
-	return "legacy"
-}
-
-// ParseSecurityProfile reads "legacy" or "hardened".
-func ParseSecurityProfile(s string) (SecurityProfile, bool) {
-	switch s {
-	case "", "legacy":
-		return Legacy, true
-	case "hardened":
-		return Hardened, true
-	}
-	return Legacy, false
 }
 
 // Client is what the broker knows of a connecting client when the chain is
@@ -199,7 +173,7 @@ type Reauthenticator interface {
 // broker it serves. Deliberate defects are not here: each package takes its
 // own as options at construction (reference/defects.go wires them).
 type Env struct {
-	Profile SecurityProfile
+	Profile security.Profile
 	Log     *slog.Logger
 	Now     func() time.Time
 }

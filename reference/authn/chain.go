@@ -120,7 +120,7 @@ func (c *Chain) enabled() []Entry {
 // empty answers for a chain with no enabled authenticator (CHAIN-03): EMQX's
 // authn_not_configured policy allows under legacy and denies under hardened.
 func (c *Chain) empty() Result {
-	if c.env.Profile == Hardened || c.defects.emptyChainDeny {
+	if c.env.Profile.IsHardened() || c.defects.emptyChainDeny {
 		return Result{Outcome: Deny, Code: CodeNotAuthorized, Check: CheckNoAuthenticator,
 			Detail: "no authenticator is configured and the " + c.env.Profile.String() + " profile refuses every client"}
 	}
@@ -133,7 +133,7 @@ func (c *Chain) backendFailureDenies() bool {
 	if c.defects.backendFailureDenies {
 		return true
 	}
-	return c.env.Profile == Hardened && !c.ignoreBackendFailures
+	return c.env.Profile.IsHardened() && !c.ignoreBackendFailures
 }
 
 // run asks one authenticator, after its precondition. A panic is a backend

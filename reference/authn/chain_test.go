@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/authspec/authspec/reference/config/security"
 	"github.com/authspec/authspec/reference/faults"
 )
 
@@ -45,7 +46,7 @@ func on(as ...Authenticator) []Entry {
 	return out
 }
 
-func chainEnv(t *testing.T, p SecurityProfile) Env {
+func chainEnv(t *testing.T, p security.Profile) Env {
 	t.Helper()
 	return Env{Profile: p}
 }
@@ -63,7 +64,7 @@ func want(t *testing.T, r Result, o Outcome, code byte, authenticator string) {
 
 func TestChain(t *testing.T) {
 	t.Run("CHAIN-01 order, disabled skipped, first decision wins", func(t *testing.T) {
-		env := chainEnv(t, Legacy)
+		env := chainEnv(t, security.Legacy)
 		first, second, third := ignores("jwt"), accepts("password_based:built_in_database"), denies("scram:http")
 		want(t, run(NewChain(env, on(first, second, third))), Accept, 0, "password_based:built_in_database")
 		if first.calls.Load() != 1 || third.calls.Load() != 0 {
@@ -81,20 +82,20 @@ func TestChain(t *testing.T) {
 	})
 
 	t.Run("CHAIN-02 every authenticator ignores", func(t *testing.T) {
-		r := run(NewChain(chainEnv(t, Legacy), on(ignores("a"), ignores("b"))))
+		r := run(NewChain(chainEnv(t, security.Legacy), on(ignores("a"), ignores("b"))))
 		want(t, r, Deny, CodeNotAuthorized, "b")
 		if r.Check != CheckAllIgnored || !strings.Contains(r.Detail, "every authenticator ignored") {
 			t.Fatalf("check %q detail %q", r.Check, r.Detail)
 		}
-		want(t, run(NewChain(chainEnv(t, Legacy), on(fails("a")))), Deny, CodeNotAuthorized, "a")
+		want(t, run(NewChain(chainEnv(t, security.Legacy), on(fails("a")))), Deny, CodeNotAuthorized, "a")
 	})
 
 	t.Run("CHAIN-03 no authenticator", func(t *testing.T) {
-		want(t, run(NewChain(chainEnv(t, Legacy), nil)), Accept, 0, "")
-		want(t, run(NewChain(chainEnv(t, Hardened), nil)), Deny, CodeNotAuthorized, "")
+		want(t, run(NewChain(chainEnv(t, security.Legacy), nil)), Accept, 0, "")
+		want(t, run(NewChain(chainEnv(t, security.Hardened), nil)), Deny, CodeNotAuthorized, "")
 		onlyDisabled := []Entry{{Authenticator: denies("a"), Enable: false}}
-		want(t, run(NewChain(chainEnv(t, Legacy), onlyDisabled)), Accept, 0, "")
-		r := run(NewChain(chainEnv(t, Hardened), onlyDisabled))
+		want(t, run(NewChain(chainEnv(t, security.Legacy), onlyDisabled)), Accept, 0, "")
+		r := run(NewChain(chainEnv(t, security.Hardened), onlyDisabled))
 		want(t, r, Deny, CodeNotAuthorized, "")
 		if r.Check != CheckNoAuthenticator {
 			t.Fatal(r.Check)
@@ -102,7 +103,7 @@ func TestChain(t *testing.T) {
 	})
 
 	t.Run("CHAIN-04 preconditions", func(t *testing.T) {
-		env := chainEnv(t, Legacy)
+		env := chainEnv(t, security.Legacy)
 		pre := func(expr string) *Precondition {
 			p, err := ParsePrecondition(expr)
 			if err != nil {
@@ -130,7 +131,7 @@ func TestChain(t *testing.T) {
 		// 0x87 at once under hardened
 		bad := []Entry{{Authenticator: denies("a"), Enable: true, Precondition: pre(`str_eq(client_attrs.x, 'y')`)}, {Authenticator: accepts("b"), Enable: true}}
 		want(t, run(NewChain(env, bad)), Accept, 0, "b")
-		r = run(NewChain(chainEnv(t, Hardened), bad))
+		r = run(NewChain(chainEnv(t, security.Hardened), bad))
 		want(t, r, Deny, CodeNotAuthorized, "a")
 		if r.Check != CheckPrecondition {
 			t.Fatal(r.Check)
@@ -139,25 +140,25 @@ func TestChain(t *testing.T) {
 
 	t.Run("CHAIN-05 backend failure then accept", func(t *testing.T) {
 		entries := on(fails("jwt"), accepts("b"))
-		want(t, run(NewChain(chainEnv(t, Legacy), entries)), Accept, 0, "b")
-		r := run(NewChain(chainEnv(t, Hardened), entries))
+		want(t, run(NewChain(chainEnv(t, security.Legacy), entries)), Accept, 0, "b")
+		r := run(NewChain(chainEnv(t, security.Hardened), entries))
 		want(t, r, Deny, CodeNotAuthorized, "jwt")
 		if r.Check != "signature" || !strings.Contains(r.Detail, "hardened") {
 			t.Fatalf("check %q detail %q", r.Check, r.Detail)
 		}
-		want(t, run(NewChain(chainEnv(t, Hardened), entries, WithIgnoreBackendFailures(true))), Accept, 0, "b")
+		want(t, run(NewChain(chainEnv(t, security.Hardened), entries, WithIgnoreBackendFailures(true))), Accept, 0, "b")
 		// a plain ignore is not a backend failure under hardened
-		want(t, run(NewChain(chainEnv(t, Hardened), on(ignores("a"), accepts("b")))), Accept, 0, "b")
+		want(t, run(NewChain(chainEnv(t, security.Hardened), on(ignores("a"), accepts("b")))), Accept, 0, "b")
 	})
 
 	t.Run("a panicking authenticator is a backend failure", func(t *testing.T) {
 		p := &stub{id: "x", panic: true}
-		want(t, run(NewChain(chainEnv(t, Legacy), on(p, accepts("b")))), Accept, 0, "b")
-		want(t, run(NewChain(chainEnv(t, Hardened), on(p, accepts("b")))), Deny, CodeNotAuthorized, "x")
+		want(t, run(NewChain(chainEnv(t, security.Legacy), on(p, accepts("b")))), Accept, 0, "b")
+		want(t, run(NewChain(chainEnv(t, security.Hardened), on(p, accepts("b")))), Deny, CodeNotAuthorized, "x")
 	})
 
 	t.Run("lookup", func(t *testing.T) {
-		c := NewChain(chainEnv(t, Legacy), []Entry{{Authenticator: accepts("jwt")}, {Authenticator: denies("scram:http"), Enable: true}})
+		c := NewChain(chainEnv(t, security.Legacy), []Entry{{Authenticator: accepts("jwt")}, {Authenticator: denies("scram:http"), Enable: true}})
 		if a, ok := c.Authenticator("jwt"); !ok || a.ID() != "jwt" {
 			t.Fatal("disabled authenticator not found")
 		}
@@ -202,7 +203,7 @@ func TestChainFaults(t *testing.T) {
 		}
 		t.Run(fmt.Sprintf("%s %v", def.Name, def.IDs), func(t *testing.T) {
 			check(t, func(es []Entry) *Chain {
-				return NewChain(chainEnv(t, Legacy), es, WithDefects(defectsNamed(string(def.Name))...))
+				return NewChain(chainEnv(t, security.Legacy), es, WithDefects(defectsNamed(string(def.Name))...))
 			})
 		})
 	}

@@ -3,6 +3,8 @@ package authz
 import (
 	"strings"
 	"testing"
+
+	"github.com/authspec/authspec/reference/config/security"
 )
 
 // EMQX's shipped acl.conf (apps/emqx_auth/etc/acl.conf), comments included.
@@ -65,7 +67,7 @@ func TestACLFileForms(t *testing.T) {
 		{id: "JWT-ACL-06", client: Client{PeerHost: "10.2.3.4"}, act: Subscribe, topic: "lan/x", qos: 2, settings: s, allow: true},
 		{id: "JWT-ACL-06", client: Client{PeerHost: "::1"}, act: Subscribe, topic: "lan/x", qos: 1, settings: s, allow: false},
 		{id: "JWT-ACL-06", client: Client{PeerHost: "::1"}, act: Subscribe, topic: "lan/x", qos: 2, settings: s, allow: true},
-		{id: "JWT-ACL-06", topic: "lan/x", profile: Hardened, settings: `{"sources": [{"type": "file", "rules": "{deny, {security_profile, hardened}}."}]}`, allow: false},
+		{id: "JWT-ACL-06", topic: "lan/x", profile: security.Hardened, settings: `{"sources": [{"type": "file", "rules": "{deny, {security_profile, hardened}}."}]}`, allow: false},
 		{id: "JWT-ACL-06", topic: "lan/x", settings: `{"sources": [{"type": "file", "rules": "{deny, {security_profile, hardened}}."}]}`, allow: true},
 		// proplists:get_value/2 takes the first retain option.
 		{id: "JWT-ACL-11", topic: "r/x", retain: true, settings: retainFirst, allow: false},

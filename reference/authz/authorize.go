@@ -6,6 +6,8 @@ import (
 	"math"
 	"strconv"
 	"time"
+
+	"github.com/authspec/authspec/reference/config/security"
 )
 
 // Action is what a client asks to do.
@@ -24,23 +26,6 @@ func (a Action) String() string {
 		return "subscribe"
 	}
 	return fmt.Sprintf("action(%d)", uint8(a))
-}
-
-// Profile is the security profile as authorization sees it: under Hardened
-// a rule that cannot be evaluated (JWT-ACL-16) or a token acl that cannot be
-// compiled denies; under Legacy it does not match.
-type Profile uint8
-
-const (
-	Legacy Profile = iota
-	Hardened
-)
-
-func (p Profile) String() string {
-	if p == Hardened {
-		return "hardened"
-	}
-	return "legacy"
 }
 
 // Client is what authorization knows of a connected client. The broker
@@ -136,7 +121,10 @@ type Request struct {
 	Now time.Time
 
 	Settings Settings
-	Profile  Profile
+	// Profile: under Hardened a rule that cannot be evaluated (JWT-ACL-16)
+	// or a token acl that cannot be compiled denies; under Legacy it does
+	// not match.
+	Profile security.Profile
 	// Defects are the deliberate defects switched on (self-test only).
 	Defects Defects
 }

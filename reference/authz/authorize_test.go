@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/authspec/authspec/reference/config/security"
 )
 
 var t0 = time.Unix(1_800_000_000, 0)
@@ -20,7 +22,7 @@ type ask struct {
 	qos      byte
 	retain   bool
 	settings string // authorization block; "" = defaults
-	profile  Profile
+	profile  security.Profile
 	now      time.Time
 	faults   []string
 	allow    bool
@@ -93,10 +95,10 @@ func TestOldFormat(t *testing.T) {
 		// legacy passes on to the sources and no_match, hardened denies.
 		{id: "JWT-ACL-01", acl: `{"pub": "p/#"}`, topic: "p/1", allow: true},
 		{id: "JWT-ACL-01", acl: `{"pub": "p/#"}`, topic: "p/1", settings: denyAll, allow: false},
-		{id: "JWT-ACL-01", acl: `{"sub": [1]}`, topic: "q", profile: Hardened, allow: false},
+		{id: "JWT-ACL-01", acl: `{"sub": [1]}`, topic: "q", profile: security.Hardened, allow: false},
 		{id: "JWT-ACL-01", acl: `{"sub": [1]}`, topic: "q", allow: true},
 		// An entry before the bad list still decides.
-		{id: "JWT-ACL-01", acl: `{"pub": ["p"], "sub": null}`, topic: "p", profile: Hardened, allow: true},
+		{id: "JWT-ACL-01", acl: `{"pub": ["p"], "sub": null}`, topic: "p", profile: security.Hardened, allow: true},
 	})
 }
 
@@ -216,28 +218,28 @@ func TestUnrenderablePlaceholders(t *testing.T) {
 		{id: "JWT-ACL-16", acl: deny, client: plus, topic: "tenant/other/data", allow: true},
 		{id: "JWT-ACL-16", acl: allow, client: plus, topic: "tenant/other/data", settings: denyAll, allow: false},
 		{id: "JWT-ACL-16", acl: allow, client: plus, topic: "tenant/+/data", settings: denyAll, allow: false},
-		{id: "JWT-ACL-16", acl: allow, client: slash, topic: "tenant/other/level/data", profile: Hardened, allow: false},
+		{id: "JWT-ACL-16", acl: allow, client: slash, topic: "tenant/other/level/data", profile: security.Hardened, allow: false},
 		{id: "JWT-ACL-16", acl: deny, client: slash, topic: "tenant/other/level/data", allow: true},
 		{id: "JWT-ACL-16", acl: `{"pub": ["t/${username}"]}`, client: Client{Username: "#"}, topic: "t/x", allow: false},
 		// topic_template_allow lets the characters through.
-		{id: "JWT-ACL-16", acl: allow, client: plus, topic: "tenant/x/data", settings: `{"topic_template_allow": {"plus": true}}`, profile: Hardened, allow: true},
+		{id: "JWT-ACL-16", acl: allow, client: plus, topic: "tenant/x/data", settings: `{"topic_template_allow": {"plus": true}}`, profile: security.Hardened, allow: true},
 		{id: "JWT-ACL-16", acl: allow, client: slash, topic: "tenant/other/level/data", settings: `{"topic_template_allow": {"slash": true}, "no_match": "deny"}`, allow: true},
 		// Undefined: legacy skips the filter, the rule's other filters still
 		// apply; hardened denies once the filter is reached.
 		{id: "JWT-ACL-16", acl: missing, topic: "d/x", settings: denyAll, allow: false},
 		{id: "JWT-ACL-16", acl: missing, topic: "open/x", settings: denyAll, allow: true},
-		{id: "JWT-ACL-16", acl: missing, topic: "open/x", profile: Hardened, allow: false},
-		{id: "JWT-ACL-16", acl: missing, topic: "open/x", profile: Hardened, settings: `{"ignore_backend_failures": true}`, allow: true},
-		{id: "JWT-ACL-16", acl: `[{"permission": "deny", "action": "all", "topic": "t/${cert_common_name}"}]`, topic: "t/x", profile: Hardened, allow: false},
+		{id: "JWT-ACL-16", acl: missing, topic: "open/x", profile: security.Hardened, allow: false},
+		{id: "JWT-ACL-16", acl: missing, topic: "open/x", profile: security.Hardened, settings: `{"ignore_backend_failures": true}`, allow: true},
+		{id: "JWT-ACL-16", acl: `[{"permission": "deny", "action": "all", "topic": "t/${cert_common_name}"}]`, topic: "t/x", profile: security.Hardened, allow: false},
 		{id: "JWT-ACL-16", acl: `[{"permission": "deny", "action": "all", "topic": "t/${cert_common_name}"}]`, topic: "t/x", allow: true},
 		{id: "JWT-ACL-16", acl: `[{"permission": "deny", "action": "all", "topic": "t/${username}"}]`, topic: "t/", allow: true},
 		{id: "JWT-ACL-16", acl: `[{"permission": "deny", "action": "all", "topic": "t/${client_attrs.a.b}"}]`, client: Client{ClientAttrs: map[string]string{"a.b": "x"}}, topic: "t/x", allow: true},
 		// A bad value anywhere beats an undefined one, as in EMQX.
 		{id: "JWT-ACL-16", acl: `[{"permission": "allow", "action": "all", "topics": ["${cert_common_name}/${username}", "other"]}]`, client: plus, topic: "other", settings: denyAll, allow: false},
 		// An earlier filter that matches decides before a bad one is rendered.
-		{id: "JWT-ACL-16", acl: `[{"permission": "allow", "action": "all", "topics": ["ok", "t/${username}"]}]`, client: plus, topic: "ok", profile: Hardened, allow: true},
+		{id: "JWT-ACL-16", acl: `[{"permission": "allow", "action": "all", "topics": ["ok", "t/${username}"]}]`, client: plus, topic: "ok", profile: security.Hardened, allow: true},
 		// Old format: the same rules.
-		{id: "JWT-ACL-16", acl: `{"pub": ["t/${client_attrs.x}"]}`, topic: "t/x", profile: Hardened, allow: false},
+		{id: "JWT-ACL-16", acl: `{"pub": ["t/${client_attrs.x}"]}`, topic: "t/x", profile: security.Hardened, allow: false},
 		{id: "JWT-ACL-16", acl: `{"pub": ["t/${client_attrs.x}"], "all": ["t/#"]}`, topic: "t/x", allow: true},
 	})
 }

@@ -2,6 +2,8 @@ package authz
 
 import (
 	"fmt"
+
+	"github.com/authspec/authspec/reference/config/security"
 )
 
 // check is one authorization question, prepared once per Authorize call and
@@ -14,7 +16,7 @@ type check struct {
 	qos    byte
 	retain bool
 
-	profile Profile
+	profile security.Profile
 	// failDeny: a rule whose placeholders cannot be rendered denies (EMQX's
 	// authz_backend_failure policy: hardened, unless
 	// authorization.ignore_backend_failures); otherwise it does not match.
@@ -41,7 +43,7 @@ func newCheck(req *Request, name string) check {
 		qos:      req.QoS,
 		retain:   req.Retain,
 		profile:  req.Profile,
-		failDeny: req.Profile == Hardened && !req.Settings.IgnoreBackendFailures && !fs.hardenedPlaceholdersOK,
+		failDeny: req.Profile.IsHardened() && !req.Settings.IgnoreBackendFailures && !fs.hardenedPlaceholdersOK,
 		render: renderOptions{
 			allow:          req.Settings.TopicTemplateAllow,
 			literalBasic:   fs.placeholdersNotRendered,

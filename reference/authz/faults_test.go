@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authspec/authspec/reference/config/security"
 	"github.com/authspec/authspec/reference/faults"
 )
 
@@ -65,7 +66,7 @@ func TestFaultsBreakTheirBehaviour(t *testing.T) {
 		},
 		faults.ACLHardenedPlaceholdersOK: {
 			{id: "JWT-ACL-16", acl: `[{"permission": "allow", "action": "all", "topic": "t/${username}"}, {"permission": "allow", "action": "all", "topic": "t/#"}]`,
-				client: Client{Username: "+"}, topic: "t/x", profile: Hardened, allow: false},
+				client: Client{Username: "+"}, topic: "t/x", profile: security.Hardened, allow: false},
 		},
 		faults.ACLSharePrefixKept: {
 			{id: "JWT-ACL-17", acl: `{"sub": ["t/#"]}`, act: Subscribe, topic: "$share/g/t/#", allow: true},

@@ -24,9 +24,10 @@ import (
 	"github.com/authspec/authspec/reference/authn"
 	"github.com/authspec/authspec/reference/authn/builtin"
 	"github.com/authspec/authspec/reference/authn/jwtauth"
+	"github.com/authspec/authspec/reference/config/security"
 )
 
-var env = authn.Env{Profile: authn.Legacy}
+var env = authn.Env{Profile: security.Legacy}
 
 const (
 	jwtHMAC   = `{"mechanism":"jwt","algorithm":"hmac-based","secret":"emqxsecret"}`
@@ -266,7 +267,7 @@ func TestApplyAllOrNothing(t *testing.T) {
 }
 
 func TestHardenedChainThroughConfig(t *testing.T) {
-	h := authn.Env{Profile: authn.Hardened}
+	h := authn.Env{Profile: security.Hardened}
 	m, err := Load([]byte(`[`+jwtHMAC+`,`+builtinDB+`]`), h)
 	if err != nil {
 		t.Fatal(err)

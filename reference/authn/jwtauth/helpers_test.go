@@ -21,6 +21,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/authspec/authspec/reference/authn"
+	"github.com/authspec/authspec/reference/config/security"
 	"github.com/authspec/authspec/reference/faults"
 )
 
@@ -87,7 +88,7 @@ type testEnvironment struct {
 // testEnv is a legacy env with the fixed clock and the named faults on.
 func testEnv(t testing.TB, faultNames ...string) testEnvironment {
 	t.Helper()
-	env := testEnvironment{Env: authn.Env{Profile: authn.Legacy, Now: func() time.Time { return now }}}
+	env := testEnvironment{Env: authn.Env{Profile: security.Legacy, Now: func() time.Time { return now }}}
 	for _, n := range faultNames {
 		d, ok := defectOf[faults.Name(n)]
 		if !ok {
@@ -100,7 +101,7 @@ func testEnv(t testing.TB, faultNames ...string) testEnvironment {
 
 func hardenedEnv(t testing.TB, faultNames ...string) testEnvironment {
 	env := testEnv(t, faultNames...)
-	env.Profile = authn.Hardened
+	env.Profile = security.Hardened
 	return env
 }
 

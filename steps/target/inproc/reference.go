@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/authspec/authspec/reference"
-	"github.com/authspec/authspec/reference/authn"
+	"github.com/authspec/authspec/reference/config/security"
 	"github.com/authspec/authspec/steps/target"
 	"github.com/authspec/authspec/steps/target/emqxapi"
 )
@@ -75,7 +75,7 @@ const builtinDatabase = "password_based:built_in_database"
 
 // Provision starts a reference broker configured as s describes.
 func (r Reference) Provision(ctx context.Context, s target.Setup) (target.Instance, error) {
-	profile, ok := authn.ParseSecurityProfile(string(s.Profile))
+	profile, ok := security.Parse(string(s.Profile))
 	if !ok {
 		return nil, fmt.Errorf("unknown security profile %q", s.Profile)
 	}
