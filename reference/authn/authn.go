@@ -1,10 +1,11 @@
 // Package authn holds the broker-independent authentication model of the
-// reference: what a CONNECT brings (Client), what an authenticator answers
-// (Result), and the chain that runs authenticators in order (chain.go).
+// reference: what an authenticator answers about a connecting client
+// (Result), and the chain that runs authenticators in order (chain.go). The
+// client itself is the reference's one identity model, clientinfo.Client.
 //
 // Nothing here reads or writes MQTT packets: the broker glue in package
-// reference turns a CONNECT into a Client and a Result into a CONNACK, AUTH or
-// DISCONNECT. The load generator and the tests reuse this package directly.
+// reference turns a CONNECT into a clientinfo.Client and a Result into a
+// CONNACK, AUTH or DISCONNECT. The load generator and the tests reuse this package directly.
 package authn
 
 import (
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/authspec/authspec/reference/authz"
+	"github.com/authspec/authspec/reference/clientinfo"
 	"github.com/authspec/authspec/reference/config/security"
 )
 
@@ -56,26 +58,6 @@ func V3Code(code byte) byte {
 	default:
 		return 1
 	}
-}
-
-// Client is what the broker knows of a connecting client when the chain is
-// asked about it. Fields mirror the CONNECT packet; Has* tell an absent field
-// from an empty one (JWT-SRC-06: a zero-length Password is present).
-type Client struct {
-	Protocol       byte // 3 (3.1), 4 (3.1.1) or 5
-	ClientID       string
-	Username       string
-	HasUsername    bool
-	Password       []byte
-	HasPassword    bool
-	AuthMethod     string // MQTT 5 Authentication-Method; "" when absent
-	AuthData       []byte // MQTT 5 Authentication-Data
-	PeerHost       string // IP address, no port
-	Listener       string // "tcp:default"
-	Zone           string // "default"
-	CertCommonName string
-	CertSubject    string
-	ClientAttrs    map[string]string // attributes set so far (by earlier steps)
 }
 
 // Outcome is what one authenticator (or the whole chain) decided.
@@ -131,16 +113,12 @@ type Result struct {
 }
 
 // Identity is what a successful authentication tells authorization and the
-// session about the client.
+// session about the client: the grant authorization weighs (superuser,
+// rules, their expiry) and what changes the client's identity.
 type Identity struct {
-	Superuser   bool
-	ClientAttrs map[string]string
-	ACL         *authz.Rules // nil: the authenticator brought no rules
-	ExpireAt    time.Time    // zero: authentication never expires
-	// ExpireNotInteger: the token's exp had a fraction (ambiguity A14): the
-	// client is accepted (disconnect_after_expire false) but its rules deny
-	// every action, as EMQX's ACL expiry check wants an integer.
-	ExpireNotInteger bool
+	authz.Grant
+	// ClientAttrs become the client's attributes (clientinfo.Client).
+	ClientAttrs      map[string]string
 	ClientIDOverride string // non-empty: register the client under this ID
 	// DisconnectOnExpire: send DISCONNECT 0x87 at ExpireAt (JWT
 	// disconnect_after_expire, SCRAM expire_at).
@@ -152,7 +130,7 @@ type Authenticator interface {
 	// ID is EMQX's authenticator ID: "jwt", "password_based:built_in_database",
 	// "scram:http".
 	ID() string
-	Authenticate(ctx context.Context, c *Client) Result
+	Authenticate(ctx context.Context, c *clientinfo.Client) Result
 	// Close stops background work (JWKS refresh, HTTP pools).
 	Close() error
 }
@@ -166,7 +144,7 @@ type Exchange interface {
 // Reauthenticator is implemented by enhanced authenticators that support
 // re-authentication (AUTH 0x19 on a connected client).
 type Reauthenticator interface {
-	Reauthenticate(ctx context.Context, c *Client) Result
+	Reauthenticate(ctx context.Context, c *clientinfo.Client) Result
 }
 
 // Env is what every authenticator is built with: the behaviour choices of the

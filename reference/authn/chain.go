@@ -3,6 +3,8 @@ package authn
 import (
 	"context"
 	"fmt"
+
+	"github.com/authspec/authspec/reference/clientinfo"
 )
 
 // Entry is one configured authenticator of a chain.
@@ -70,7 +72,7 @@ const (
 // Authenticate asks the enabled authenticators in order (CHAIN-01..05). The
 // answer is never Ignore: when every authenticator ignores the client the
 // chain denies it with 0x87.
-func (c *Chain) Authenticate(ctx context.Context, cl *Client) Result {
+func (c *Chain) Authenticate(ctx context.Context, cl *clientinfo.Client) Result {
 	enabled := c.enabled()
 	if len(enabled) == 0 {
 		return c.empty()
@@ -138,7 +140,7 @@ func (c *Chain) backendFailureDenies() bool {
 
 // run asks one authenticator, after its precondition. A panic is a backend
 // failure, as an exception in an EMQX provider is.
-func (c *Chain) run(ctx context.Context, e Entry, cl *Client) (r Result) {
+func (c *Chain) run(ctx context.Context, e Entry, cl *clientinfo.Client) (r Result) {
 	id := e.Authenticator.ID()
 	defer func() {
 		if p := recover(); p != nil {

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/authspec/authspec/reference/clientinfo"
 	"github.com/authspec/authspec/reference/config/security"
 	"github.com/authspec/authspec/reference/faults"
 )
@@ -20,7 +21,7 @@ type stub struct {
 }
 
 func (s *stub) ID() string { return s.id }
-func (s *stub) Authenticate(context.Context, *Client) Result {
+func (s *stub) Authenticate(context.Context, *clientinfo.Client) Result {
 	s.calls.Add(1)
 	if s.panic {
 		panic("boom")
@@ -52,7 +53,7 @@ func chainEnv(t *testing.T, p security.Profile) Env {
 }
 
 func run(c *Chain) Result {
-	return c.Authenticate(context.Background(), &Client{ClientID: "c", Username: "u", HasUsername: true})
+	return c.Authenticate(context.Background(), &clientinfo.Client{ClientID: "c", Username: "u", HasUsername: true})
 }
 
 func want(t *testing.T, r Result, o Outcome, code byte, authenticator string) {
@@ -116,7 +117,7 @@ func TestChain(t *testing.T) {
 			{Authenticator: skipped, Enable: true, Precondition: pre(`str_eq(listener, 'ssl:default')`)},
 			{Authenticator: accepts("b"), Enable: true},
 		}
-		c := &Client{Listener: "tcp:default", Username: "u", HasUsername: true}
+		c := &clientinfo.Client{Listener: "tcp:default", Username: "u", HasUsername: true}
 		r := NewChain(env, entries).Authenticate(context.Background(), c)
 		want(t, r, Accept, 0, "b")
 		if skipped.calls.Load() != 0 {
@@ -125,7 +126,7 @@ func TestChain(t *testing.T) {
 		c.Listener = "ssl:default"
 		want(t, NewChain(env, entries).Authenticate(context.Background(), c), Deny, CodeBadUserNameOrPass, "a")
 		// alone, a skipped authenticator leaves the chain all-ignored
-		r = NewChain(env, entries[:1]).Authenticate(context.Background(), &Client{Listener: "tcp:default"})
+		r = NewChain(env, entries[:1]).Authenticate(context.Background(), &clientinfo.Client{Listener: "tcp:default"})
 		want(t, r, Deny, CodeNotAuthorized, "a")
 		// a render error is a backend failure: ignored under legacy,
 		// 0x87 at once under hardened

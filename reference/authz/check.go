@@ -3,13 +3,14 @@ package authz
 import (
 	"fmt"
 
+	"github.com/authspec/authspec/reference/clientinfo"
 	"github.com/authspec/authspec/reference/config/security"
 )
 
 // check is one authorization question, prepared once per Authorize call and
 // put to every rule in turn.
 type check struct {
-	client *Client
+	client *clientinfo.Client
 	action Action
 	name   string   // the topic, or the subscription's real filter
 	levels []string // name split at "/"

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/authspec/authspec/reference/clientinfo"
 	"github.com/authspec/authspec/reference/config/security"
 )
 
@@ -121,7 +122,7 @@ const (
 // PCRE-only features (look-around, backreferences) are refused as invalid
 // when a rule is parsed.
 
-func (w *cond) holds(c *Client, p security.Profile) bool {
+func (w *cond) holds(c *clientinfo.Client, p security.Profile) bool {
 	switch w.kind {
 	case condEq:
 		v, ok := w.f.of(c)
@@ -207,7 +208,7 @@ func (f field) String() string {
 	return [...]string{"", "username", "clientid", "zone", "listener"}[f]
 }
 
-func (f field) of(c *Client) (string, bool) {
+func (f field) of(c *clientinfo.Client) (string, bool) {
 	switch f {
 	case fieldUsername:
 		// EMQX: a client without a Username matches no username condition.
@@ -215,9 +216,9 @@ func (f field) of(c *Client) (string, bool) {
 	case fieldClientID:
 		return c.ClientID, true
 	case fieldZone:
-		return c.zone(), true
+		return c.ZoneOrDefault(), true
 	case fieldListener:
-		return c.listener(), true
+		return c.ListenerOrDefault(), true
 	}
 	return "", false
 }

@@ -2,6 +2,8 @@ package authz
 
 import (
 	"strings"
+
+	"github.com/authspec/authspec/reference/clientinfo"
 )
 
 // Placeholders in rule topics, as EMQX's emqx_template and
@@ -171,7 +173,7 @@ type renderOptions struct {
 }
 
 // render appends the filter rendered for client c to buf.
-func (f *topicFilter) render(buf []byte, c *Client, o *renderOptions) ([]byte, renderError) {
+func (f *topicFilter) render(buf []byte, c *clientinfo.Client, o *renderOptions) ([]byte, renderError) {
 	undefined := false
 	for _, p := range f.parts {
 		if p.kind == 0 {
@@ -182,7 +184,7 @@ func (f *topicFilter) render(buf []byte, c *Client, o *renderOptions) ([]byte, r
 			buf = append(buf, p.src...)
 			continue
 		}
-		v, ok := c.lookup(p.kind, p.text)
+		v, ok := lookup(c, p.kind, p.text)
 		if o.unsafeRenderer {
 			buf = append(buf, v...)
 			continue
@@ -208,7 +210,7 @@ func (f *topicFilter) render(buf []byte, c *Client, o *renderOptions) ([]byte, r
 // as undefined: EMQX's clients have no empty Client ID, and it treats an
 // empty Username as no Username (quick_deny_anonymous); Zone and Listener
 // default to EMQX's "default" names when the broker leaves them unset.
-func (c *Client) lookup(kind varKind, attr string) (string, bool) {
+func lookup(c *clientinfo.Client, kind varKind, attr string) (string, bool) {
 	var v string
 	switch kind {
 	case varUsername:
@@ -218,7 +220,7 @@ func (c *Client) lookup(kind varKind, attr string) (string, bool) {
 	case varCertCommonName:
 		v = c.CertCommonName
 	case varZone:
-		v = c.zone()
+		v = c.ZoneOrDefault()
 	case varClientAttr:
 		// A dotted name (client_attrs.a.b) looks inside a string value in
 		// EMQX, which fails: undefined.

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/authspec/authspec/reference/authn"
+	"github.com/authspec/authspec/reference/clientinfo"
 	"github.com/authspec/authspec/reference/config/schema"
 )
 
@@ -66,7 +66,7 @@ func ParseTemplate(s string) Template {
 
 // Render fills the placeholders for c: a Username the client did not send
 // renders as "" (JWT-VC-05).
-func (t Template) Render(c *authn.Client, fs defects) string {
+func (t Template) Render(c *clientinfo.Client, fs defects) string {
 	if fs.verifyClaimsNoTemplates {
 		return t.Text
 	}

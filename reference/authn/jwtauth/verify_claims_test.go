@@ -6,9 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/authspec/authspec/reference/clientinfo"
 	"github.com/golang-jwt/jwt/v5"
-
-	"github.com/authspec/authspec/reference/authn"
 )
 
 func vcCfg(verifyClaims string) string {
@@ -120,7 +119,7 @@ func TestVerifyClaims(t *testing.T) {
 }
 
 func TestTemplate(t *testing.T) {
-	c := &authn.Client{ClientID: "c", Username: "u", HasUsername: true}
+	c := &clientinfo.Client{ClientID: "c", Username: "u", HasUsername: true}
 	for in, want := range map[string]string{
 		"plain":                      "plain",
 		"${clientid}":                "c",

@@ -3,7 +3,7 @@ package scramhttp
 import (
 	"strings"
 
-	"github.com/authspec/authspec/reference/authn"
+	"github.com/authspec/authspec/reference/clientinfo"
 )
 
 // template is a string with ${...} placeholders (SCRAM-10). Placeholders the
@@ -76,7 +76,7 @@ func (t template) render(v variables, escape func(string) string) string {
 // not send renders as empty.
 type variables struct {
 	username string // the SCRAM user name from n=, unescaped
-	client   *authn.Client
+	client   *clientinfo.Client
 }
 
 func (v variables) lookup(name string) string {

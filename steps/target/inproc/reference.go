@@ -173,7 +173,7 @@ func (i *instance) Client(_ context.Context, clientID string) (target.ClientInfo
 	}
 	return target.ClientInfo{
 		ClientID: info.ClientID, Username: info.Username, Connected: info.Connected,
-		IsSuperuser: info.IsSuperuser, ClientAttrs: info.ClientAttrs,
+		IsSuperuser: info.Grant.Superuser, ClientAttrs: info.ClientAttrs,
 	}, true, nil
 }
 
