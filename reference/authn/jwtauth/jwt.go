@@ -428,7 +428,7 @@ func (a *Authenticator) checkClaims(claims map[string]json.RawMessage, c *client
 	aud, custom := audCheck(a.cfg.VerifyClaims)
 	skipVC := fs.ignoreVerifyClaims
 	if aud != nil && !skipVC {
-		want := aud.Expected.Render(c, fs)
+		want := expected(&aud.Expected, c, fs)
 		raw, ok := claims["aud"]
 		if !ok {
 			return a.deny(CheckAud, fmt.Sprintf("the token has no aud claim; %q is expected", want)), true
@@ -476,7 +476,7 @@ func (a *Authenticator) checkClaims(claims map[string]json.RawMessage, c *client
 	consumed := map[string]bool{"exp": true, "nbf": true}
 	for _, vc := range custom {
 		check := checkVerifyPrefix + vc.Name
-		want := vc.Expected.Render(c, fs)
+		want := expected(&vc.Expected, c, fs)
 		raw, ok := claims[vc.Name]
 		if !ok || consumed[vc.Name] {
 			return a.deny(check, fmt.Sprintf("the token has no %q claim; %q is expected", vc.Name, want)), true

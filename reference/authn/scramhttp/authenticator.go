@@ -189,10 +189,10 @@ func (a *Authenticator) fetch(ctx context.Context, c *clientinfo.Client, user st
 		reqCtx, cancel = context.WithTimeout(ctx, a.cfg.RequestTimeout)
 		defer cancel()
 	}
-	vars := variables{username: user, client: c}
 	if a.defects.usernameFromConnect {
-		vars.username = c.Username
+		user = c.Username
 	}
+	vars := requestVariables(c, user)
 	req, err := a.request.build(reqCtx, vars, a.defects)
 	if err != nil {
 		return answer{}, fail("backend-request", "building the request: %v", err)
