@@ -438,7 +438,7 @@ func (a *Authenticator) checkClaims(claims map[string]json.RawMessage, c *client
 		}
 	}
 	allowStrings := !fs.timeClaimsNumbersOnly
-	if raw, ok := claims["exp"]; ok && !fs.skipExp {
+	if raw, ok := claims["exp"]; ok && !fs.skipExp && !timeClaimDropped(fs, raw) {
 		exp, isNum := timeClaimUnder(fs, raw, allowStrings)
 		switch {
 		case !isNum:
@@ -451,7 +451,7 @@ func (a *Authenticator) checkClaims(claims map[string]json.RawMessage, c *client
 	} else if !ok && fs.requireExp {
 		return a.deny(CheckExp, "the token has no exp claim"), true
 	}
-	if raw, ok := claims["nbf"]; ok && !fs.skipNbf {
+	if raw, ok := claims["nbf"]; ok && !fs.skipNbf && !timeClaimDropped(fs, raw) {
 		nbf, isNum := timeClaimUnder(fs, raw, allowStrings)
 		switch {
 		case !isNum:
