@@ -5,7 +5,8 @@
 //
 // Nothing here reads or writes MQTT packets: the broker glue in package
 // reference turns a CONNECT into a clientinfo.Client and a Result into a
-// CONNACK, AUTH or DISCONNECT. The load generator and the tests reuse this package directly.
+// CONNACK, AUTH or DISCONNECT. The load generator and the tests reuse this
+// package directly.
 package authn
 
 import (
