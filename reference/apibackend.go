@@ -192,23 +192,20 @@ func (a apiBackend) LookupClient(_ context.Context, clientID string) (api.Client
 	if !ok {
 		return api.Client{}, api.NotFound("client %q not found", clientID)
 	}
-	info, _ := a.b.Client(clientID)
+	info, ok := a.b.Client(clientID)
+	if !ok { // gone since
+		return api.Client{}, api.NotFound("client %q not found", clientID)
+	}
 	c := api.Client{
-		ClientID:    cl.ID,
-		Username:    string(cl.Properties.Username),
-		HasUsername: len(cl.Properties.Username) > 0,
+		Client:      info.Client,
 		Connected:   info.Connected,
 		ProtoName:   "MQTT",
-		ProtoVer:    cl.Properties.ProtocolVersion,
 		CleanStart:  cl.Properties.Clean,
 		Keepalive:   int(cl.State.Keepalive),
-		Listener:    "tcp:default",
 		Node:        "authspec@127.0.0.1",
-		IsSuperuser: info.IsSuperuser,
-		ClientAttrs: info.ClientAttrs,
+		IsSuperuser: info.Grant.Superuser,
 	}
-	if host, port, err := net.SplitHostPort(cl.Net.Remote); err == nil {
-		c.IPAddress = host
+	if _, port, err := net.SplitHostPort(cl.Net.Remote); err == nil {
 		c.Port, _ = strconv.Atoi(port)
 	}
 	return c, nil

@@ -3,7 +3,6 @@ package reference
 import (
 	"time"
 
-	"github.com/authspec/authspec/reference/authn"
 	"github.com/authspec/authspec/reference/authz"
 )
 
@@ -27,31 +26,20 @@ func (b *Broker) authorize(ss *session, act action, topic string, qos byte, reta
 	ss.mu.Lock()
 	id := ss.identity
 	ss.mu.Unlock()
-	prof := authz.Legacy
-	if b.o.profile == authn.Hardened {
-		prof = authz.Hardened
-	}
+	// The attributes are the latest authentication's: a re-authentication
+	// replaces the grant and the attributes, not the CONNECT's fields.
+	client := ss.client
+	client.ClientAttrs = id.ClientAttrs
 	d := authz.Authorize(authz.Request{
-		Client: authz.Client{
-			ClientID:              ss.client.ClientID,
-			Username:              ss.client.Username,
-			PeerHost:              ss.client.PeerHost,
-			Listener:              ss.client.Listener,
-			Zone:                  ss.client.Zone,
-			CertCommonName:        ss.client.CertCommonName,
-			ClientAttrs:           id.ClientAttrs,
-			Superuser:             id.Superuser,
-			Rules:                 id.ACL,
-			RulesExpireAt:         id.ExpireAt,
-			RulesExpireNotInteger: id.ExpireNotInteger,
-		},
+		Client:   client,
+		Grant:    id.Grant,
 		Action:   act,
 		Topic:    topic,
 		QoS:      qos,
 		Retain:   retain,
 		Now:      at,
 		Settings: b.cfg.authzSettings(),
-		Profile:  prof,
+		Profile:  b.o.profile,
 		Defects:  b.aclDefects,
 	})
 	if !d.Allow {

@@ -22,18 +22,18 @@ import (
 
 	"github.com/authspec/authspec/reference/authn"
 	"github.com/authspec/authspec/reference/authz"
+	"github.com/authspec/authspec/reference/clientinfo"
 )
 
 // ClientInfo is what the broker shows of a connected client, as EMQX's
-// /api/v5/clients/{clientid} does.
+// /api/v5/clients/{clientid} does: who it is (its Client ID, after any
+// clientid_override, and the attributes of its latest authentication),
+// whether it is still connected, and what its authentication granted.
+// Credentials (Password, Authentication-Data) are not shown.
 type ClientInfo struct {
-	ClientID    string            `json:"clientid"`
-	Username    string            `json:"username"`
-	Connected   bool              `json:"connected"`
-	ProtoVer    int               `json:"proto_ver"`
-	IsSuperuser bool              `json:"is_superuser"`
-	ClientAttrs map[string]string `json:"client_attrs"`
-	ExpireAt    string            `json:"expire_at,omitempty"`
+	clientinfo.Client
+	Connected bool
+	Grant     authz.Grant
 }
 
 // Broker is a running reference broker.
@@ -161,17 +161,20 @@ func (b *Broker) Client(clientID string) (ClientInfo, bool) {
 		return ClientInfo{}, false
 	}
 	info := ClientInfo{
-		ClientID:  cl.ID,
-		Username:  string(cl.Properties.Username),
+		Client: clientinfo.Client{
+			Protocol:    cl.Properties.ProtocolVersion,
+			ClientID:    cl.ID,
+			Username:    string(cl.Properties.Username),
+			HasUsername: len(cl.Properties.Username) > 0,
+			PeerHost:    peerHost(cl.Net.Remote),
+			Listener:    clientinfo.DefaultListener,
+			Zone:        clientinfo.DefaultZone,
+		},
 		Connected: !cl.Closed(),
-		ProtoVer:  int(cl.Properties.ProtocolVersion),
 	}
 	if ss := b.sessions.get(cl); ss != nil {
-		info.IsSuperuser = ss.identity.Superuser
+		info.Grant = ss.identity.Grant
 		info.ClientAttrs = ss.identity.ClientAttrs
-		if !ss.identity.ExpireAt.IsZero() {
-			info.ExpireAt = ss.identity.ExpireAt.UTC().Format(time.RFC3339)
-		}
 	}
 	if info.ClientAttrs == nil {
 		info.ClientAttrs = map[string]string{}

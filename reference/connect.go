@@ -12,6 +12,7 @@ import (
 	"github.com/mochi-mqtt/server/v2/packets"
 
 	"github.com/authspec/authspec/reference/authn"
+	"github.com/authspec/authspec/reference/clientinfo"
 )
 
 // errRefused is returned from OnConnect after the hook has written its own
@@ -19,27 +20,31 @@ import (
 var errRefused = errors.New("authentication refused")
 
 // clientFromConnect turns a CONNECT into what the authentication chain sees.
-func clientFromConnect(cl *mqtt.Client, pk packets.Packet) authn.Client {
-	c := authn.Client{
+func clientFromConnect(cl *mqtt.Client, pk packets.Packet) clientinfo.Client {
+	c := clientinfo.Client{
 		Protocol:    pk.ProtocolVersion,
 		ClientID:    cl.ID,
 		Username:    string(pk.Connect.Username),
 		HasUsername: pk.Connect.UsernameFlag,
 		Password:    pk.Connect.Password,
 		HasPassword: pk.Connect.PasswordFlag,
-		Listener:    "tcp:default",
-		Zone:        "default",
+		Listener:    clientinfo.DefaultListener,
+		Zone:        clientinfo.DefaultZone,
 	}
 	if pk.ProtocolVersion == 5 {
 		c.AuthMethod = pk.Properties.AuthenticationMethod
 		c.AuthData = pk.Properties.AuthenticationData
 	}
-	if host, _, err := net.SplitHostPort(cl.Net.Remote); err == nil {
-		c.PeerHost = host
-	} else {
-		c.PeerHost = cl.Net.Remote
-	}
+	c.PeerHost = peerHost(cl.Net.Remote)
 	return c
+}
+
+// peerHost is the address part of a connection's remote address.
+func peerHost(remote string) string {
+	if host, _, err := net.SplitHostPort(remote); err == nil {
+		return host
+	}
+	return remote
 }
 
 // keepEmptyPassword lets a CONNECT with the password flag set and a
@@ -204,7 +209,7 @@ func (b *Broker) writeConnack(cl *mqtt.Client, code byte, reason string) error {
 
 // logDecision writes one line per authentication decision, naming the check
 // that decided it (issue 2, item 4).
-func (b *Broker) logDecision(c *authn.Client, res authn.Result, took time.Duration) {
+func (b *Broker) logDecision(c *clientinfo.Client, res authn.Result, took time.Duration) {
 	code := res.Code
 	if res.Outcome == authn.Accept {
 		code = 0

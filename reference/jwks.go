@@ -3,6 +3,7 @@ package reference
 import (
 	"github.com/authspec/authspec/reference/authn"
 	"github.com/authspec/authspec/reference/authn/jwtauth"
+	"github.com/authspec/authspec/reference/config/security"
 	"github.com/authspec/authspec/reference/jwks"
 )
 
@@ -24,7 +25,7 @@ func jwksFactory(o options, d defectOptions) jwtauth.JWKSFactory {
 				KeyFile:              c.SSL.KeyFile,
 				ServerNameIndication: c.SSL.ServerNameIndication,
 			},
-			VerifyDefault: jwks.VerifyDefaultFor(env.Profile == authn.Hardened),
+			VerifyDefault: jwks.VerifyDefaultFor(env.Profile == security.Hardened),
 		}
 		opts := []jwks.Option{jwks.WithLogger(env.Logger()), jwks.WithDefects(d.jwks...)}
 		if o.jwksMinRefresh > 0 {

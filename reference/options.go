@@ -3,10 +3,11 @@ package reference
 import (
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
-	"github.com/authspec/authspec/reference/authn"
+	"github.com/authspec/authspec/reference/config/security"
 )
 
 // Option configures a Broker at Start. Behaviour choices and fault switches
@@ -21,7 +22,7 @@ type options struct {
 	apiKey         string
 	apiSecret      string
 	config         []byte // EMQX-shaped configuration (see reference/config)
-	profile        authn.SecurityProfile
+	profile        security.Profile
 	faults         []string
 	log            *slog.Logger
 	now            func() time.Time
@@ -41,6 +42,7 @@ func defaultOptions() options {
 		apiListen:       "127.0.0.1:0",
 		apiKey:          DefaultAPIKey,
 		apiSecret:       DefaultAPISecret,
+		profile:         security.Legacy,
 		connectTimeout:  15 * time.Second,
 		authTimeout:     2 * time.Minute,
 		authStepTimeout: time.Minute,
@@ -109,8 +111,14 @@ func WithConfig(cfg []byte) Option {
 }
 
 // WithSecurityProfile selects legacy (default) or hardened behaviour.
-func WithSecurityProfile(p authn.SecurityProfile) Option {
-	return func(o *options) error { o.profile = p; return nil }
+func WithSecurityProfile(p security.Profile) Option {
+	return func(o *options) error {
+		if _, ok := security.Parse(string(p)); !ok {
+			return fmt.Errorf("security profile %q: want legacy or hardened", string(p))
+		}
+		o.profile = p.Effective()
+		return nil
+	}
 }
 
 // WithFault switches on deliberate defects, for the suite's self-test and for

@@ -7,6 +7,7 @@ import (
 	mqtt "github.com/mochi-mqtt/server/v2"
 
 	"github.com/authspec/authspec/reference/authn"
+	"github.com/authspec/authspec/reference/clientinfo"
 )
 
 // session is what the reference remembers of one authenticated connection:
@@ -14,7 +15,7 @@ import (
 // between packets. Fields after mu are guarded by it; the others are set once
 // in OnConnect, before the session is published to other goroutines.
 type session struct {
-	client   authn.Client // as seen at CONNECT (after clientid_override, ClientID is the new one)
+	client   clientinfo.Client // as seen at CONNECT (after clientid_override, ClientID is the new one)
 	identity authn.Identity
 	// authMethod and authData go into the success CONNACK (SCRAM server-final,
 	// or the echoed method when no authenticator handled it, CHAIN-03).

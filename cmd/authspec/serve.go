@@ -15,7 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/authspec/authspec/reference"
-	"github.com/authspec/authspec/reference/authn"
+	"github.com/authspec/authspec/reference/config/security"
 	"github.com/authspec/authspec/reference/faults"
 )
 
@@ -57,7 +57,7 @@ Faults (deliberate defects, to see what a failing report looks like):
 			if jwksMinRefresh <= 0 {
 				return usageError("--jwks-min-refresh must be positive, got %s", jwksMinRefresh)
 			}
-			prof, ok := authn.ParseSecurityProfile(profile)
+			prof, ok := security.Parse(profile)
 			if !ok {
 				return usageError("--security-profile must be legacy or hardened, not %q", profile)
 			}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/authspec/authspec/reference/clientinfo"
 )
 
 // Backend is what the API manages; the broker implements it (directly or
@@ -138,20 +140,18 @@ type Clients interface {
 	KickClient(ctx context.Context, clientID string) error
 }
 
-// Client is what the API shows of a client.
+// Client is what the API shows of a client: who it is, in the reference's
+// one identity model (Client ID; Username, "username": null when
+// HasUsername is false; Protocol, the proto_ver; PeerHost, the ip_address;
+// Listener; ClientAttrs), and the state of its connection and session.
 type Client struct {
-	ClientID    string
-	Username    string
-	HasUsername bool // false: "username": null
-	Connected   bool
-	ProtoName   string // "MQTT"
-	ProtoVer    byte   // 4 or 5
-	CleanStart  bool
-	Keepalive   int
-	IPAddress   string
-	Port        int
-	Listener    string // "tcp:default"
-	Node        string
+	clientinfo.Client
+	Connected  bool
+	ProtoName  string // "MQTT"
+	CleanStart bool
+	Keepalive  int
+	Port       int // the peer's port
+	Node       string
 	// ExpiryInterval is the session expiry interval in seconds.
 	ExpiryInterval int
 	ConnectedAt    time.Time
@@ -160,7 +160,6 @@ type Client struct {
 	// the reference can see what authentication granted; steps must not rely
 	// on it against other brokers.
 	IsSuperuser bool
-	ClientAttrs map[string]string
 }
 
 // Settings are the authentication and authorization settings, as EMQX-shaped

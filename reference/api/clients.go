@@ -52,8 +52,8 @@ func (h *Handler) getClient(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := clientJSON{
-		ClientID: c.ClientID, Connected: c.Connected, ProtoName: c.ProtoName, ProtoVer: int(c.ProtoVer),
-		CleanStart: c.CleanStart, Keepalive: c.Keepalive, IPAddress: c.IPAddress, Port: c.Port,
+		ClientID: c.ClientID, Connected: c.Connected, ProtoName: c.ProtoName, ProtoVer: int(c.Protocol),
+		CleanStart: c.CleanStart, Keepalive: c.Keepalive, IPAddress: c.PeerHost, Port: c.Port,
 		Listener: c.Listener, Node: c.Node, ExpiryInterval: c.ExpiryInterval,
 		ConnectedAt: timestamp(c.ConnectedAt), CreatedAt: timestamp(c.CreatedAt), IsSuperuser: c.IsSuperuser,
 		ClientAttrs: c.ClientAttrs,

@@ -4,15 +4,17 @@ import (
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/authspec/authspec/reference/clientinfo"
 )
 
 func TestGetAndKickClient(t *testing.T) {
 	a := newAPITest(t)
 	at := time.Date(2026, 11, 3, 10, 4, 5, 123e6, time.UTC)
-	a.fake.clients["c/1 x"] = Client{ClientID: "c/1 x", Connected: true, ProtoName: "MQTT", ProtoVer: 5,
-		CleanStart: true, Keepalive: 60, IPAddress: "127.0.0.1", Port: 50000, Listener: "tcp:default",
-		ConnectedAt: at, CreatedAt: at, IsSuperuser: true, ClientAttrs: map[string]string{"role": "admin"}}
-	a.fake.clients["named"] = Client{ClientID: "named", Username: "", HasUsername: true, ProtoVer: 4}
+	a.fake.clients["c/1 x"] = Client{Client: clientinfo.Client{ClientID: "c/1 x", Protocol: 5, PeerHost: "127.0.0.1",
+		Listener: "tcp:default", ClientAttrs: map[string]string{"role": "admin"}}, Connected: true, ProtoName: "MQTT",
+		CleanStart: true, Keepalive: 60, Port: 50000, ConnectedAt: at, CreatedAt: at, IsSuperuser: true}
+	a.fake.clients["named"] = Client{Client: clientinfo.Client{ClientID: "named", Username: "", HasUsername: true, Protocol: 4}}
 
 	r := a.do("GET", "/clients/c%2F1%20x", "")
 	a.expect(r, http.StatusOK, "")

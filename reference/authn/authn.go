@@ -1,10 +1,12 @@
 // Package authn holds the broker-independent authentication model of the
-// reference: what a CONNECT brings (Client), what an authenticator answers
-// (Result), and the chain that runs authenticators in order (chain.go).
+// reference: what an authenticator answers about a connecting client
+// (Result), and the chain that runs authenticators in order (chain.go). The
+// client itself is the reference's one identity model, clientinfo.Client.
 //
 // Nothing here reads or writes MQTT packets: the broker glue in package
-// reference turns a CONNECT into a Client and a Result into a CONNACK, AUTH or
-// DISCONNECT. The load generator and the tests reuse this package directly.
+// reference turns a CONNECT into a clientinfo.Client and a Result into a
+// CONNACK, AUTH or DISCONNECT. The load generator and the tests reuse this
+// package directly.
 package authn
 
 import (
@@ -13,6 +15,8 @@ import (
 	"time"
 
 	"github.com/authspec/authspec/reference/authz"
+	"github.com/authspec/authspec/reference/clientinfo"
+	"github.com/authspec/authspec/reference/config/security"
 )
 
 // MQTT 5 reason codes that authentication produces. MQTT 3.1.1 return codes
@@ -55,53 +59,6 @@ func V3Code(code byte) byte {
 	default:
 		return 1
 	}
-}
-
-// SecurityProfile selects between EMQX's legacy (default) and hardened
-// behaviour where the catalogue says they differ.
-type SecurityProfile int
-
-const (
-	Legacy SecurityProfile = iota
-	Hardened
-)
-
-func (p SecurityProfile) String() string {
-	if p == Hardened {
-		return "hardened"
-	}
-	return "legacy"
-}
-
-// ParseSecurityProfile reads "legacy" or "hardened".
-func ParseSecurityProfile(s string) (SecurityProfile, bool) {
-	switch s {
-	case "", "legacy":
-		return Legacy, true
-	case "hardened":
-		return Hardened, true
-	}
-	return Legacy, false
-}
-
-// Client is what the broker knows of a connecting client when the chain is
-// asked about it. Fields mirror the CONNECT packet; Has* tell an absent field
-// from an empty one (JWT-SRC-06: a zero-length Password is present).
-type Client struct {
-	Protocol       byte // 3 (3.1), 4 (3.1.1) or 5
-	ClientID       string
-	Username       string
-	HasUsername    bool
-	Password       []byte
-	HasPassword    bool
-	AuthMethod     string // MQTT 5 Authentication-Method; "" when absent
-	AuthData       []byte // MQTT 5 Authentication-Data
-	PeerHost       string // IP address, no port
-	Listener       string // "tcp:default"
-	Zone           string // "default"
-	CertCommonName string
-	CertSubject    string
-	ClientAttrs    map[string]string // attributes set so far (by earlier steps)
 }
 
 // Outcome is what one authenticator (or the whole chain) decided.
@@ -157,16 +114,12 @@ type Result struct {
 }
 
 // Identity is what a successful authentication tells authorization and the
-// session about the client.
+// session about the client: the grant authorization weighs (superuser,
+// rules, their expiry) and what changes the client's identity.
 type Identity struct {
-	Superuser   bool
-	ClientAttrs map[string]string
-	ACL         *authz.Rules // nil: the authenticator brought no rules
-	ExpireAt    time.Time    // zero: authentication never expires
-	// ExpireNotInteger: the token's exp had a fraction (ambiguity A14): the
-	// client is accepted (disconnect_after_expire false) but its rules deny
-	// every action, as EMQX's ACL expiry check wants an integer.
-	ExpireNotInteger bool
+	authz.Grant
+	// ClientAttrs become the client's attributes (clientinfo.Client).
+	ClientAttrs      map[string]string
 	ClientIDOverride string // non-empty: register the client under this ID
 	// DisconnectOnExpire: send DISCONNECT 0x87 at ExpireAt (JWT
 	// disconnect_after_expire, SCRAM expire_at).
@@ -178,7 +131,7 @@ type Authenticator interface {
 	// ID is EMQX's authenticator ID: "jwt", "password_based:built_in_database",
 	// "scram:http".
 	ID() string
-	Authenticate(ctx context.Context, c *Client) Result
+	Authenticate(ctx context.Context, c *clientinfo.Client) Result
 	// Close stops background work (JWKS refresh, HTTP pools).
 	Close() error
 }
@@ -192,14 +145,14 @@ type Exchange interface {
 // Reauthenticator is implemented by enhanced authenticators that support
 // re-authentication (AUTH 0x19 on a connected client).
 type Reauthenticator interface {
-	Reauthenticate(ctx context.Context, c *Client) Result
+	Reauthenticate(ctx context.Context, c *clientinfo.Client) Result
 }
 
 // Env is what every authenticator is built with: the behaviour choices of the
 // broker it serves. Deliberate defects are not here: each package takes its
 // own as options at construction (reference/defects.go wires them).
 type Env struct {
-	Profile SecurityProfile
+	Profile security.Profile
 	Log     *slog.Logger
 	Now     func() time.Time
 }

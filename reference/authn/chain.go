@@ -3,6 +3,8 @@ package authn
 import (
 	"context"
 	"fmt"
+
+	"github.com/authspec/authspec/reference/clientinfo"
 )
 
 // Entry is one configured authenticator of a chain.
@@ -70,7 +72,7 @@ const (
 // Authenticate asks the enabled authenticators in order (CHAIN-01..05). The
 // answer is never Ignore: when every authenticator ignores the client the
 // chain denies it with 0x87.
-func (c *Chain) Authenticate(ctx context.Context, cl *Client) Result {
+func (c *Chain) Authenticate(ctx context.Context, cl *clientinfo.Client) Result {
 	enabled := c.enabled()
 	if len(enabled) == 0 {
 		return c.empty()
@@ -120,7 +122,7 @@ func (c *Chain) enabled() []Entry {
 // empty answers for a chain with no enabled authenticator (CHAIN-03): EMQX's
 // authn_not_configured policy allows under legacy and denies under hardened.
 func (c *Chain) empty() Result {
-	if c.env.Profile == Hardened || c.defects.emptyChainDeny {
+	if c.env.Profile.IsHardened() || c.defects.emptyChainDeny {
 		return Result{Outcome: Deny, Code: CodeNotAuthorized, Check: CheckNoAuthenticator,
 			Detail: "no authenticator is configured and the " + c.env.Profile.String() + " profile refuses every client"}
 	}
@@ -133,12 +135,12 @@ func (c *Chain) backendFailureDenies() bool {
 	if c.defects.backendFailureDenies {
 		return true
 	}
-	return c.env.Profile == Hardened && !c.ignoreBackendFailures
+	return c.env.Profile.IsHardened() && !c.ignoreBackendFailures
 }
 
 // run asks one authenticator, after its precondition. A panic is a backend
 // failure, as an exception in an EMQX provider is.
-func (c *Chain) run(ctx context.Context, e Entry, cl *Client) (r Result) {
+func (c *Chain) run(ctx context.Context, e Entry, cl *clientinfo.Client) (r Result) {
 	id := e.Authenticator.ID()
 	defer func() {
 		if p := recover(); p != nil {

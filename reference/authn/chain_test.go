@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/authspec/authspec/reference/clientinfo"
+	"github.com/authspec/authspec/reference/config/security"
 	"github.com/authspec/authspec/reference/faults"
 )
 
@@ -19,7 +21,7 @@ type stub struct {
 }
 
 func (s *stub) ID() string { return s.id }
-func (s *stub) Authenticate(context.Context, *Client) Result {
+func (s *stub) Authenticate(context.Context, *clientinfo.Client) Result {
 	s.calls.Add(1)
 	if s.panic {
 		panic("boom")
@@ -45,13 +47,13 @@ func on(as ...Authenticator) []Entry {
 	return out
 }
 
-func chainEnv(t *testing.T, p SecurityProfile) Env {
+func chainEnv(t *testing.T, p security.Profile) Env {
 	t.Helper()
 	return Env{Profile: p}
 }
 
 func run(c *Chain) Result {
-	return c.Authenticate(context.Background(), &Client{ClientID: "c", Username: "u", HasUsername: true})
+	return c.Authenticate(context.Background(), &clientinfo.Client{ClientID: "c", Username: "u", HasUsername: true})
 }
 
 func want(t *testing.T, r Result, o Outcome, code byte, authenticator string) {
@@ -63,7 +65,7 @@ func want(t *testing.T, r Result, o Outcome, code byte, authenticator string) {
 
 func TestChain(t *testing.T) {
 	t.Run("CHAIN-01 order, disabled skipped, first decision wins", func(t *testing.T) {
-		env := chainEnv(t, Legacy)
+		env := chainEnv(t, security.Legacy)
 		first, second, third := ignores("jwt"), accepts("password_based:built_in_database"), denies("scram:http")
 		want(t, run(NewChain(env, on(first, second, third))), Accept, 0, "password_based:built_in_database")
 		if first.calls.Load() != 1 || third.calls.Load() != 0 {
@@ -81,20 +83,20 @@ func TestChain(t *testing.T) {
 	})
 
 	t.Run("CHAIN-02 every authenticator ignores", func(t *testing.T) {
-		r := run(NewChain(chainEnv(t, Legacy), on(ignores("a"), ignores("b"))))
+		r := run(NewChain(chainEnv(t, security.Legacy), on(ignores("a"), ignores("b"))))
 		want(t, r, Deny, CodeNotAuthorized, "b")
 		if r.Check != CheckAllIgnored || !strings.Contains(r.Detail, "every authenticator ignored") {
 			t.Fatalf("check %q detail %q", r.Check, r.Detail)
 		}
-		want(t, run(NewChain(chainEnv(t, Legacy), on(fails("a")))), Deny, CodeNotAuthorized, "a")
+		want(t, run(NewChain(chainEnv(t, security.Legacy), on(fails("a")))), Deny, CodeNotAuthorized, "a")
 	})
 
 	t.Run("CHAIN-03 no authenticator", func(t *testing.T) {
-		want(t, run(NewChain(chainEnv(t, Legacy), nil)), Accept, 0, "")
-		want(t, run(NewChain(chainEnv(t, Hardened), nil)), Deny, CodeNotAuthorized, "")
+		want(t, run(NewChain(chainEnv(t, security.Legacy), nil)), Accept, 0, "")
+		want(t, run(NewChain(chainEnv(t, security.Hardened), nil)), Deny, CodeNotAuthorized, "")
 		onlyDisabled := []Entry{{Authenticator: denies("a"), Enable: false}}
-		want(t, run(NewChain(chainEnv(t, Legacy), onlyDisabled)), Accept, 0, "")
-		r := run(NewChain(chainEnv(t, Hardened), onlyDisabled))
+		want(t, run(NewChain(chainEnv(t, security.Legacy), onlyDisabled)), Accept, 0, "")
+		r := run(NewChain(chainEnv(t, security.Hardened), onlyDisabled))
 		want(t, r, Deny, CodeNotAuthorized, "")
 		if r.Check != CheckNoAuthenticator {
 			t.Fatal(r.Check)
@@ -102,7 +104,7 @@ func TestChain(t *testing.T) {
 	})
 
 	t.Run("CHAIN-04 preconditions", func(t *testing.T) {
-		env := chainEnv(t, Legacy)
+		env := chainEnv(t, security.Legacy)
 		pre := func(expr string) *Precondition {
 			p, err := ParsePrecondition(expr)
 			if err != nil {
@@ -115,7 +117,7 @@ func TestChain(t *testing.T) {
 			{Authenticator: skipped, Enable: true, Precondition: pre(`str_eq(listener, 'ssl:default')`)},
 			{Authenticator: accepts("b"), Enable: true},
 		}
-		c := &Client{Listener: "tcp:default", Username: "u", HasUsername: true}
+		c := &clientinfo.Client{Listener: "tcp:default", Username: "u", HasUsername: true}
 		r := NewChain(env, entries).Authenticate(context.Background(), c)
 		want(t, r, Accept, 0, "b")
 		if skipped.calls.Load() != 0 {
@@ -124,13 +126,13 @@ func TestChain(t *testing.T) {
 		c.Listener = "ssl:default"
 		want(t, NewChain(env, entries).Authenticate(context.Background(), c), Deny, CodeBadUserNameOrPass, "a")
 		// alone, a skipped authenticator leaves the chain all-ignored
-		r = NewChain(env, entries[:1]).Authenticate(context.Background(), &Client{Listener: "tcp:default"})
+		r = NewChain(env, entries[:1]).Authenticate(context.Background(), &clientinfo.Client{Listener: "tcp:default"})
 		want(t, r, Deny, CodeNotAuthorized, "a")
 		// a render error is a backend failure: ignored under legacy,
 		// 0x87 at once under hardened
 		bad := []Entry{{Authenticator: denies("a"), Enable: true, Precondition: pre(`str_eq(client_attrs.x, 'y')`)}, {Authenticator: accepts("b"), Enable: true}}
 		want(t, run(NewChain(env, bad)), Accept, 0, "b")
-		r = run(NewChain(chainEnv(t, Hardened), bad))
+		r = run(NewChain(chainEnv(t, security.Hardened), bad))
 		want(t, r, Deny, CodeNotAuthorized, "a")
 		if r.Check != CheckPrecondition {
 			t.Fatal(r.Check)
@@ -139,25 +141,25 @@ func TestChain(t *testing.T) {
 
 	t.Run("CHAIN-05 backend failure then accept", func(t *testing.T) {
 		entries := on(fails("jwt"), accepts("b"))
-		want(t, run(NewChain(chainEnv(t, Legacy), entries)), Accept, 0, "b")
-		r := run(NewChain(chainEnv(t, Hardened), entries))
+		want(t, run(NewChain(chainEnv(t, security.Legacy), entries)), Accept, 0, "b")
+		r := run(NewChain(chainEnv(t, security.Hardened), entries))
 		want(t, r, Deny, CodeNotAuthorized, "jwt")
 		if r.Check != "signature" || !strings.Contains(r.Detail, "hardened") {
 			t.Fatalf("check %q detail %q", r.Check, r.Detail)
 		}
-		want(t, run(NewChain(chainEnv(t, Hardened), entries, WithIgnoreBackendFailures(true))), Accept, 0, "b")
+		want(t, run(NewChain(chainEnv(t, security.Hardened), entries, WithIgnoreBackendFailures(true))), Accept, 0, "b")
 		// a plain ignore is not a backend failure under hardened
-		want(t, run(NewChain(chainEnv(t, Hardened), on(ignores("a"), accepts("b")))), Accept, 0, "b")
+		want(t, run(NewChain(chainEnv(t, security.Hardened), on(ignores("a"), accepts("b")))), Accept, 0, "b")
 	})
 
 	t.Run("a panicking authenticator is a backend failure", func(t *testing.T) {
 		p := &stub{id: "x", panic: true}
-		want(t, run(NewChain(chainEnv(t, Legacy), on(p, accepts("b")))), Accept, 0, "b")
-		want(t, run(NewChain(chainEnv(t, Hardened), on(p, accepts("b")))), Deny, CodeNotAuthorized, "x")
+		want(t, run(NewChain(chainEnv(t, security.Legacy), on(p, accepts("b")))), Accept, 0, "b")
+		want(t, run(NewChain(chainEnv(t, security.Hardened), on(p, accepts("b")))), Deny, CodeNotAuthorized, "x")
 	})
 
 	t.Run("lookup", func(t *testing.T) {
-		c := NewChain(chainEnv(t, Legacy), []Entry{{Authenticator: accepts("jwt")}, {Authenticator: denies("scram:http"), Enable: true}})
+		c := NewChain(chainEnv(t, security.Legacy), []Entry{{Authenticator: accepts("jwt")}, {Authenticator: denies("scram:http"), Enable: true}})
 		if a, ok := c.Authenticator("jwt"); !ok || a.ID() != "jwt" {
 			t.Fatal("disabled authenticator not found")
 		}
@@ -202,7 +204,7 @@ func TestChainFaults(t *testing.T) {
 		}
 		t.Run(fmt.Sprintf("%s %v", def.Name, def.IDs), func(t *testing.T) {
 			check(t, func(es []Entry) *Chain {
-				return NewChain(chainEnv(t, Legacy), es, WithDefects(defectsNamed(string(def.Name))...))
+				return NewChain(chainEnv(t, security.Legacy), es, WithDefects(defectsNamed(string(def.Name))...))
 			})
 		})
 	}

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/authspec/authspec/reference/clientinfo"
 )
 
 // Precondition is an authenticator's `precondition` (CHAIN-04): an EMQX
@@ -65,7 +67,7 @@ func (p *Precondition) String() string { return p.expr }
 
 // Render evaluates the expression for c and returns its string form (EMQX's
 // eval_as_string): booleans render as "true"/"false", numbers in decimal.
-func (p *Precondition) Render(c *Client) (string, error) {
+func (p *Precondition) Render(c *clientinfo.Client) (string, error) {
 	v, err := p.root.eval(clientBindings{c})
 	if err != nil {
 		return "", err
@@ -75,7 +77,7 @@ func (p *Precondition) Render(c *Client) (string, error) {
 
 // Allows reports whether the precondition renders to "true" for c; an
 // error means it could not be rendered (EMQX: a backend failure).
-func (p *Precondition) Allows(c *Client) (bool, error) {
+func (p *Precondition) Allows(c *clientinfo.Client) (bool, error) {
 	s, err := p.Render(c)
 	if err != nil {
 		return false, err
@@ -86,8 +88,8 @@ func (p *Precondition) Allows(c *Client) (bool, error) {
 // errUnbound marks a variable the client does not have.
 var errUnbound = errors.New("unbound variable")
 
-// clientBindings resolves variform variables from a Client.
-type clientBindings struct{ c *Client }
+// clientBindings resolves variform variables from a client.
+type clientBindings struct{ c *clientinfo.Client }
 
 func (b clientBindings) lookup(name string) (value, error) {
 	c := b.c

@@ -3,10 +3,12 @@ package authn
 import (
 	"strings"
 	"testing"
+
+	"github.com/authspec/authspec/reference/clientinfo"
 )
 
-func preClient() *Client {
-	return &Client{ClientID: "dev-42", Username: "Alice", HasUsername: true, Password: []byte("pw"), HasPassword: true,
+func preClient() *clientinfo.Client {
+	return &clientinfo.Client{ClientID: "dev-42", Username: "Alice", HasUsername: true, Password: []byte("pw"), HasPassword: true,
 		Listener: "tcp:default", Zone: "default", PeerHost: "10.0.0.7", ClientAttrs: map[string]string{"biz": "order", "my-attr": "x"}}
 }
 

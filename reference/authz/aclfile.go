@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+
+	"github.com/authspec/authspec/reference/config/security"
 )
 
 // ParseACLFile compiles the rules of an EMQX file source (the "rules" text
@@ -148,9 +150,9 @@ func compileWhoTuple(t term, depth int) (cond, error) {
 	case "security_profile":
 		switch {
 		case arg.isAtom("legacy"):
-			return cond{kind: condProfile, profile: Legacy}, nil
+			return cond{kind: condProfile, profile: security.Legacy}, nil
 		case arg.isAtom("hardened"):
-			return cond{kind: condProfile, profile: Hardened}, nil
+			return cond{kind: condProfile, profile: security.Hardened}, nil
 		}
 		return cond{}, fmt.Errorf("security_profile must be legacy or hardened, got %s", arg)
 	case "ipaddr":

@@ -3,6 +3,9 @@ package authz
 import (
 	"strings"
 	"testing"
+
+	"github.com/authspec/authspec/reference/clientinfo"
+	"github.com/authspec/authspec/reference/config/security"
 )
 
 // EMQX's shipped acl.conf (apps/emqx_auth/etc/acl.conf), comments included.
@@ -28,9 +31,9 @@ func fileSettings(rules string) string {
 
 func TestACLFileDefault(t *testing.T) {
 	s := fileSettings(emqxDefaultACL)
-	local := Client{PeerHost: "127.0.0.1"}
-	remote := Client{PeerHost: "10.0.0.9"}
-	dash := Client{PeerHost: "10.0.0.9", Username: "dashboard"}
+	local := clientinfo.Client{PeerHost: "127.0.0.1"}
+	remote := clientinfo.Client{PeerHost: "10.0.0.9"}
+	dash := clientinfo.Client{PeerHost: "10.0.0.9", Username: "dashboard"}
 	runAsks(t, []ask{
 		{id: "JWT-ACL-06", client: dash, act: Subscribe, topic: "$SYS/brokers", settings: s, allow: true},
 		{id: "JWT-ACL-06", client: remote, act: Subscribe, topic: "$SYS/brokers", settings: s, allow: false},
@@ -54,27 +57,27 @@ func TestACLFileForms(t *testing.T) {
 	s := fileSettings(rules)
 	retainFirst := `{"sources": [{"type": "file", "rules": "{deny, all, {all, [{retain, true}, {retain, false}]}, [\"r/#\"]}."}]}`
 	runAsks(t, []ask{
-		{id: "JWT-ACL-06", client: Client{Username: "alice"}, topic: "a/alice", settings: s, allow: true},
-		{id: "JWT-ACL-06", client: Client{Username: "bob"}, topic: "a/bob", settings: s, allow: false},
-		{id: "JWT-ACL-06", client: Client{ClientID: "dev-1"}, topic: "dev/t", qos: 1, settings: s, allow: true},
-		{id: "JWT-ACL-06", client: Client{ClientID: "dev-1"}, topic: "dev/t", qos: 2, settings: s, allow: false},
-		{id: "JWT-ACL-06", client: Client{ClientID: "dev-1"}, topic: "dev/t", retain: true, settings: s, allow: false},
-		{id: "JWT-ACL-06", client: Client{ClientID: "dev-1", Zone: "z2"}, topic: "dev/t", settings: s, allow: false},
-		{id: "JWT-ACL-06", client: Client{Listener: "ssl:default"}, act: Subscribe, topic: "$SYS/#", settings: s, allow: true},
-		{id: "JWT-ACL-06", client: Client{ClientAttrs: map[string]string{"role": "admin"}}, topic: "z", settings: s, allow: true},
-		{id: "JWT-ACL-06", client: Client{PeerHost: "10.2.3.4"}, act: Subscribe, topic: "lan/x", qos: 2, settings: s, allow: true},
-		{id: "JWT-ACL-06", client: Client{PeerHost: "::1"}, act: Subscribe, topic: "lan/x", qos: 1, settings: s, allow: false},
-		{id: "JWT-ACL-06", client: Client{PeerHost: "::1"}, act: Subscribe, topic: "lan/x", qos: 2, settings: s, allow: true},
-		{id: "JWT-ACL-06", topic: "lan/x", profile: Hardened, settings: `{"sources": [{"type": "file", "rules": "{deny, {security_profile, hardened}}."}]}`, allow: false},
+		{id: "JWT-ACL-06", client: clientinfo.Client{Username: "alice"}, topic: "a/alice", settings: s, allow: true},
+		{id: "JWT-ACL-06", client: clientinfo.Client{Username: "bob"}, topic: "a/bob", settings: s, allow: false},
+		{id: "JWT-ACL-06", client: clientinfo.Client{ClientID: "dev-1"}, topic: "dev/t", qos: 1, settings: s, allow: true},
+		{id: "JWT-ACL-06", client: clientinfo.Client{ClientID: "dev-1"}, topic: "dev/t", qos: 2, settings: s, allow: false},
+		{id: "JWT-ACL-06", client: clientinfo.Client{ClientID: "dev-1"}, topic: "dev/t", retain: true, settings: s, allow: false},
+		{id: "JWT-ACL-06", client: clientinfo.Client{ClientID: "dev-1", Zone: "z2"}, topic: "dev/t", settings: s, allow: false},
+		{id: "JWT-ACL-06", client: clientinfo.Client{Listener: "ssl:default"}, act: Subscribe, topic: "$SYS/#", settings: s, allow: true},
+		{id: "JWT-ACL-06", client: clientinfo.Client{ClientAttrs: map[string]string{"role": "admin"}}, topic: "z", settings: s, allow: true},
+		{id: "JWT-ACL-06", client: clientinfo.Client{PeerHost: "10.2.3.4"}, act: Subscribe, topic: "lan/x", qos: 2, settings: s, allow: true},
+		{id: "JWT-ACL-06", client: clientinfo.Client{PeerHost: "::1"}, act: Subscribe, topic: "lan/x", qos: 1, settings: s, allow: false},
+		{id: "JWT-ACL-06", client: clientinfo.Client{PeerHost: "::1"}, act: Subscribe, topic: "lan/x", qos: 2, settings: s, allow: true},
+		{id: "JWT-ACL-06", topic: "lan/x", profile: security.Hardened, settings: `{"sources": [{"type": "file", "rules": "{deny, {security_profile, hardened}}."}]}`, allow: false},
 		{id: "JWT-ACL-06", topic: "lan/x", settings: `{"sources": [{"type": "file", "rules": "{deny, {security_profile, hardened}}."}]}`, allow: true},
 		// proplists:get_value/2 takes the first retain option.
 		{id: "JWT-ACL-11", topic: "r/x", retain: true, settings: retainFirst, allow: false},
 		{id: "JWT-ACL-11", topic: "r/x", retain: false, settings: retainFirst, allow: true},
 		// retain never narrows a subscription, so the rule denies it.
 		{id: "JWT-ACL-11", act: Subscribe, topic: "r/x", settings: retainFirst, allow: false},
-		{id: "JWT-ACL-04", client: Client{ClientAttrs: map[string]string{"tier": "gold"}}, act: Subscribe, topic: "gold/#", settings: s, allow: true},
-		{id: "JWT-ACL-04", client: Client{ClientAttrs: map[string]string{"tier": "gold"}}, act: Subscribe, topic: "gold/x", settings: s, allow: false},
-		{id: "JWT-ACL-04", client: Client{ClientAttrs: map[string]string{"tier": "gold"}}, topic: "x/+", settings: s, allow: true},
+		{id: "JWT-ACL-04", client: clientinfo.Client{ClientAttrs: map[string]string{"tier": "gold"}}, act: Subscribe, topic: "gold/#", settings: s, allow: true},
+		{id: "JWT-ACL-04", client: clientinfo.Client{ClientAttrs: map[string]string{"tier": "gold"}}, act: Subscribe, topic: "gold/x", settings: s, allow: false},
+		{id: "JWT-ACL-04", client: clientinfo.Client{ClientAttrs: map[string]string{"tier": "gold"}}, topic: "x/+", settings: s, allow: true},
 	})
 }
 

@@ -6,6 +6,9 @@ import (
 	"math"
 	"strconv"
 	"time"
+
+	"github.com/authspec/authspec/reference/clientinfo"
+	"github.com/authspec/authspec/reference/config/security"
 )
 
 // Action is what a client asks to do.
@@ -26,69 +29,29 @@ func (a Action) String() string {
 	return fmt.Sprintf("action(%d)", uint8(a))
 }
 
-// Profile is the security profile as authorization sees it: under Hardened
-// a rule that cannot be evaluated (JWT-ACL-16) or a token acl that cannot be
-// compiled denies; under Legacy it does not match.
-type Profile uint8
-
-const (
-	Legacy Profile = iota
-	Hardened
-)
-
-func (p Profile) String() string {
-	if p == Hardened {
-		return "hardened"
-	}
-	return "legacy"
-}
-
-// Client is what authorization knows of a connected client. The broker
-// builds it once per connection from the CONNECT and the authentication
-// result, and passes it with every Request.
-type Client struct {
-	ClientID string
-	// Username is empty when the client sent none; EMQX treats an empty
-	// Username as none too (${username} undefined, username_re false).
-	Username string
-	PeerHost string // IP address, no port
-	// Listener and Zone default to EMQX's "tcp:default" and "default".
-	Listener       string
-	Zone           string
-	CertCommonName string // empty: no TLS client certificate with a CN
-	ClientAttrs    map[string]string
-
+// Grant is what authentication granted a client beyond its identity: it
+// is the client's part of every authorization question, with the identity
+// (clientinfo.Client) it was granted to. The broker keeps it per
+// connection and replaces it on re-authentication.
+type Grant struct {
 	// Superuser: the authenticator said is_superuser (JWT-HMAC-07,
 	// SCRAM-15): every action is allowed.
 	Superuser bool
 	// Rules the authenticator granted; nil when it brought none (JWT-ACL-07).
 	Rules *Rules
-	// RulesExpireAt is when Rules stop applying (the token's exp, SCRAM
-	// expire_at); zero means never (JWT-CLAIM-04). Once the current second
-	// is past it, every action is denied (JWT-ACL-08).
-	RulesExpireAt time.Time
-	// RulesExpireNotInteger: the token's exp was a fraction (ambiguity A14).
+	// ExpireAt is when the authentication expires (the token's exp, SCRAM
+	// expire_at); zero means never (JWT-CLAIM-04). Rules stop applying once
+	// the current second is past it: every action is then denied
+	// (JWT-ACL-08).
+	ExpireAt time.Time
+	// ExpireNotInteger: the token's exp was a fraction (ambiguity A14).
 	// EMQX's expiry check wants an integer, so the rules deny every action.
-	RulesExpireNotInteger bool
-}
-
-func (c *Client) zone() string {
-	if c.Zone == "" {
-		return "default"
-	}
-	return c.Zone
-}
-
-func (c *Client) listener() string {
-	if c.Listener == "" {
-		return "tcp:default"
-	}
-	return c.Listener
+	ExpireNotInteger bool
 }
 
 // RulesExpiry converts a token's exp claim, as decoded (a number,
 // json.Number, or a numeric string, which EMQX converts before its checks,
-// JWT-CLAIM-05), into Client.RulesExpireAt and Client.RulesExpireNotInteger.
+// JWT-CLAIM-05), into Grant.ExpireAt and Grant.ExpireNotInteger.
 // A number written with a fraction or an exponent is not an integer, even
 // 1719830400.0, as for EMQX's JSON decoder.
 func RulesExpiry(exp any) (at time.Time, notInteger bool, err error) {
@@ -123,7 +86,9 @@ func RulesExpiry(exp any) (at time.Time, notInteger bool, err error) {
 
 // Request is one authorization question.
 type Request struct {
-	Client Client
+	// Client is who asks; Grant what its authentication granted.
+	Client clientinfo.Client
+	Grant  Grant
 	Action Action
 	// Topic is the PUBLISH topic, or the SUBSCRIBE filter as sent
 	// ("$share/g/t/#" included: the real filter is checked, JWT-ACL-17).
@@ -136,7 +101,10 @@ type Request struct {
 	Now time.Time
 
 	Settings Settings
-	Profile  Profile
+	// Profile: under Hardened a rule that cannot be evaluated (JWT-ACL-16)
+	// or a token acl that cannot be compiled denies; under Legacy it does
+	// not match.
+	Profile security.Profile
 	// Defects are the deliberate defects switched on (self-test only).
 	Defects Defects
 }
@@ -165,7 +133,7 @@ func Authorize(req Request) Decision {
 	if req.Action != Publish && req.Action != Subscribe {
 		return Decision{Allow: false, Reason: fmt.Sprintf("unknown %s", req.Action)}
 	}
-	if req.Client.Superuser && !fs.superuserIgnored {
+	if req.Grant.Superuser && !fs.superuserIgnored {
 		return Decision{Allow: true, Reason: "superuser"}
 	}
 	name := req.Topic
@@ -174,8 +142,8 @@ func Authorize(req Request) Decision {
 	}
 	ck := newCheck(&req, name)
 
-	if rules := req.Client.Rules; rules != nil {
-		if why, expired := rulesExpired(&req.Client, req.Now, fs); expired {
+	if rules := req.Grant.Rules; rules != nil {
+		if why, expired := rulesExpired(&req.Grant, req.Now, fs); expired {
 			return Decision{Allow: false, Reason: why}
 		}
 		v := rules.check(&ck, fs)
@@ -206,18 +174,18 @@ func Authorize(req Request) Decision {
 // emqx_authz_client_info does in 6.x: the rules apply while exp >= now in
 // whole seconds, so they deny from the second after exp (ambiguity A15), and
 // a fractional exp denies at once (A14).
-func rulesExpired(c *Client, now time.Time, fs Defects) (string, bool) {
+func rulesExpired(g *Grant, now time.Time, fs Defects) (string, bool) {
 	if fs.expiryIgnored {
 		return "", false
 	}
-	if c.RulesExpireNotInteger {
+	if g.ExpireNotInteger {
 		return "token rules: exp is not an integer", true
 	}
-	if c.RulesExpireAt.IsZero() {
+	if g.ExpireAt.IsZero() {
 		return "", false
 	}
-	if now.Unix() > c.RulesExpireAt.Unix() {
-		return fmt.Sprintf("token rules expired at %s", c.RulesExpireAt.UTC().Format(time.RFC3339)), true
+	if now.Unix() > g.ExpireAt.Unix() {
+		return fmt.Sprintf("token rules expired at %s", g.ExpireAt.UTC().Format(time.RFC3339)), true
 	}
 	return "", false
 }

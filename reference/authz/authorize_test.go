@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/authspec/authspec/reference/clientinfo"
+	"github.com/authspec/authspec/reference/config/security"
 )
 
 var t0 = time.Unix(1_800_000_000, 0)
@@ -14,13 +17,14 @@ var t0 = time.Unix(1_800_000_000, 0)
 type ask struct {
 	id       string
 	acl      string // token acl claim; "" = the token carried none
-	client   Client
+	client   clientinfo.Client
+	grant    Grant // Rules are set from acl
 	act      Action
 	topic    string
 	qos      byte
 	retain   bool
 	settings string // authorization block; "" = defaults
-	profile  Profile
+	profile  security.Profile
 	now      time.Time
 	faults   []string
 	allow    bool
@@ -28,7 +32,7 @@ type ask struct {
 
 func (a ask) request(t testing.TB) Request {
 	t.Helper()
-	c := a.client
+	c, g := a.client, a.grant
 	if c.ClientID == "" {
 		c.ClientID = "c1"
 	}
@@ -37,7 +41,7 @@ func (a ask) request(t testing.TB) Request {
 		if err != nil {
 			t.Fatalf("%s: acl %s: %v", a.id, a.acl, err)
 		}
-		c.Rules = rules
+		g.Rules = rules
 	}
 	s, err := ParseSettings(json.RawMessage(a.settings))
 	if err != nil {
@@ -51,7 +55,7 @@ func (a ask) request(t testing.TB) Request {
 	if now.IsZero() {
 		now = t0
 	}
-	return Request{Client: c, Action: act, Topic: a.topic, QoS: a.qos, Retain: a.retain, Now: now,
+	return Request{Client: c, Grant: g, Action: act, Topic: a.topic, QoS: a.qos, Retain: a.retain, Now: now,
 		Settings: s, Profile: a.profile, Defects: defectsOn(a.faults...)}
 }
 
@@ -76,7 +80,7 @@ const denyAll = `{"no_match": "deny"}`
 
 func TestOldFormat(t *testing.T) {
 	acl := `{"pub": ["p/#"], "sub": ["s/+"], "all": ["a/${username}"]}`
-	user := Client{Username: "u"}
+	user := clientinfo.Client{Username: "u"}
 	runAsks(t, []ask{
 		{id: "JWT-ACL-01", acl: `{}`, topic: "x", allow: false},
 		{id: "JWT-ACL-01", acl: `{}`, act: Subscribe, topic: "x", allow: false},
@@ -93,10 +97,10 @@ func TestOldFormat(t *testing.T) {
 		// legacy passes on to the sources and no_match, hardened denies.
 		{id: "JWT-ACL-01", acl: `{"pub": "p/#"}`, topic: "p/1", allow: true},
 		{id: "JWT-ACL-01", acl: `{"pub": "p/#"}`, topic: "p/1", settings: denyAll, allow: false},
-		{id: "JWT-ACL-01", acl: `{"sub": [1]}`, topic: "q", profile: Hardened, allow: false},
+		{id: "JWT-ACL-01", acl: `{"sub": [1]}`, topic: "q", profile: security.Hardened, allow: false},
 		{id: "JWT-ACL-01", acl: `{"sub": [1]}`, topic: "q", allow: true},
 		// An entry before the bad list still decides.
-		{id: "JWT-ACL-01", acl: `{"pub": ["p"], "sub": null}`, topic: "p", profile: Hardened, allow: true},
+		{id: "JWT-ACL-01", acl: `{"pub": ["p"], "sub": null}`, topic: "p", profile: security.Hardened, allow: true},
 	})
 }
 
@@ -130,12 +134,12 @@ func TestNewFormat(t *testing.T) {
 }
 
 func TestSuperuser(t *testing.T) {
-	su := Client{Superuser: true}
+	su := Grant{Superuser: true}
 	runAsks(t, []ask{
-		{id: "JWT-HMAC-07", acl: `{}`, client: su, topic: "x", allow: true},
-		{id: "JWT-HMAC-07", acl: `[{"permission": "deny", "action": "all", "topic": "#"}]`, client: su, act: Subscribe, topic: "#", allow: true},
-		{id: "JWT-ACL-06", client: su, topic: "$SYS/x", settings: sourceDenyAll, allow: true},
-		{id: "SCRAM-15", client: su, topic: "x", settings: denyAll, allow: true},
+		{id: "JWT-HMAC-07", acl: `{}`, grant: su, topic: "x", allow: true},
+		{id: "JWT-HMAC-07", acl: `[{"permission": "deny", "action": "all", "topic": "#"}]`, grant: su, act: Subscribe, topic: "#", allow: true},
+		{id: "JWT-ACL-06", grant: su, topic: "$SYS/x", settings: sourceDenyAll, allow: true},
+		{id: "SCRAM-15", grant: su, topic: "x", settings: denyAll, allow: true},
 	})
 }
 
@@ -176,7 +180,7 @@ func TestWildcardsAndFilters(t *testing.T) {
 }
 
 func TestPlaceholders(t *testing.T) {
-	full := Client{ClientID: "cid", Username: "usr", CertCommonName: "cn1", Zone: "z1",
+	full := clientinfo.Client{ClientID: "cid", Username: "usr", CertCommonName: "cn1", Zone: "z1",
 		ClientAttrs: map[string]string{"role": "admin", "sn": "10c61f1a1f47", "empty": ""}}
 	runAsks(t, []ask{
 		{id: "JWT-ACL-03", acl: `{"pub": ["t/${clientid}/${username}"]}`, client: full, topic: "t/cid/usr", allow: true},
@@ -207,8 +211,8 @@ func TestUnrenderablePlaceholders(t *testing.T) {
 	// JWT-ACL-16: a rule (or filter) whose placeholder is undefined or whose
 	// value holds / + # does not match under legacy and denies under
 	// hardened.
-	plus := Client{Username: "+"}
-	slash := Client{Username: "other/level"}
+	plus := clientinfo.Client{Username: "+"}
+	slash := clientinfo.Client{Username: "other/level"}
 	deny := `[{"permission": "deny", "action": "all", "topic": "tenant/${username}/data"}]`
 	allow := `[{"permission": "allow", "action": "all", "topic": "tenant/${username}/data"}]`
 	missing := `[{"permission": "allow", "action": "all", "topics": ["d/${client_attrs.missing}", "open/#"]}]`
@@ -216,28 +220,28 @@ func TestUnrenderablePlaceholders(t *testing.T) {
 		{id: "JWT-ACL-16", acl: deny, client: plus, topic: "tenant/other/data", allow: true},
 		{id: "JWT-ACL-16", acl: allow, client: plus, topic: "tenant/other/data", settings: denyAll, allow: false},
 		{id: "JWT-ACL-16", acl: allow, client: plus, topic: "tenant/+/data", settings: denyAll, allow: false},
-		{id: "JWT-ACL-16", acl: allow, client: slash, topic: "tenant/other/level/data", profile: Hardened, allow: false},
+		{id: "JWT-ACL-16", acl: allow, client: slash, topic: "tenant/other/level/data", profile: security.Hardened, allow: false},
 		{id: "JWT-ACL-16", acl: deny, client: slash, topic: "tenant/other/level/data", allow: true},
-		{id: "JWT-ACL-16", acl: `{"pub": ["t/${username}"]}`, client: Client{Username: "#"}, topic: "t/x", allow: false},
+		{id: "JWT-ACL-16", acl: `{"pub": ["t/${username}"]}`, client: clientinfo.Client{Username: "#"}, topic: "t/x", allow: false},
 		// topic_template_allow lets the characters through.
-		{id: "JWT-ACL-16", acl: allow, client: plus, topic: "tenant/x/data", settings: `{"topic_template_allow": {"plus": true}}`, profile: Hardened, allow: true},
+		{id: "JWT-ACL-16", acl: allow, client: plus, topic: "tenant/x/data", settings: `{"topic_template_allow": {"plus": true}}`, profile: security.Hardened, allow: true},
 		{id: "JWT-ACL-16", acl: allow, client: slash, topic: "tenant/other/level/data", settings: `{"topic_template_allow": {"slash": true}, "no_match": "deny"}`, allow: true},
 		// Undefined: legacy skips the filter, the rule's other filters still
 		// apply; hardened denies once the filter is reached.
 		{id: "JWT-ACL-16", acl: missing, topic: "d/x", settings: denyAll, allow: false},
 		{id: "JWT-ACL-16", acl: missing, topic: "open/x", settings: denyAll, allow: true},
-		{id: "JWT-ACL-16", acl: missing, topic: "open/x", profile: Hardened, allow: false},
-		{id: "JWT-ACL-16", acl: missing, topic: "open/x", profile: Hardened, settings: `{"ignore_backend_failures": true}`, allow: true},
-		{id: "JWT-ACL-16", acl: `[{"permission": "deny", "action": "all", "topic": "t/${cert_common_name}"}]`, topic: "t/x", profile: Hardened, allow: false},
+		{id: "JWT-ACL-16", acl: missing, topic: "open/x", profile: security.Hardened, allow: false},
+		{id: "JWT-ACL-16", acl: missing, topic: "open/x", profile: security.Hardened, settings: `{"ignore_backend_failures": true}`, allow: true},
+		{id: "JWT-ACL-16", acl: `[{"permission": "deny", "action": "all", "topic": "t/${cert_common_name}"}]`, topic: "t/x", profile: security.Hardened, allow: false},
 		{id: "JWT-ACL-16", acl: `[{"permission": "deny", "action": "all", "topic": "t/${cert_common_name}"}]`, topic: "t/x", allow: true},
 		{id: "JWT-ACL-16", acl: `[{"permission": "deny", "action": "all", "topic": "t/${username}"}]`, topic: "t/", allow: true},
-		{id: "JWT-ACL-16", acl: `[{"permission": "deny", "action": "all", "topic": "t/${client_attrs.a.b}"}]`, client: Client{ClientAttrs: map[string]string{"a.b": "x"}}, topic: "t/x", allow: true},
+		{id: "JWT-ACL-16", acl: `[{"permission": "deny", "action": "all", "topic": "t/${client_attrs.a.b}"}]`, client: clientinfo.Client{ClientAttrs: map[string]string{"a.b": "x"}}, topic: "t/x", allow: true},
 		// A bad value anywhere beats an undefined one, as in EMQX.
 		{id: "JWT-ACL-16", acl: `[{"permission": "allow", "action": "all", "topics": ["${cert_common_name}/${username}", "other"]}]`, client: plus, topic: "other", settings: denyAll, allow: false},
 		// An earlier filter that matches decides before a bad one is rendered.
-		{id: "JWT-ACL-16", acl: `[{"permission": "allow", "action": "all", "topics": ["ok", "t/${username}"]}]`, client: plus, topic: "ok", profile: Hardened, allow: true},
+		{id: "JWT-ACL-16", acl: `[{"permission": "allow", "action": "all", "topics": ["ok", "t/${username}"]}]`, client: plus, topic: "ok", profile: security.Hardened, allow: true},
 		// Old format: the same rules.
-		{id: "JWT-ACL-16", acl: `{"pub": ["t/${client_attrs.x}"]}`, topic: "t/x", profile: Hardened, allow: false},
+		{id: "JWT-ACL-16", acl: `{"pub": ["t/${client_attrs.x}"]}`, topic: "t/x", profile: security.Hardened, allow: false},
 		{id: "JWT-ACL-16", acl: `{"pub": ["t/${client_attrs.x}"], "all": ["t/#"]}`, topic: "t/x", allow: true},
 	})
 }
@@ -275,7 +279,7 @@ func TestWhoFilters(t *testing.T) {
 	rule := func(extra string) string {
 		return `[{"permission": "allow", "action": "all", "topic": "t"` + extra + `}]`
 	}
-	c := Client{ClientID: "client-7", Username: "user-3", PeerHost: "192.168.5.20", Zone: "z1", Listener: "ssl:default"}
+	c := clientinfo.Client{ClientID: "client-7", Username: "user-3", PeerHost: "192.168.5.20", Zone: "z1", Listener: "ssl:default"}
 	runAsks(t, []ask{
 		{id: "JWT-ACL-12", acl: rule(`, "username_re": "^user-[0-9]+$"`), client: c, topic: "t", settings: denyAll, allow: true},
 		{id: "JWT-ACL-12", acl: rule(`, "username_re": "^admin"`), client: c, topic: "t", settings: denyAll, allow: false},
@@ -287,7 +291,7 @@ func TestWhoFilters(t *testing.T) {
 		{id: "JWT-ACL-12", acl: rule(`, "ipaddr": "192.168.5.20"`), client: c, topic: "t", settings: denyAll, allow: true},
 		{id: "JWT-ACL-12", acl: rule(`, "ipaddr": "10.0.0.0/8"`), client: c, topic: "t", settings: denyAll, allow: false},
 		{id: "JWT-ACL-12", acl: rule(`, "ipaddr": "::ffff:192.168.5.0/120"`), client: c, topic: "t", settings: denyAll, allow: false},
-		{id: "JWT-ACL-12", acl: rule(`, "ipaddr": "192.168.5.0/24"`), client: Client{PeerHost: "::ffff:192.168.5.1"}, topic: "t", settings: denyAll, allow: true},
+		{id: "JWT-ACL-12", acl: rule(`, "ipaddr": "192.168.5.0/24"`), client: clientinfo.Client{PeerHost: "::ffff:192.168.5.1"}, topic: "t", settings: denyAll, allow: true},
 		{id: "JWT-ACL-12", acl: rule(`, "ipaddr": "127.0.0.1"`), topic: "t", settings: denyAll, allow: false},
 		{id: "JWT-ACL-12", acl: rule(`, "zone": "z1"`), client: c, topic: "t", settings: denyAll, allow: true},
 		{id: "JWT-ACL-12", acl: rule(`, "zone": "default"`), client: c, topic: "t", settings: denyAll, allow: false},
@@ -306,32 +310,32 @@ func TestWhoFilters(t *testing.T) {
 
 func TestRulesExpiry(t *testing.T) {
 	exp := t0.Add(10 * time.Second)
-	c := Client{RulesExpireAt: exp}
+	g := Grant{ExpireAt: exp}
 	acl := `{"pub": ["t"]}`
 	newACL := `[{"permission": "allow", "action": "pub", "topic": "t"}]`
 	runAsks(t, []ask{
-		{id: "JWT-ACL-08", acl: acl, client: c, topic: "t", now: exp.Add(-time.Second), allow: true},
+		{id: "JWT-ACL-08", acl: acl, grant: g, topic: "t", now: exp.Add(-time.Second), allow: true},
 		// 6.x: still allowed while exp >= now, in whole seconds (A15).
-		{id: "JWT-ACL-08", acl: acl, client: c, topic: "t", now: exp, allow: true},
-		{id: "JWT-ACL-08", acl: acl, client: c, topic: "t", now: exp.Add(999 * time.Millisecond), allow: true},
-		{id: "JWT-ACL-08", acl: acl, client: c, topic: "t", now: exp.Add(time.Second), allow: false},
-		{id: "JWT-ACL-08", acl: newACL, client: c, act: Subscribe, topic: "x", now: exp.Add(time.Hour), allow: false},
+		{id: "JWT-ACL-08", acl: acl, grant: g, topic: "t", now: exp, allow: true},
+		{id: "JWT-ACL-08", acl: acl, grant: g, topic: "t", now: exp.Add(999 * time.Millisecond), allow: true},
+		{id: "JWT-ACL-08", acl: acl, grant: g, topic: "t", now: exp.Add(time.Second), allow: false},
+		{id: "JWT-ACL-08", acl: newACL, grant: g, act: Subscribe, topic: "x", now: exp.Add(time.Hour), allow: false},
 		// Expired rules deny even what no_match would allow.
-		{id: "JWT-EXP-02", acl: newACL, client: c, topic: "other", now: exp.Add(time.Hour), allow: false},
-		{id: "JWT-EXP-02", acl: newACL, client: c, topic: "other", now: exp.Add(-time.Second), allow: true},
+		{id: "JWT-EXP-02", acl: newACL, grant: g, topic: "other", now: exp.Add(time.Hour), allow: false},
+		{id: "JWT-EXP-02", acl: newACL, grant: g, topic: "other", now: exp.Add(-time.Second), allow: true},
 		// No exp: the rules never expire (JWT-CLAIM-04).
 		{id: "JWT-ACL-08", acl: acl, topic: "t", now: t0.Add(100 * 365 * 24 * time.Hour), allow: true},
 		// A14: a fractional exp makes the rules deny everything at once.
-		{id: "JWT-ACL-08", acl: acl, client: Client{RulesExpireAt: exp, RulesExpireNotInteger: true}, topic: "t", allow: false},
+		{id: "JWT-ACL-08", acl: acl, grant: Grant{ExpireAt: exp, ExpireNotInteger: true}, topic: "t", allow: false},
 		// The superuser check comes before the expiry.
-		{id: "JWT-HMAC-07", acl: acl, client: Client{Superuser: true, RulesExpireAt: exp}, topic: "x", now: exp.Add(time.Hour), allow: true},
+		{id: "JWT-HMAC-07", acl: acl, grant: Grant{Superuser: true, ExpireAt: exp}, topic: "x", now: exp.Add(time.Hour), allow: true},
 		// A client without rules has nothing to expire.
-		{id: "JWT-ACL-07", client: c, topic: "x", now: exp.Add(time.Hour), allow: true},
+		{id: "JWT-ACL-07", grant: g, topic: "x", now: exp.Add(time.Hour), allow: true},
 	})
 }
 
 func TestUnknownActionIsDenied(t *testing.T) {
-	req := ask{client: Client{Superuser: true}, topic: "t"}.request(t)
+	req := ask{grant: Grant{Superuser: true}, topic: "t"}.request(t)
 	req.Action = 7
 	if d := Authorize(req); d.Allow || !strings.Contains(d.Reason, "action(7)") {
 		t.Fatalf("got %v", d)
@@ -374,12 +378,12 @@ func TestDecisionReasons(t *testing.T) {
 		a    ask
 		want string
 	}{
-		{ask{client: Client{Superuser: true}, topic: "x"}, "superuser"},
+		{ask{grant: Grant{Superuser: true}, topic: "x"}, "superuser"},
 		{ask{acl: acl, topic: "t/1"}, `token rule 1 (allow publish ["t/#"])`},
 		{ask{acl: acl, topic: "u"}, "no_match: allow"},
 		{ask{acl: acl, topic: "u", settings: sourceDenyAll}, "source 1 (file) rule 1 (deny all [\"all\"])"},
 		{ask{acl: `{}`, topic: "u"}, "old format"},
-		{ask{acl: acl, topic: "t", client: Client{RulesExpireAt: t0.Add(-time.Hour)}}, "expired"},
+		{ask{acl: acl, topic: "t", grant: Grant{ExpireAt: t0.Add(-time.Hour)}}, "expired"},
 	}
 	for _, c := range cases {
 		d := Authorize(c.a.request(t))
@@ -407,7 +411,7 @@ func BenchmarkAuthorize(b *testing.B) {
 	]`
 	a := ask{
 		acl:      acl,
-		client:   Client{ClientID: "dev-42", Username: "user-42", PeerHost: "10.1.2.3", ClientAttrs: map[string]string{"tenant": "acme"}},
+		client:   clientinfo.Client{ClientID: "dev-42", Username: "user-42", PeerHost: "10.1.2.3", ClientAttrs: map[string]string{"tenant": "acme"}},
 		topic:    "shared/x/data/y/z", // decided by the last rule
 		qos:      1,
 		settings: denyAll,

@@ -1,26 +1,31 @@
 package authz
 
 import (
+	"errors"
 	"fmt"
+
+	"github.com/authspec/authspec/reference/clientinfo"
+	"github.com/authspec/authspec/reference/config/security"
+	"github.com/authspec/authspec/reference/placeholder"
 )
 
 // check is one authorization question, prepared once per Authorize call and
 // put to every rule in turn.
 type check struct {
-	client *Client
+	client *clientinfo.Client
 	action Action
 	name   string   // the topic, or the subscription's real filter
 	levels []string // name split at "/"
 	qos    byte
 	retain bool
 
-	profile Profile
+	profile security.Profile
 	// failDeny: a rule whose placeholders cannot be rendered denies (EMQX's
 	// authz_backend_failure policy: hardened, unless
 	// authorization.ignore_backend_failures); otherwise it does not match.
 	failDeny bool
 
-	render          renderOptions
+	render          placeholder.Options
 	mf              matchFaults
 	ignoreQoSRetain bool // fault acl-qos-retain-ignored
 	ignoreWho       bool // fault acl-who-filters-ignored
@@ -41,13 +46,8 @@ func newCheck(req *Request, name string) check {
 		qos:      req.QoS,
 		retain:   req.Retain,
 		profile:  req.Profile,
-		failDeny: req.Profile == Hardened && !req.Settings.IgnoreBackendFailures && !fs.hardenedPlaceholdersOK,
-		render: renderOptions{
-			allow:          req.Settings.TopicTemplateAllow,
-			literalBasic:   fs.placeholdersNotRendered,
-			literalAttrs:   fs.clientAttrsNotRendered,
-			unsafeRenderer: fs.unsafePlaceholderValues,
-		},
+		failDeny: req.Profile.IsHardened() && !req.Settings.IgnoreBackendFailures && !fs.hardenedPlaceholdersOK,
+		render:   renderOptions(req.Settings.TopicTemplateAllow, fs),
 		mf: matchFaults{
 			plusMultiLevel:    fs.plusMultiLevel,
 			plusSkipsWildcard: fs.plusRejectsWildcardLevel,
@@ -125,11 +125,14 @@ func (f *topicFilter) covers(ck *check) (bool, renderError) {
 	switch {
 	case f.eq:
 		return ck.name == f.literal, renderOK
-	case f.parts != nil:
-		var rerr renderError
-		ck.buf, rerr = f.render(ck.buf[:0], ck.client, &ck.render)
-		if rerr != renderOK {
-			return false, rerr
+	case f.tmpl != nil:
+		var err error
+		ck.buf, err = f.tmpl.Append(ck.buf[:0], ck.client, &ck.render)
+		switch {
+		case errors.Is(err, placeholder.ErrUndefined):
+			return false, renderUndefined
+		case err != nil:
+			return false, renderBadValue
 		}
 		ck.scratch = appendLevels(ck.scratch[:0], string(ck.buf))
 		return matchLevels(ck.levels, ck.scratch, ck.mf), renderOK

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authspec/authspec/reference/clientinfo"
+	"github.com/authspec/authspec/reference/config/security"
 	"github.com/authspec/authspec/reference/faults"
 )
 
@@ -27,11 +29,11 @@ func TestFaultsBreakTheirBehaviour(t *testing.T) {
 			{id: "JWT-ACL-02", acl: `{"pub": ["a/+"]}`, topic: "a/b/c", allow: false},
 		},
 		faults.ACLPlaceholdersNotRendered: {
-			{id: "JWT-ACL-03", acl: `{"pub": ["t/${clientid}/${username}"]}`, client: Client{ClientID: "c", Username: "u"}, topic: "t/c/u", allow: true},
+			{id: "JWT-ACL-03", acl: `{"pub": ["t/${clientid}/${username}"]}`, client: clientinfo.Client{ClientID: "c", Username: "u"}, topic: "t/c/u", allow: true},
 		},
 		faults.ACLEqPrefixIgnored: {
 			{id: "JWT-ACL-04", acl: `{"sub": ["eq t/#"]}`, act: Subscribe, topic: "t/x", allow: false},
-			{id: "JWT-ACL-04", acl: `{"pub": ["eq t/${username}"]}`, client: Client{Username: "u"}, topic: "t/${username}", allow: true},
+			{id: "JWT-ACL-04", acl: `{"pub": ["eq t/${username}"]}`, client: clientinfo.Client{Username: "u"}, topic: "t/${username}", allow: true},
 		},
 		faults.ACLLastMatchWins: {
 			{id: "JWT-ACL-05", acl: `[{"permission": "allow", "action": "pub", "topic": "t"}, {"permission": "deny", "action": "all", "topic": "#"}]`, topic: "t", allow: true},
@@ -40,15 +42,15 @@ func TestFaultsBreakTheirBehaviour(t *testing.T) {
 			{id: "JWT-ACL-07", topic: "x", allow: true},
 		},
 		faults.ACLExpiryIgnored: {
-			{id: "JWT-ACL-08", acl: `{"pub": ["t"]}`, client: Client{RulesExpireAt: exp}, topic: "t", allow: false},
-			{id: "JWT-EXP-02", acl: `[{"permission": "allow", "action": "pub", "topic": "t"}]`, client: Client{RulesExpireAt: exp}, topic: "t", allow: false},
+			{id: "JWT-ACL-08", acl: `{"pub": ["t"]}`, grant: Grant{ExpireAt: exp}, topic: "t", allow: false},
+			{id: "JWT-EXP-02", acl: `[{"permission": "allow", "action": "pub", "topic": "t"}]`, grant: Grant{ExpireAt: exp}, topic: "t", allow: false},
 		},
 		faults.ACLQoSRetainIgnored: {
 			{id: "JWT-ACL-11", acl: `[{"permission": "allow", "action": "pub", "topic": "t", "qos": 1}]`, topic: "t", qos: 2, settings: denyAll, allow: false},
 			{id: "JWT-ACL-11", acl: `[{"permission": "allow", "action": "pub", "topic": "t", "retain": false}]`, topic: "t", retain: true, settings: denyAll, allow: false},
 		},
 		faults.ACLWhoFiltersIgnored: {
-			{id: "JWT-ACL-12", acl: `[{"permission": "allow", "action": "pub", "topic": "t", "username_re": "^admin$"}]`, client: Client{Username: "bob"}, topic: "t", settings: denyAll, allow: false},
+			{id: "JWT-ACL-12", acl: `[{"permission": "allow", "action": "pub", "topic": "t", "username_re": "^admin$"}]`, client: clientinfo.Client{Username: "bob"}, topic: "t", settings: denyAll, allow: false},
 		},
 		faults.ACLPlusRejectsWildcardLevel: {
 			{id: "JWT-ACL-13", acl: `{"sub": ["a/+"]}`, act: Subscribe, topic: "a/#", allow: true},
@@ -57,22 +59,22 @@ func TestFaultsBreakTheirBehaviour(t *testing.T) {
 			{id: "JWT-ACL-14", acl: `{"sub": ["#"]}`, act: Subscribe, topic: "$SYS/x", allow: false},
 		},
 		faults.ACLClientAttrsNotRendered: {
-			{id: "JWT-ACL-15", acl: `{"all": ["${client_attrs.role}/#"]}`, client: Client{ClientAttrs: map[string]string{"role": "r"}}, topic: "r/x", allow: true},
+			{id: "JWT-ACL-15", acl: `{"all": ["${client_attrs.role}/#"]}`, client: clientinfo.Client{ClientAttrs: map[string]string{"role": "r"}}, topic: "r/x", allow: true},
 		},
 		faults.ACLUnsafePlaceholderValues: {
-			{id: "JWT-ACL-16", acl: `[{"permission": "deny", "action": "all", "topic": "tenant/${username}/data"}]`, client: Client{Username: "+"}, topic: "tenant/other/data", allow: true},
+			{id: "JWT-ACL-16", acl: `[{"permission": "deny", "action": "all", "topic": "tenant/${username}/data"}]`, client: clientinfo.Client{Username: "+"}, topic: "tenant/other/data", allow: true},
 			{id: "JWT-ACL-16", acl: `[{"permission": "allow", "action": "all", "topic": "t/${client_attrs.x}"}]`, topic: "t/", settings: denyAll, allow: false},
 		},
 		faults.ACLHardenedPlaceholdersOK: {
 			{id: "JWT-ACL-16", acl: `[{"permission": "allow", "action": "all", "topic": "t/${username}"}, {"permission": "allow", "action": "all", "topic": "t/#"}]`,
-				client: Client{Username: "+"}, topic: "t/x", profile: Hardened, allow: false},
+				client: clientinfo.Client{Username: "+"}, topic: "t/x", profile: security.Hardened, allow: false},
 		},
 		faults.ACLSharePrefixKept: {
 			{id: "JWT-ACL-17", acl: `{"sub": ["t/#"]}`, act: Subscribe, topic: "$share/g/t/#", allow: true},
 		},
 		faults.ACLSuperuserIgnored: {
-			{id: "JWT-HMAC-07", acl: `{}`, client: Client{Superuser: true}, topic: "x", allow: true},
-			{id: "SCRAM-15", client: Client{Superuser: true}, topic: "x", settings: denyAll, allow: true},
+			{id: "JWT-HMAC-07", acl: `{}`, grant: Grant{Superuser: true}, topic: "x", allow: true},
+			{id: "SCRAM-15", grant: Grant{Superuser: true}, topic: "x", settings: denyAll, allow: true},
 		},
 	}
 	parseChecks := map[faults.Name]struct {

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"testing"
 	"time"
+
+	"github.com/authspec/authspec/reference/clientinfo"
 )
 
 // FuzzTokenACL parses arbitrary JSON as a token's acl claim (attacker
@@ -31,7 +33,8 @@ func FuzzTokenACL(f *testing.F) {
 		}
 		for _, action := range []Action{Publish, Subscribe} {
 			Authorize(Request{
-				Client: Client{ClientID: "c", Username: "u", PeerHost: "127.0.0.1", ClientAttrs: map[string]string{"x": "y"}, Rules: rules},
+				Client: clientinfo.Client{ClientID: "c", Username: "u", PeerHost: "127.0.0.1", ClientAttrs: map[string]string{"x": "y"}},
+				Grant:  Grant{Rules: rules},
 				Action: action, Topic: topic, QoS: qos % 3, Now: time.Unix(1700000000, 0), Settings: DefaultSettings(),
 			})
 		}

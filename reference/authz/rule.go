@@ -5,6 +5,9 @@ import (
 	"net/netip"
 	"regexp"
 	"strings"
+
+	"github.com/authspec/authspec/reference/clientinfo"
+	"github.com/authspec/authspec/reference/config/security"
 )
 
 // Rule is one compiled authorization rule: EMQX's {Permission, Who, Action,
@@ -94,13 +97,13 @@ func (a actionCond) matches(act Action, qos byte, retain bool, ignoreQoSRetain b
 // escape to the heap on every call.
 type cond struct {
 	kind     condKind
-	f        field          // condEq, condRe
-	name     string         // condAttr: the attribute name
-	value    string         // condEq, condAttr without re
-	re       *regexp.Regexp // condRe, condAttr with a pattern (unanchored, as re:run/2 searches)
-	prefixes []netip.Prefix // condIP
-	profile  Profile        // condProfile
-	subs     []cond         // condAny, condAll
+	f        field            // condEq, condRe
+	name     string           // condAttr: the attribute name
+	value    string           // condEq, condAttr without re
+	re       *regexp.Regexp   // condRe, condAttr with a pattern (unanchored, as re:run/2 searches)
+	prefixes []netip.Prefix   // condIP
+	profile  security.Profile // condProfile
+	subs     []cond           // condAny, condAll
 }
 
 type condKind uint8
@@ -119,7 +122,7 @@ const (
 // PCRE-only features (look-around, backreferences) are refused as invalid
 // when a rule is parsed.
 
-func (w *cond) holds(c *Client, p Profile) bool {
+func (w *cond) holds(c *clientinfo.Client, p security.Profile) bool {
 	switch w.kind {
 	case condEq:
 		v, ok := w.f.of(c)
@@ -149,7 +152,7 @@ func (w *cond) holds(c *Client, p Profile) bool {
 		}
 		return false
 	case condProfile:
-		return p == w.profile
+		return p.Effective() == w.profile
 	case condAny:
 		for i := range w.subs {
 			if w.subs[i].holds(c, p) {
@@ -205,7 +208,7 @@ func (f field) String() string {
 	return [...]string{"", "username", "clientid", "zone", "listener"}[f]
 }
 
-func (f field) of(c *Client) (string, bool) {
+func (f field) of(c *clientinfo.Client) (string, bool) {
 	switch f {
 	case fieldUsername:
 		// EMQX: a client without a Username matches no username condition.
@@ -213,9 +216,9 @@ func (f field) of(c *Client) (string, bool) {
 	case fieldClientID:
 		return c.ClientID, true
 	case fieldZone:
-		return c.zone(), true
+		return c.ZoneOrDefault(), true
 	case fieldListener:
-		return c.listener(), true
+		return c.ListenerOrDefault(), true
 	}
 	return "", false
 }

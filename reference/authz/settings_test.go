@@ -93,3 +93,17 @@ func TestParseSettingsErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestTemplateAllowForbidden(t *testing.T) {
+	for _, plus := range []bool{false, true} {
+		for _, hash := range []bool{false, true} {
+			for _, slash := range []bool{false, true} {
+				a := TemplateAllow{Plus: plus, Hash: hash, Slash: slash}
+				f := a.forbidden()
+				if strings.Contains(f, "+") == plus || strings.Contains(f, "#") == hash || strings.Contains(f, "/") == slash || len(f) > 3 {
+					t.Errorf("%+v forbids %q", a, f)
+				}
+			}
+		}
+	}
+}

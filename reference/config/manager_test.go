@@ -24,9 +24,11 @@ import (
 	"github.com/authspec/authspec/reference/authn"
 	"github.com/authspec/authspec/reference/authn/builtin"
 	"github.com/authspec/authspec/reference/authn/jwtauth"
+	"github.com/authspec/authspec/reference/clientinfo"
+	"github.com/authspec/authspec/reference/config/security"
 )
 
-var env = authn.Env{Profile: authn.Legacy}
+var env = authn.Env{Profile: security.Legacy}
 
 const (
 	jwtHMAC   = `{"mechanism":"jwt","algorithm":"hmac-based","secret":"emqxsecret"}`
@@ -43,7 +45,7 @@ func token(t *testing.T, secret string) string {
 }
 
 func connect(m *Manager, user, password string) authn.Result {
-	return m.Chain().Authenticate(context.Background(), &authn.Client{Protocol: 5, ClientID: "c", Username: user, HasUsername: true,
+	return m.Chain().Authenticate(context.Background(), &clientinfo.Client{Protocol: 5, ClientID: "c", Username: user, HasUsername: true,
 		Password: []byte(password), HasPassword: true, Listener: "tcp:default"})
 }
 
@@ -110,7 +112,7 @@ type closer struct {
 }
 
 func (c *closer) ID() string { return c.id }
-func (c *closer) Authenticate(context.Context, *authn.Client) authn.Result {
+func (c *closer) Authenticate(context.Context, *clientinfo.Client) authn.Result {
 	return authn.Result{Outcome: authn.Accept, Check: "stub"}
 }
 func (c *closer) Close() error { c.closed.Store(true); return nil }
@@ -266,7 +268,7 @@ func TestApplyAllOrNothing(t *testing.T) {
 }
 
 func TestHardenedChainThroughConfig(t *testing.T) {
-	h := authn.Env{Profile: authn.Hardened}
+	h := authn.Env{Profile: security.Hardened}
 	m, err := Load([]byte(`[`+jwtHMAC+`,`+builtinDB+`]`), h)
 	if err != nil {
 		t.Fatal(err)

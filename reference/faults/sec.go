@@ -8,9 +8,11 @@ package faults
 const (
 	IgnoreCrit              Name = "ignore-crit"
 	IgnoreB64               Name = "ignore-b64"
+	CritB64Understood       Name = "crit-b64-understood"
 	JSONFirstDuplicateWins  Name = "json-first-duplicate-wins"
 	LenientJSONText         Name = "lenient-json-text"
 	TimeClaimsLenient       Name = "time-claims-lenient"
+	TimeClaimsOutOfRange    Name = "time-claims-out-of-range-absent"
 	FetchHeaderURLs         Name = "fetch-header-urls"
 	HMACKeyConfusion        Name = "hmac-key-confusion"
 	ConnectReadInAcceptLoop Name = "connect-read-in-accept-loop"
@@ -26,12 +28,16 @@ var secFaults = []Def{
 		Doc: "a crit header listing extensions the verifier does not understand is ignored (EMQX's JOSE library, ambiguity A17) instead of refused"},
 	{Name: IgnoreB64, IDs: []string{"SEC-07"},
 		Doc: `"b64": false is ignored and the ordinary signing input verified, instead of refusing the unencoded-payload token`},
+	{Name: CritB64Understood, IDs: []string{"SEC-07"},
+		Doc: `b64 counts as a crit extension the verifier understands, but is never applied: "crit": ["b64"] passes and "b64": false is ignored, so the ordinary signing input is verified`},
 	{Name: JSONFirstDuplicateWins, IDs: []string{"JWT-SRC-07", "JWT-CLAIM-01"},
 		Doc: "a member named twice in the header or the claims keeps its first value (the header is not refused for it)"},
 	{Name: LenientJSONText, IDs: []string{"JWT-SRC-07"},
 		Doc: "header and claims JSON may start with a byte-order mark, be UTF-16, hold NaN and Infinity (read as 0), or be a nested JWT whose claims are read unverified"},
 	{Name: TimeClaimsLenient, IDs: []string{"JWT-CLAIM-05"},
 		Doc: "exp and nbf strings are trimmed and may be hex, integers beyond 64 bits wrap around, and a number out of float range reads as 0"},
+	{Name: TimeClaimsOutOfRange, IDs: []string{"JWT-CLAIM-05"},
+		Doc: "an exp or nbf that is a number beyond float range (1e400, -1e400) is skipped as if absent, so such a token never expires"},
 	{Name: FetchHeaderURLs, IDs: []string{"SEC-08"},
 		Doc: "the URLs a token header names (jku, x5u, a kid that is a URL) are fetched (and the answer ignored): server-side request forgery"},
 	{Name: HMACKeyConfusion, IDs: []string{"SEC-09"},

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/authspec/authspec/fixtures/tokens"
+	"github.com/authspec/authspec/reference/config/security"
 )
 
 // Target is a broker the suite can run scenarios against.
@@ -30,13 +31,11 @@ type Target interface {
 	Provision(ctx context.Context, s Setup) (Instance, error)
 }
 
-// Profile is EMQX's security profile.
-type Profile string
-
-const (
-	Legacy   Profile = "legacy"
-	Hardened Profile = "hardened"
-)
+// Profile is EMQX's security profile: security.Profile, the one type the
+// suite, the target profiles and the reference share. The alias keeps the
+// handlers' spelling, target.Profile(text), until they name
+// security.Profile themselves.
+type Profile = security.Profile
 
 // Setup is what one scenario needs from the broker.
 type Setup struct {

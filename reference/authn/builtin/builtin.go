@@ -11,6 +11,7 @@ import (
 	"fmt"
 
 	"github.com/authspec/authspec/reference/authn"
+	"github.com/authspec/authspec/reference/clientinfo"
 	"github.com/authspec/authspec/reference/config/schema"
 )
 
@@ -122,7 +123,7 @@ func (a *Authenticator) Close() error { return nil }
 // Authenticate is emqx_authn_mnesia:authenticate: an enhanced-auth CONNECT,
 // a CONNECT without password or an unknown user is ignored; a wrong
 // password is refused with 0x86.
-func (a *Authenticator) Authenticate(_ context.Context, c *authn.Client) authn.Result {
+func (a *Authenticator) Authenticate(_ context.Context, c *clientinfo.Client) authn.Result {
 	res := authn.Result{Authenticator: ID}
 	if c.AuthMethod != "" {
 		res.Check, res.Detail = "auth-method-present", "the CONNECT carries an Authentication-Method (CHAIN-06)"

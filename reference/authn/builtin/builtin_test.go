@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/authspec/authspec/reference/authn"
+	"github.com/authspec/authspec/reference/clientinfo"
 )
 
 func newAuth(t *testing.T, cfg string) *Authenticator {
@@ -23,8 +24,8 @@ func newAuth(t *testing.T, cfg string) *Authenticator {
 
 const defaultCfg = `{"mechanism":"password_based","backend":"built_in_database"}`
 
-func client(user, password string) *authn.Client {
-	return &authn.Client{Protocol: 5, ClientID: "cid-" + user, Username: user, HasUsername: true, Password: []byte(password), HasPassword: true}
+func client(user, password string) *clientinfo.Client {
+	return &clientinfo.Client{Protocol: 5, ClientID: "cid-" + user, Username: user, HasUsername: true, Password: []byte(password), HasPassword: true}
 }
 
 func TestAuthenticate(t *testing.T) {

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/authspec/authspec/reference/authn"
 	"github.com/authspec/authspec/reference/authz"
+	"github.com/authspec/authspec/reference/clientinfo"
 )
 
 const hdr = `{"alg":"HS256","typ":"JWT"}`
@@ -170,7 +170,7 @@ func TestACLClaim(t *testing.T) {
 		a := build(t, testEnv(t), hmacCfg)
 		r := auth(a, (&authnClientToken{tokenWith(t, `{"sub":"x"}`)}).client())
 		wantAccept(t, r)
-		if r.Identity.ACL != nil {
+		if r.Identity.Rules != nil {
 			t.Fatal("rules without an acl claim")
 		}
 		// acl_claim_name: a claim under the default name is not looked at.
@@ -188,7 +188,7 @@ func TestACLClaim(t *testing.T) {
 
 type authnClientToken struct{ tok string }
 
-func (c *authnClientToken) client() *authn.Client { return passwordClient(c.tok) }
+func (c *authnClientToken) client() *clientinfo.Client { return passwordClient(c.tok) }
 
 // TestACLClaimMapping checks how authz's answer becomes a result:
 // ErrInvalidRule is 0x86 (JWT-ACL-09), any other error a backend failure,
@@ -214,7 +214,7 @@ func TestACLClaimMapping(t *testing.T) {
 		switch want {
 		case "accept":
 			wantAccept(t, r)
-			if perr != nil || r.Identity.ACL == nil {
+			if perr != nil || r.Identity.Rules == nil {
 				t.Fatalf("%s: no rules (%v)", acl, perr)
 			}
 		case "deny":

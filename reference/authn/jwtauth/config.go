@@ -7,6 +7,7 @@ import (
 
 	"github.com/authspec/authspec/reference/authn"
 	"github.com/authspec/authspec/reference/config/schema"
+	"github.com/authspec/authspec/reference/config/security"
 )
 
 // Mode is how the authenticator gets its verification keys.
@@ -91,7 +92,7 @@ func parseConfig(raw json.RawMessage, env parseEnv) (Config, error) {
 		return c, err
 	}
 	defMissing := "ignore"
-	if env.Profile == authn.Hardened {
+	if env.Profile == security.Hardened {
 		defMissing = "deny"
 	}
 	if c.OnMissingJWT, err = o.Enum("on_missing_jwt", defMissing, "ignore", "deny"); err != nil {

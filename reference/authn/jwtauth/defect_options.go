@@ -29,6 +29,7 @@ type defects struct {
 	clientAttrsIgnored             bool // client-attrs-ignored
 	clientAttrsKeepBadKeys         bool // client-attrs-keep-invalid-keys
 	clientAttrsStringified         bool // client-attrs-stringified
+	critB64Understood              bool // crit-b64-understood
 	disconnectSettingIgnored       bool // disconnect-after-expire-ignored
 	ecdsaPsychicSignatures         bool // ecdsa-psychic-signatures
 	emptyPasswordIsMissing         bool // empty-password-is-missing
@@ -69,6 +70,7 @@ type defects struct {
 	superuserTruthy                bool // superuser-truthy
 	timeClaimsLenient              bool // time-claims-lenient
 	timeClaimsNumbersOnly          bool // time-claims-numbers-only
+	timeClaimsOutOfRangeAbsent     bool // time-claims-out-of-range-absent
 	tokenAlwaysFromPassword        bool // jwt-token-always-from-password
 	tokenAlwaysFromUsername        bool // jwt-token-always-from-username
 	tokenFromEitherField           bool // jwt-token-from-either-field
@@ -196,6 +198,12 @@ func HMACOnlyHS256() Defect { return func(d *defects) { d.hmacOnlyHS256 = true }
 // ignored and the ordinary signing input verified, instead of refusing the
 // unencoded-payload token.
 func IgnoreB64() Defect { return func(d *defects) { d.ignoreB64 = true } }
+
+// CritB64Understood is the fault crit-b64-understood (self-test only): the
+// verifier counts b64 among the crit extensions it understands, then never
+// applies it: "crit": ["b64"] passes the crit check and "b64": false is
+// ignored, so the ordinary signing input is verified.
+func CritB64Understood() Defect { return func(d *defects) { d.critB64Understood = true } }
 
 // IgnoreClientIDOverride is the fault ignore-clientid-override (self-test
 // only): The clientid_override claim is ignored: the client keeps the
@@ -337,6 +345,14 @@ func TimeClaimsLenient() Defect { return func(d *defects) { d.timeClaimsLenient 
 // only): exp and nbf given as numeric strings are not converted, so such
 // tokens are refused with 0x86.
 func TimeClaimsNumbersOnly() Defect { return func(d *defects) { d.timeClaimsNumbersOnly = true } }
+
+// TimeClaimsOutOfRangeAbsent is the fault time-claims-out-of-range-absent
+// (self-test only): an exp or nbf that is a JSON number beyond float range
+// (1e400, -1e400) is dropped as if absent, as readers that check only the
+// time claims they could decode do.
+func TimeClaimsOutOfRangeAbsent() Defect {
+	return func(d *defects) { d.timeClaimsOutOfRangeAbsent = true }
+}
 
 // TokenAlwaysFromPassword is the fault jwt-token-always-from-password
 // (self-test only): The JWT is always read from the Password, so `from:

@@ -105,10 +105,10 @@ func TestDefectFaults(t *testing.T) {
 	t.Run("acl-claim-name-ignored (JWT-ACL-07)", func(t *testing.T) {
 		cfg := `{"mechanism":"jwt","algorithm":"hmac-based","secret":"emqxsecret","acl_claim_name":"perms"}`
 		c := passwordClient(tok(claims{"acl": map[string]any{"pub": []any{"x"}}}))
-		if r := auth(build(t, testEnv(t), cfg), c); r.Identity.ACL != nil {
+		if r := auth(build(t, testEnv(t), cfg), c); r.Identity.Rules != nil {
 			t.Error("the acl claim was read although acl_claim_name is perms")
 		}
-		if r := auth(build(t, testEnv(t, string(faults.ACLClaimNameIgnored)), cfg), c); r.Identity.ACL == nil {
+		if r := auth(build(t, testEnv(t, string(faults.ACLClaimNameIgnored)), cfg), c); r.Identity.Rules == nil {
 			t.Error("with the fault the acl claim should be read")
 		}
 	})

@@ -7,6 +7,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/authspec/authspec/reference/authn"
+	"github.com/authspec/authspec/reference/config/security"
 )
 
 // FuzzAuthenticate feeds arbitrary passwords to an HMAC authenticator: it
@@ -22,7 +23,7 @@ func FuzzAuthenticate(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	env := testEnvironment{Env: authn.Env{Profile: authn.Legacy, Now: func() time.Time { return now }}}
+	env := testEnvironment{Env: authn.Env{Profile: security.Legacy, Now: func() time.Time { return now }}}
 	a := build(f, env, `{"mechanism":"jwt","algorithm":"hmac-based","secret":"emqxsecret","verify_claims":{"sub":"${username}"}}`)
 	lax := build(f, env, hmacCfg)
 	parser := jwt.NewParser(jwt.WithValidMethods(hmacAlgs), jwt.WithoutClaimsValidation())

@@ -36,10 +36,11 @@ const CheckHeader = "header"
 // header costs no signature check.
 func (a *Authenticator) checkHeaderParams(t *compactToken) (authn.Result, bool) {
 	fs := a.defects
-	if raw, ok := t.header["crit"]; ok && !fs.ignoreCrit {
+	b64Understood := fs.critB64Understood
+	if raw, ok := t.header["crit"]; ok && !fs.ignoreCrit && !(b64Understood && critListsOnly(raw, "b64")) {
 		return a.backendFailure(CheckHeader, fmt.Sprintf("crit %s lists extensions this verifier does not understand (RFC 7515 section 4.1.11)", clip(raw))), false
 	}
-	if raw, ok := t.header["b64"]; ok && !fs.ignoreB64 && string(bytes.TrimSpace(raw)) != "true" {
+	if raw, ok := t.header["b64"]; ok && !fs.ignoreB64 && !b64Understood && string(bytes.TrimSpace(raw)) != "true" {
 		return a.backendFailure(CheckHeader, fmt.Sprintf("b64 %s: an unencoded payload (RFC 7797) is not a JWT", clip(raw))), false
 	}
 	if !fs.jsonFirstDuplicateWins {
@@ -48,6 +49,21 @@ func (a *Authenticator) checkHeaderParams(t *compactToken) (authn.Result, bool) 
 		}
 	}
 	return authn.Result{}, true
+}
+
+// critListsOnly reports whether crit is a non-empty list of name alone,
+// for the fault crit-b64-understood.
+func critListsOnly(crit json.RawMessage, name string) bool {
+	var names []string
+	if json.Unmarshal(crit, &names) != nil || len(names) == 0 {
+		return false
+	}
+	for _, n := range names {
+		if n != name {
+			return false
+		}
+	}
+	return true
 }
 
 // duplicateMember reports the first top-level member name of a JSON object

@@ -16,7 +16,7 @@ func TestHeaderChecks(t *testing.T) {
 		{"crit unknown extension", `{"alg":"HS256","crit":["authspec-ext"],"authspec-ext":1}`, payload, CheckHeader, "ignore-crit"},
 		{"crit empty list", `{"alg":"HS256","crit":[]}`, payload, CheckHeader, "ignore-crit"},
 		// A17: with crit ignored the b64 token is still refused.
-		{"b64 false", `{"alg":"HS256","b64":false,"crit":["b64"]}`, payload, CheckHeader, ""},
+		{"b64 false", `{"alg":"HS256","b64":false,"crit":["b64"]}`, payload, CheckHeader, "crit-b64-understood"},
 		{"b64 false without crit", `{"alg":"HS256","b64":false}`, payload, CheckHeader, "ignore-b64"},
 		{"duplicate header name", `{"alg":"HS256","typ":"JWT","typ":"JOSE"}`, payload, CheckHeader, "json-first-duplicate-wins"},
 		{"BOM before the header", "\xef\xbb\xbf" + `{"alg":"HS256"}`, payload, CheckFormat, "lenient-json-text"},
@@ -34,6 +34,10 @@ func TestHeaderChecks(t *testing.T) {
 			}
 		})
 	}
+	t.Run("b64 understood leaves other crit extensions refused", func(t *testing.T) {
+		tok := hmacRaw(t, "emqxsecret", `{"alg":"HS256","b64":false,"crit":["b64","authspec-ext"],"authspec-ext":1}`, payload)
+		wantBF(t, auth(build(t, testEnv(t, "crit-b64-understood"), hmacCfg), passwordClient(tok)), CheckHeader)
+	})
 	t.Run("b64 true is the ordinary encoding", func(t *testing.T) {
 		tok := hmacRaw(t, "emqxsecret", `{"alg":"HS256","b64":true}`, payload)
 		wantAccept(t, auth(build(t, testEnv(t), hmacCfg), passwordClient(tok)))
@@ -61,6 +65,26 @@ func TestTimeClaimsLenientFault(t *testing.T) {
 			wantAccept(t, auth(build(t, testEnv(t, "time-claims-lenient"), hmacCfg), passwordClient(tok)))
 		})
 	}
+}
+
+func TestTimeClaimsOutOfRangeAbsentFault(t *testing.T) {
+	for _, c := range []struct{ name, claim string }{
+		{"nbf out of float range", `"nbf":1e400`},
+		{"exp out of negative float range", `"exp":-1e400`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			tok := hmacRaw(t, "emqxsecret", `{"alg":"HS256"}`, `{"sub":"x",`+c.claim+`}`)
+			r := auth(build(t, testEnv(t), hmacCfg), passwordClient(tok))
+			if r.Code != 0x86 {
+				t.Fatalf("want 0x86, got %+v", r)
+			}
+			wantAccept(t, auth(build(t, testEnv(t, "time-claims-out-of-range-absent"), hmacCfg), passwordClient(tok)))
+		})
+	}
+	t.Run("numbers in range are still checked", func(t *testing.T) {
+		tok := hmacRaw(t, "emqxsecret", `{"alg":"HS256"}`, `{"sub":"x","exp":1e-400,"nbf":`+itoa(exp(3600e9))+`}`)
+		wantDeny86(t, auth(build(t, testEnv(t, "time-claims-out-of-range-absent"), hmacCfg), passwordClient(tok)), CheckExp)
+	})
 }
 
 func itoa(i int64) string { return strconv.FormatInt(i, 10) }

@@ -21,6 +21,8 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/authspec/authspec/reference/authn"
+	"github.com/authspec/authspec/reference/clientinfo"
+	"github.com/authspec/authspec/reference/config/security"
 	"github.com/authspec/authspec/reference/faults"
 )
 
@@ -87,7 +89,7 @@ type testEnvironment struct {
 // testEnv is a legacy env with the fixed clock and the named faults on.
 func testEnv(t testing.TB, faultNames ...string) testEnvironment {
 	t.Helper()
-	env := testEnvironment{Env: authn.Env{Profile: authn.Legacy, Now: func() time.Time { return now }}}
+	env := testEnvironment{Env: authn.Env{Profile: security.Legacy, Now: func() time.Time { return now }}}
 	for _, n := range faultNames {
 		d, ok := defectOf[faults.Name(n)]
 		if !ok {
@@ -100,7 +102,7 @@ func testEnv(t testing.TB, faultNames ...string) testEnvironment {
 
 func hardenedEnv(t testing.TB, faultNames ...string) testEnvironment {
 	env := testEnv(t, faultNames...)
-	env.Profile = authn.Hardened
+	env.Profile = security.Hardened
 	return env
 }
 
@@ -167,12 +169,12 @@ func hmacRaw(t testing.TB, secret, header, payload string) string {
 	return input + "." + base64.RawURLEncoding.EncodeToString(sig)
 }
 
-func passwordClient(token string) *authn.Client {
-	return &authn.Client{Protocol: 5, ClientID: "client1", Username: "user1", HasUsername: true,
+func passwordClient(token string) *clientinfo.Client {
+	return &clientinfo.Client{Protocol: 5, ClientID: "client1", Username: "user1", HasUsername: true,
 		Password: []byte(token), HasPassword: true, Listener: "tcp:default", Zone: "default", PeerHost: "127.0.0.1"}
 }
 
-func auth(a *Authenticator, c *authn.Client) authn.Result {
+func auth(a *Authenticator, c *clientinfo.Client) authn.Result {
 	return a.Authenticate(context.Background(), c)
 }
 

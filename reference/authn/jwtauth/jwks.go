@@ -9,6 +9,7 @@ import (
 
 	"github.com/authspec/authspec/reference/authn"
 	"github.com/authspec/authspec/reference/config/schema"
+	"github.com/authspec/authspec/reference/config/security"
 )
 
 // JWKSConfig is the validated JWKS part of a `use_jwks: true` configuration.
@@ -155,7 +156,7 @@ func refreshInterval(o *schema.Object, env parseEnv) (int64, error) {
 
 func parseSSL(o *schema.Object, env parseEnv) (SSLConfig, error) {
 	s := SSLConfig{Verify: "verify_none"}
-	if env.Profile == authn.Hardened {
+	if env.Profile == security.Hardened {
 		s.Verify = "verify_peer"
 	}
 	sub, err := o.Object("ssl")

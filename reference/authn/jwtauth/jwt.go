@@ -21,6 +21,7 @@ import (
 
 	"github.com/authspec/authspec/reference/authn"
 	"github.com/authspec/authspec/reference/authz"
+	"github.com/authspec/authspec/reference/clientinfo"
 	"github.com/authspec/authspec/reference/config/schema"
 )
 
@@ -166,13 +167,13 @@ func (a *Authenticator) Close() error {
 // VerifyToken checks token as if a client had sent it in the configured
 // field, for callers without a CONNECT (load generator, CLI).
 func (a *Authenticator) VerifyToken(ctx context.Context, token string) authn.Result {
-	c := &authn.Client{Protocol: 5, ClientID: "verify", Password: []byte(token), HasPassword: true,
+	c := &clientinfo.Client{Protocol: 5, ClientID: "verify", Password: []byte(token), HasPassword: true,
 		Username: token, HasUsername: true}
 	return a.Authenticate(ctx, c)
 }
 
 // Authenticate implements EMQX's emqx_authn_jwt:authenticate.
-func (a *Authenticator) Authenticate(_ context.Context, c *authn.Client) authn.Result {
+func (a *Authenticator) Authenticate(_ context.Context, c *clientinfo.Client) authn.Result {
 	fs := a.defects
 	if c.AuthMethod != "" && !fs.jwtHandlesAuthMethod {
 		return a.ignore(CheckAuthMethod, "the CONNECT carries an Authentication-Method: enhanced authentication is not for the JWT authenticator")
@@ -201,7 +202,7 @@ func (a *Authenticator) Authenticate(_ context.Context, c *authn.Client) authn.R
 
 // otherField is the CONNECT field `from` does not name; only the faults of
 // reference/faults/twins.go read it.
-func (a *Authenticator) otherField(c *authn.Client) (string, bool) {
+func (a *Authenticator) otherField(c *clientinfo.Client) (string, bool) {
 	if a.cfg.From == "username" {
 		return string(c.Password), c.HasPassword
 	}
@@ -209,7 +210,7 @@ func (a *Authenticator) otherField(c *authn.Client) (string, bool) {
 }
 
 // tokenOf reads the configured field (JWT-SRC-01, -02).
-func (a *Authenticator) tokenOf(c *authn.Client) (string, bool) {
+func (a *Authenticator) tokenOf(c *clientinfo.Client) (string, bool) {
 	from := a.cfg.From
 	switch {
 	case a.defects.tokenAlwaysFromUsername:
@@ -239,7 +240,7 @@ func (a *Authenticator) missing() authn.Result {
 // verify runs the checks in EMQX's order (JWT-VC-08): format, alg,
 // signature, then aud, exp, nbf and verify_claims, then the claims that
 // shape the identity.
-func (a *Authenticator) verify(token string, c *authn.Client) authn.Result {
+func (a *Authenticator) verify(token string, c *clientinfo.Client) authn.Result {
 	fs := a.defects
 	if fs.acceptAlgNone && strings.Count(token, ".") == 1 {
 		token += "." // an unsecured JWT with its empty signature segment cut off
@@ -421,13 +422,13 @@ func headerJWK(header map[string]json.RawMessage) (any, bool) {
 
 // checkClaims applies EMQX's verify_claims/2: aud first, then exp, nbf and
 // the configured claims (0x86 on failure).
-func (a *Authenticator) checkClaims(claims map[string]json.RawMessage, c *authn.Client) (authn.Result, bool) {
+func (a *Authenticator) checkClaims(claims map[string]json.RawMessage, c *clientinfo.Client) (authn.Result, bool) {
 	fs := a.defects
 	now := a.env.Clock().Unix()
 	aud, custom := audCheck(a.cfg.VerifyClaims)
 	skipVC := fs.ignoreVerifyClaims
 	if aud != nil && !skipVC {
-		want := aud.Expected.Render(c, fs)
+		want := expected(&aud.Expected, c, fs)
 		raw, ok := claims["aud"]
 		if !ok {
 			return a.deny(CheckAud, fmt.Sprintf("the token has no aud claim; %q is expected", want)), true
@@ -437,7 +438,7 @@ func (a *Authenticator) checkClaims(claims map[string]json.RawMessage, c *authn.
 		}
 	}
 	allowStrings := !fs.timeClaimsNumbersOnly
-	if raw, ok := claims["exp"]; ok && !fs.skipExp {
+	if raw, ok := claims["exp"]; ok && !fs.skipExp && !timeClaimDropped(fs, raw) {
 		exp, isNum := timeClaimUnder(fs, raw, allowStrings)
 		switch {
 		case !isNum:
@@ -450,7 +451,7 @@ func (a *Authenticator) checkClaims(claims map[string]json.RawMessage, c *authn.
 	} else if !ok && fs.requireExp {
 		return a.deny(CheckExp, "the token has no exp claim"), true
 	}
-	if raw, ok := claims["nbf"]; ok && !fs.skipNbf {
+	if raw, ok := claims["nbf"]; ok && !fs.skipNbf && !timeClaimDropped(fs, raw) {
 		nbf, isNum := timeClaimUnder(fs, raw, allowStrings)
 		switch {
 		case !isNum:
@@ -475,7 +476,7 @@ func (a *Authenticator) checkClaims(claims map[string]json.RawMessage, c *authn.
 	consumed := map[string]bool{"exp": true, "nbf": true}
 	for _, vc := range custom {
 		check := checkVerifyPrefix + vc.Name
-		want := vc.Expected.Render(c, fs)
+		want := expected(&vc.Expected, c, fs)
 		raw, ok := claims[vc.Name]
 		if !ok || consumed[vc.Name] {
 			return a.deny(check, fmt.Sprintf("the token has no %q claim; %q is expected", vc.Name, want)), true
@@ -544,7 +545,7 @@ func (a *Authenticator) identity(claims map[string]json.RawMessage) authn.Result
 		case err != nil:
 			return a.backendFailure(CheckACL, fmt.Sprintf("claim %q: %v", aclClaim, err))
 		}
-		id.ACL = rules
+		id.Rules = rules
 	}
 	return authn.Result{Outcome: authn.Accept, Authenticator: ID, Check: CheckVerified,
 		Detail: "token verified (" + a.cfg.Mode.String() + " mode)", Identity: id}

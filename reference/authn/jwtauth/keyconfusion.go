@@ -8,12 +8,15 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
 	"io"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/authspec/authspec/reference/config/schema"
 	jose "github.com/go-jose/go-jose/v4"
 )
 
@@ -90,6 +93,16 @@ func fetchHeaderURLs(t *compactToken) {
 		}
 		cancel()
 	}
+}
+
+// timeClaimDropped is the fault time-claims-out-of-range-absent: an exp or
+// nbf that is a JSON number beyond float range is skipped as if absent.
+func timeClaimDropped(fs defects, raw json.RawMessage) bool {
+	if !fs.timeClaimsOutOfRangeAbsent || schema.Kind(raw) != "a number" {
+		return false
+	}
+	f, err := strconv.ParseFloat(strings.TrimSpace(string(raw)), 64)
+	return errors.Is(err, strconv.ErrRange) && math.IsInf(f, 0)
 }
 
 // timeClaimUnder reads exp or nbf as the faults say: correctly (timeClaim),

@@ -2,92 +2,38 @@ package jwtauth
 
 import (
 	"encoding/json"
-	"regexp"
 	"strconv"
 	"strings"
 
-	"github.com/authspec/authspec/reference/authn"
+	"github.com/authspec/authspec/reference/clientinfo"
 	"github.com/authspec/authspec/reference/config/schema"
+	"github.com/authspec/authspec/reference/placeholder"
 )
 
 // ClaimCheck is one verify_claims entry: the token's claim Name must be a
 // string equal to Expected rendered for the connecting client (JWT-VC-01).
+// Expected is a template of the placeholder.VerifyClaims context:
+// ${clientid} and ${username} are rendered, a Username the client did not
+// send as "" (JWT-VC-02, -05), and any other placeholder stays literal text
+// (JWT-VC-06), as emqx_auth_template does with disallowed variables.
 type ClaimCheck struct {
 	Name     string
-	Expected Template
+	Expected placeholder.Template
 }
 
-// Template is a verify_claims value: literal text with ${clientid} and
-// ${username} placeholders (JWT-VC-02, -05). Any other placeholder stays
-// literal text (JWT-VC-06), as emqx_auth_template does with disallowed
-// variables.
-type Template struct {
-	Text  string
-	parts []templatePart
-}
-
-type templatePart struct {
-	text string // literal text, or the placeholder's original text
-	// variable is "clientid" or "username" for an allowed placeholder,
-	// "?" for a disallowed one (kept literal), "" for plain text.
-	variable string
-}
-
-// placeholder is emqx_template's RE_PLACEHOLDER, plus its ${$} escape.
-var placeholder = regexp.MustCompile(`\$\{\$\}|\$\{[.]?([a-zA-Z0-9._]*)\}`)
-
-// ParseTemplate splits s into literal text and placeholders.
-func ParseTemplate(s string) Template {
-	t := Template{Text: s}
-	last := 0
-	for _, m := range placeholder.FindAllStringSubmatchIndex(s, -1) {
-		if m[0] > last {
-			t.parts = append(t.parts, templatePart{text: s[last:m[0]]})
-		}
-		whole := s[m[0]:m[1]]
-		switch {
-		case whole == "${$}":
-			t.parts = append(t.parts, templatePart{text: "$"})
-		default:
-			name := s[m[2]:m[3]]
-			variable := "?"
-			if name == "clientid" || name == "username" {
-				variable = name
-			}
-			t.parts = append(t.parts, templatePart{text: whole, variable: variable})
-		}
-		last = m[1]
-	}
-	if last < len(s) {
-		t.parts = append(t.parts, templatePart{text: s[last:]})
-	}
-	return t
-}
-
-// Render fills the placeholders for c: a Username the client did not send
-// renders as "" (JWT-VC-05).
-func (t Template) Render(c *authn.Client, fs defects) string {
+// expected renders a verify_claims value for c, as the faults say.
+func expected(t *placeholder.Template, c *clientinfo.Client, fs defects) string {
 	if fs.verifyClaimsNoTemplates {
-		return t.Text
+		return t.Text()
 	}
-	var sb strings.Builder
-	for _, p := range t.parts {
-		switch p.variable {
-		case "":
-			sb.WriteString(p.text)
-		case "clientid":
-			sb.WriteString(c.ClientID)
-		case "username":
-			if c.HasUsername {
-				sb.WriteString(c.Username)
-			}
-		default:
-			if !fs.unknownPlaceholdersEmpty {
-				sb.WriteString(p.text)
-			}
-		}
+	o := placeholder.VerifyClaims.Options()
+	if fs.unknownPlaceholdersEmpty {
+		o.Unknown = placeholder.UnknownEmpty
 	}
-	return sb.String()
+	// The context renders an undefined placeholder as "" and forbids no
+	// value: rendering cannot fail.
+	s, _ := t.Render(c, &o)
+	return s
 }
 
 // parseVerifyClaims reads verify_claims as a map {claim: value} or a list
@@ -103,7 +49,7 @@ func parseVerifyClaims(o *schema.Object, env parseEnv) ([]ClaimCheck, error) {
 		if name == "" && !env.allowEmptyClaimName {
 			return schema.Errorf(at, "claim name must not be empty")
 		}
-		checks = append(checks, ClaimCheck{Name: name, Expected: ParseTemplate(value)})
+		checks = append(checks, ClaimCheck{Name: name, Expected: placeholder.VerifyClaims.Parse(value)})
 		return nil
 	}
 	switch schema.Kind(raw) {

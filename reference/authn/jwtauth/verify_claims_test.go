@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/authspec/authspec/reference/clientinfo"
+	"github.com/authspec/authspec/reference/placeholder"
 	"github.com/golang-jwt/jwt/v5"
-
-	"github.com/authspec/authspec/reference/authn"
 )
 
 func vcCfg(verifyClaims string) string {
@@ -119,20 +119,22 @@ func TestVerifyClaims(t *testing.T) {
 	})
 }
 
-func TestTemplate(t *testing.T) {
-	c := &authn.Client{ClientID: "c", Username: "u", HasUsername: true}
-	for in, want := range map[string]string{
-		"plain":                      "plain",
-		"${clientid}":                "c",
-		"${.clientid}/${username}":   "c/u",
-		"${ username }":              "${ username }",
-		"${client_attrs.x}":          "${client_attrs.x}",
-		"${unclosed":                 "${unclosed",
-		"$${$}{clientid}":            "$${clientid}",
-		"a${username}b${clientid}c$": "aubcc$",
+// The placeholder engine's own tests cover the verify_claims rules
+// (placeholder.VerifyClaims); this one covers how the authenticator
+// applies its faults to them.
+func TestExpectedUnderFaults(t *testing.T) {
+	c := &clientinfo.Client{ClientID: "c", Username: "u", HasUsername: true}
+	tm := placeholder.VerifyClaims.Parse("${clientid}/${username}/${zone}/${$}")
+	for _, r := range []struct {
+		fs   defects
+		want string
+	}{
+		{defects{}, "c/u/${zone}/$"},
+		{defects{verifyClaimsNoTemplates: true}, "${clientid}/${username}/${zone}/${$}"},
+		{defects{unknownPlaceholdersEmpty: true}, "c/u//$"},
 	} {
-		if got := ParseTemplate(in).Render(c, defects{}); got != want {
-			t.Errorf("%q rendered %q, want %q", in, got, want)
+		if got := expected(&tm, c, r.fs); got != r.want {
+			t.Errorf("%+v: got %q, want %q", r.fs, got, r.want)
 		}
 	}
 }

@@ -147,7 +147,7 @@ func interpret(fields map[string]any, now time.Time, f defects) (answer, *failur
 		case err != nil:
 			return answer{}, fail("acl", "%v", err)
 		default:
-			a.identity.ACL = rules
+			a.identity.Rules = rules
 		}
 	}
 	if v, ok := fields["clientid_override"].(string); ok && v != "" && f.clientIDOverrideHonoured {

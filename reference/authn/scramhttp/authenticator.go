@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/authspec/authspec/reference/authn"
+	"github.com/authspec/authspec/reference/clientinfo"
 	"github.com/authspec/authspec/reference/scram"
 )
 
@@ -96,7 +97,7 @@ func (a *Authenticator) Close() error {
 // malformed client-first message with 0x87 (SCRAM-09), asks the backend for
 // the user's credentials (SCRAM-02, -10..-13) and answers Continue with the
 // server-first message.
-func (a *Authenticator) Authenticate(ctx context.Context, c *authn.Client) authn.Result {
+func (a *Authenticator) Authenticate(ctx context.Context, c *clientinfo.Client) authn.Result {
 	f := a.defects
 	if c.Protocol < 5 {
 		if f.v311BadCredentials {
@@ -126,7 +127,7 @@ func (a *Authenticator) Authenticate(ctx context.Context, c *authn.Client) authn
 // Reauthenticate handles the client-first message of an AUTH 0x19 from a
 // connected client (SCRAM-23): the same flow as a CONNECT. The broker checks
 // that the method matches the connection's (SCRAM-20).
-func (a *Authenticator) Reauthenticate(ctx context.Context, c *authn.Client) authn.Result {
+func (a *Authenticator) Reauthenticate(ctx context.Context, c *clientinfo.Client) authn.Result {
 	if a.defects.reauthRefused {
 		return a.deny(authn.CodeNotAuthorized, "reauth", "re-authentication not supported")
 	}
@@ -134,7 +135,7 @@ func (a *Authenticator) Reauthenticate(ctx context.Context, c *authn.Client) aut
 }
 
 // start runs the client-first step.
-func (a *Authenticator) start(ctx context.Context, c *authn.Client) authn.Result {
+func (a *Authenticator) start(ctx context.Context, c *clientinfo.Client) authn.Result {
 	srv, err := scram.NewServer(a.cfg.Algorithm, a.serverOptions()...)
 	if err != nil {
 		return a.deny(authn.CodeNotAuthorized, "internal", err.Error())
@@ -181,17 +182,17 @@ func (a *Authenticator) start(ctx context.Context, c *authn.Client) authn.Result
 }
 
 // fetch does the one HTTP request of an attempt and reads the answer.
-func (a *Authenticator) fetch(ctx context.Context, c *authn.Client, user string) (answer, *failure) {
+func (a *Authenticator) fetch(ctx context.Context, c *clientinfo.Client, user string) (answer, *failure) {
 	reqCtx := ctx
 	if !a.defects.noRequestTimeout {
 		var cancel context.CancelFunc
 		reqCtx, cancel = context.WithTimeout(ctx, a.cfg.RequestTimeout)
 		defer cancel()
 	}
-	vars := variables{username: user, client: c}
 	if a.defects.usernameFromConnect {
-		vars.username = c.Username
+		user = c.Username
 	}
+	vars := requestVariables(c, user)
 	req, err := a.request.build(reqCtx, vars, a.defects)
 	if err != nil {
 		return answer{}, fail("backend-request", "building the request: %v", err)

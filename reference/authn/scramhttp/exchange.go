@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/authspec/authspec/reference/authn"
+	"github.com/authspec/authspec/reference/clientinfo"
 	"github.com/authspec/authspec/reference/scram"
 )
 
@@ -15,7 +16,7 @@ type exchange struct {
 	auth     *Authenticator
 	server   *scram.Server
 	identity authn.Identity
-	client   authn.Client // for the ScramTwoBackendRequests fault only
+	client   clientinfo.Client // for the ScramTwoBackendRequests fault only
 	user     string
 
 	mu   sync.Mutex

@@ -8,6 +8,7 @@ import (
 	"github.com/authspec/authspec/fixtures/scrambackend"
 	"github.com/authspec/authspec/fixtures/scramclient"
 	"github.com/authspec/authspec/reference/authn"
+	"github.com/authspec/authspec/reference/clientinfo"
 	"github.com/authspec/authspec/reference/scram"
 )
 
@@ -58,7 +59,7 @@ func TestExchange(t *testing.T) {
 				if n := r.backend.RequestCount(); n != 1 {
 					t.Fatalf("%d backend requests after client-final, want 1", n)
 				}
-				if res.Identity.Superuser || res.Identity.ACL != nil || !res.Identity.ExpireAt.IsZero() {
+				if res.Identity.Superuser || res.Identity.Rules != nil || !res.Identity.ExpireAt.IsZero() {
 					t.Fatalf("identity %+v from a plain answer", res.Identity)
 				}
 				// The exchange is over: another AUTH gets 0x87.
@@ -108,7 +109,7 @@ func TestWrongPassword(t *testing.T) {
 func TestIgnoredClients(t *testing.T) {
 	r := newRig(t, nil)
 	first := newClient(t, scram.SHA256, "u", "p").First()
-	cases := map[string]*authn.Client{
+	cases := map[string]*clientinfo.Client{
 		"mqtt-3.1.1":           {Protocol: 4, ClientID: "c", Username: "u", HasUsername: true},
 		"mqtt-3.1.1-with-data": {Protocol: 4, ClientID: "c", AuthMethod: "SCRAM-SHA-256", AuthData: first},
 		"no-method":            {Protocol: 5, ClientID: "c", Password: []byte("x"), HasPassword: true},

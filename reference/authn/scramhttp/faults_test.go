@@ -10,6 +10,7 @@ import (
 	"github.com/authspec/authspec/fixtures/scrambackend"
 	"github.com/authspec/authspec/fixtures/scramclient"
 	"github.com/authspec/authspec/reference/authn"
+	"github.com/authspec/authspec/reference/clientinfo"
 	"github.com/authspec/authspec/reference/faults"
 	"github.com/authspec/authspec/reference/scram"
 )
@@ -140,7 +141,7 @@ func TestFaultAnyScramMethod(t *testing.T) {
 
 func TestFaultDenyWithoutAuthMethod(t *testing.T) {
 	r := newRig(t, nil, string(faults.ScramDenyWithoutAuthMethod))
-	res := r.auth.Authenticate(ctx(t), &authn.Client{Protocol: 5, Password: []byte("jwt"), HasPassword: true})
+	res := r.auth.Authenticate(ctx(t), &clientinfo.Client{Protocol: 5, Password: []byte("jwt"), HasPassword: true})
 	if res.Outcome != authn.Deny {
 		t.Fatalf("password client: %s", res.Outcome)
 	}
@@ -211,7 +212,7 @@ func TestFaultSuperuserIgnored(t *testing.T) {
 func TestFaultInvalidACLDropped(t *testing.T) {
 	r := newRig(t, nil, string(faults.ScramInvalidACLDropped))
 	r.withExtra(map[string]any{"acl": map[string]any{"pub": []any{"t"}}})
-	if res := r.mustAccept(scram.SHA256, "u", "p"); res.Identity.ACL != nil {
+	if res := r.mustAccept(scram.SHA256, "u", "p"); res.Identity.Rules != nil {
 		t.Fatal("rules kept")
 	}
 }
@@ -234,7 +235,7 @@ func TestFaultClientIDOverrideHonoured(t *testing.T) {
 
 func TestFaultV311BadCredentials(t *testing.T) {
 	r := newRig(t, nil, string(faults.ScramV311BadCredentials))
-	res := r.auth.Authenticate(ctx(t), &authn.Client{Protocol: 4, Username: "u", HasUsername: true})
+	res := r.auth.Authenticate(ctx(t), &clientinfo.Client{Protocol: 4, Username: "u", HasUsername: true})
 	if res.Outcome != authn.Deny || authn.V3Code(res.Code) != authn.CodeBadUserNameOrPassV3 {
 		t.Fatalf("3.1.1 client: %s 0x%02X", res.Outcome, res.Code)
 	}

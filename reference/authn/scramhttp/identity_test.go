@@ -117,11 +117,11 @@ func TestACL(t *testing.T) {
 		map[string]any{"permission": "allow", "action": "subscribe", "topic": "eq t/1/#", "qos": []any{1}},
 		map[string]any{"permission": "deny", "action": "all", "topic": "t/3"},
 	}})
-	if res := r.mustAccept(scram.SHA256, "u", "p"); res.Identity.ACL == nil {
+	if res := r.mustAccept(scram.SHA256, "u", "p"); res.Identity.Rules == nil {
 		t.Fatal("acl list brought no rules")
 	}
 	r.withExtra(map[string]any{"acl": []any{}})
-	if res := r.mustAccept(scram.SHA256, "u", "p"); res.Identity.ACL == nil {
+	if res := r.mustAccept(scram.SHA256, "u", "p"); res.Identity.Rules == nil {
 		t.Fatal("empty acl list brought no rules")
 	}
 	for name, acl := range map[string]any{

@@ -9,12 +9,13 @@ import (
 
 	"github.com/authspec/authspec/fixtures/scrambackend"
 	"github.com/authspec/authspec/reference/authn"
+	"github.com/authspec/authspec/reference/clientinfo"
 	"github.com/authspec/authspec/reference/scram"
 )
 
 // request runs one CONNECT for the SCRAM user "a,b=c" and returns what the
 // backend received.
-func (r *rig) request(c *authn.Client) scrambackend.Request {
+func (r *rig) request(c *clientinfo.Client) scrambackend.Request {
 	r.t.Helper()
 	r.backend.ResetRequests()
 	r.auth.Authenticate(ctx(r.t), c)
@@ -25,7 +26,7 @@ func (r *rig) request(c *authn.Client) scrambackend.Request {
 	return reqs[0]
 }
 
-func richClient(t *testing.T) *authn.Client {
+func richClient(t *testing.T) *clientinfo.Client {
 	c := mqtt5(scram.SHA256, newClient(t, scram.SHA256, "a,b=c", "p").First())
 	c.ClientID = "cli 1"
 	c.Username = "connect-user"

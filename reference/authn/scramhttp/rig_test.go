@@ -9,6 +9,7 @@ import (
 
 	"github.com/authspec/authspec/fixtures/scrambackend"
 	"github.com/authspec/authspec/reference/authn"
+	"github.com/authspec/authspec/reference/clientinfo"
 	"github.com/authspec/authspec/reference/faults"
 	"github.com/authspec/authspec/reference/scram"
 )
@@ -79,8 +80,8 @@ func (r *rig) addUser(u scrambackend.User) {
 }
 
 // mqtt5 is a SCRAM CONNECT of client "c1" carrying the client-first message.
-func mqtt5(alg scram.Algorithm, first []byte) *authn.Client {
-	return &authn.Client{
+func mqtt5(alg scram.Algorithm, first []byte) *clientinfo.Client {
+	return &clientinfo.Client{
 		Protocol: 5, ClientID: "c1", AuthMethod: alg.Method(), AuthData: first,
 		PeerHost: "127.0.0.1", Listener: "tcp:default", Zone: "default",
 	}
@@ -102,7 +103,7 @@ func ctx(t *testing.T) context.Context {
 }
 
 // begin sends the CONNECT and expects Continue.
-func (r *rig) begin(cl *scram.Client, c *authn.Client) authn.Result {
+func (r *rig) begin(cl *scram.Client, c *clientinfo.Client) authn.Result {
 	r.t.Helper()
 	res := r.auth.Authenticate(ctx(r.t), c)
 	if res.Outcome != authn.Continue || res.Next == nil {

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/authspec/authspec/reference/authn"
+	"github.com/authspec/authspec/reference/config/security"
 )
 
 // SSL is the `ssl` block of the configuration (EMQX's client TLS options).
@@ -79,14 +79,14 @@ func ignoredSSL(*SSL, json.RawMessage) error { return nil }
 // tlsConfig builds the client TLS configuration. Certificate verification
 // defaults to verify_none under the legacy profile and verify_peer under
 // hardened, as EMQX's client TLS does (catalogue JWT-JWKS-13).
-func (s SSL) tlsConfig(profile authn.SecurityProfile) (*tls.Config, error) {
+func (s SSL) tlsConfig(profile security.Profile) (*tls.Config, error) {
 	if !s.Enable {
 		return nil, nil
 	}
 	verify := s.Verify
 	if verify == "" {
 		verify = "verify_none"
-		if profile == authn.Hardened {
+		if profile == security.Hardened {
 			verify = "verify_peer"
 		}
 	}

@@ -1,102 +1,39 @@
 package scramhttp
 
 import (
-	"strings"
-
-	"github.com/authspec/authspec/reference/authn"
+	"github.com/authspec/authspec/reference/clientinfo"
+	"github.com/authspec/authspec/reference/placeholder"
 )
 
-// template is a string with ${...} placeholders (SCRAM-10). Placeholders the
-// authenticator does not know stay literal text, as in EMQX, which warns at
-// configuration and renders them verbatim.
-type template []segment
+// template is a request text with ${...} placeholders (SCRAM-10), in the
+// placeholder.SCRAMRequest context: placeholders the authenticator does not
+// know stay literal text, as in EMQX, which warns at configuration and
+// renders them verbatim.
+type template struct{ t placeholder.Template }
 
-type segment struct {
-	text     string // literal text, or the placeholder as written
-	variable string // non-empty for a known placeholder
-}
-
-func parseTemplate(s string) template {
-	var t template
-	for {
-		start := strings.Index(s, "${")
-		if start < 0 {
-			break
-		}
-		end := strings.IndexByte(s[start:], '}')
-		if end < 0 {
-			break
-		}
-		end += start
-		if start > 0 {
-			t = append(t, segment{text: s[:start]})
-		}
-		name := strings.TrimSpace(s[start+2 : end])
-		seg := segment{text: s[start : end+1]}
-		if knownVariable(name) {
-			seg.variable = name
-		}
-		t = append(t, seg)
-		s = s[end+1:]
-	}
-	if s != "" {
-		t = append(t, segment{text: s})
-	}
-	return t
-}
-
-func knownVariable(name string) bool {
-	switch name {
-	case "username", "clientid", "password", "peerhost", "cert_common_name", "cert_subject":
-		return true
-	}
-	attr, ok := strings.CutPrefix(name, "client_attrs.")
-	return ok && attr != ""
-}
+func parseTemplate(s string) template { return template{placeholder.SCRAMRequest.Parse(s)} }
 
 // render fills the placeholders; escape (may be nil) encodes each filled
 // value for where the template is used (path, query, raw header).
 func (t template) render(v variables, escape func(string) string) string {
-	var b strings.Builder
-	for _, seg := range t {
-		if seg.variable == "" {
-			b.WriteString(seg.text)
-			continue
-		}
-		val := v.lookup(seg.variable)
-		if escape != nil {
-			val = escape(val)
-		}
-		b.WriteString(val)
-	}
-	return b.String()
+	o := placeholder.SCRAMRequest.Options()
+	o.Escape = escape
+	// The context renders an undefined placeholder as "" and forbids no
+	// value: rendering cannot fail.
+	s, _ := t.t.Render(v.client, &o)
+	return s
 }
 
-// variables are the values placeholders render to. A value the client did
-// not send renders as empty.
+// variables are what placeholders render from: the client, its Username
+// replaced by the user name ${username} means in a SCRAM request.
 type variables struct {
-	username string // the SCRAM user name from n=, unescaped
-	client   *authn.Client
+	client *clientinfo.Client
 }
 
-func (v variables) lookup(name string) string {
-	switch name {
-	case "username":
-		return v.username
-	case "password":
-		// SCRAM never sends a password; EMQX renders it as empty.
-		return ""
-	case "clientid":
-		return v.client.ClientID
-	case "peerhost":
-		return v.client.PeerHost
-	case "cert_common_name":
-		return v.client.CertCommonName
-	case "cert_subject":
-		return v.client.CertSubject
-	}
-	if attr, ok := strings.CutPrefix(name, "client_attrs."); ok {
-		return v.client.ClientAttrs[attr]
-	}
-	return ""
+// requestVariables are the variables of a request for c, whose SCRAM user
+// name (from n=, unescaped) is user.
+func requestVariables(c *clientinfo.Client, user string) variables {
+	named := *c
+	named.Username = user
+	return variables{client: &named}
 }

@@ -39,6 +39,7 @@ import (
 	"github.com/authspec/authspec/reference/authn/scramhttp"
 	"github.com/authspec/authspec/reference/authz"
 	"github.com/authspec/authspec/reference/config/schema"
+	"github.com/authspec/authspec/reference/config/security"
 )
 
 // Unknown is a key no parser knows, with its path from the object checked:
@@ -78,7 +79,7 @@ type kind struct {
 	modeKeys []string
 }
 
-var env = authn.Env{Profile: authn.Legacy}
+var env = authn.Env{Profile: security.Legacy}
 
 var kinds = map[string]kind{
 	"jwt": {

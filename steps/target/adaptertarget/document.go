@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/authspec/authspec/reference/config/security"
 	"github.com/authspec/authspec/steps/target"
 )
 
@@ -23,7 +24,7 @@ type Document struct {
 	// AuthenticationSettings is {"ignore_backend_failures": bool}.
 	AuthenticationSettings map[string]any `json:"authentication_settings"`
 	// SecurityProfile is "legacy" or "hardened".
-	SecurityProfile string `json:"security_profile"`
+	SecurityProfile security.Profile `json:"security_profile"`
 	// Fixtures are the URLs of what the suite serves for the broker to
 	// call (empty strings when the scenario serves none).
 	Fixtures Fixtures `json:"fixtures"`
@@ -50,7 +51,7 @@ func document(s target.Setup, applied []target.Applied, dir string) ([]byte, err
 		Authentication:         make([]map[string]any, len(applied)),
 		Authorization:          s.Authorization,
 		AuthenticationSettings: map[string]any{"ignore_backend_failures": s.IgnoreBackendFailures},
-		SecurityProfile:        string(profileOf(s)),
+		SecurityProfile:        profileOf(s),
 		Fixtures:               Fixtures{JWKSURL: s.JWKS.URL, SCRAMURL: s.ScramBackendURL, OIDCIssuer: s.OIDC.Issuer},
 		Files:                  map[string]string{},
 		Users:                  s.Users,
@@ -73,12 +74,7 @@ func document(s target.Setup, applied []target.Applied, dir string) ([]byte, err
 	return json.MarshalIndent(doc, "", "  ")
 }
 
-func profileOf(s target.Setup) target.Profile {
-	if s.Profile == "" {
-		return target.Legacy
-	}
-	return s.Profile
-}
+func profileOf(s target.Setup) security.Profile { return s.Profile.Effective() }
 
 // Key is a scenario's configuration as canonical JSON (encoding/json sorts
 // map keys), before key material is resolved: two scenarios with the same
@@ -90,7 +86,7 @@ func Key(s target.Setup) string {
 		Authentication []map[string]any `json:"authentication"`
 		Authorization  map[string]any   `json:"authorization,omitempty"`
 		Ignore         bool             `json:"ignore_backend_failures"`
-		Profile        target.Profile   `json:"security_profile"`
+		Profile        security.Profile `json:"security_profile"`
 		Users          []target.User    `json:"users,omitempty"`
 		Alone          string           `json:"alone,omitempty"`
 	}{Authentication: s.Authentication, Authorization: s.Authorization, Ignore: s.IgnoreBackendFailures,

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/authspec/authspec/reference/config/security"
 	"github.com/authspec/authspec/steps/target"
 )
 
@@ -12,7 +13,7 @@ func TestKeyGroupsIdenticalConfigurations(t *testing.T) {
 		return []map[string]any{{"mechanism": "jwt", "from": "password", "public_key": "<rsa public key>"}}
 	}
 	a := target.Setup{Authentication: chain(), Scenario: "1"}
-	b := target.Setup{Authentication: chain(), Scenario: "2", Profile: target.Legacy}
+	b := target.Setup{Authentication: chain(), Scenario: "2", Profile: security.Legacy}
 	if Key(a) != Key(b) {
 		t.Errorf("expected one key for one configuration (placeholders unresolved, legacy by default):\n%s\n%s", Key(a), Key(b))
 	}
@@ -24,7 +25,7 @@ func TestKeyGroupsIdenticalConfigurations(t *testing.T) {
 		"own JWKS endpoint":        {Authentication: chain(), Scenario: "3", JWKS: target.JWKSEndpoint{URL: "http://127.0.0.1:1/"}},
 		"own SCRAM backend":        {Authentication: chain(), Scenario: "4", ScramBackendURL: "http://127.0.0.1:2"},
 		"creates an authenticator": {Authentication: chain(), Scenario: "5", Alone: true},
-		"another profile":          {Authentication: chain(), Scenario: "6", Profile: target.Hardened},
+		"another profile":          {Authentication: chain(), Scenario: "6", Profile: security.Hardened},
 		"users":                    {Authentication: chain(), Scenario: "7", Users: []target.User{{UserID: "u"}}},
 	} {
 		if Key(s) == Key(a) {

@@ -28,6 +28,7 @@ import (
 	"sync"
 
 	"github.com/authspec/authspec/fixtures/profile"
+	"github.com/authspec/authspec/reference/config/security"
 	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/steps/target"
 	"github.com/authspec/authspec/steps/target/emqxapi"
@@ -41,7 +42,7 @@ type Target struct {
 	api     *emqxapi.Client
 	claims  remote.Claims
 	policy  target.ReasonCodePolicy
-	profile target.Profile
+	profile security.Profile
 	o       options
 
 	reach remote.Reachability
@@ -138,15 +139,12 @@ func New(p *profile.Profile, opts ...Option) (*Target, error) {
 		api:     &emqxapi.Client{Base: p.API.URL, Key: p.API.Key, Secret: p.API.Secret},
 		claims:  remote.NewClaims(p.ClaimList),
 		policy:  target.ReasonCodePolicy(p.ReasonCodes),
-		profile: target.Profile(p.SecurityProfile),
+		profile: p.SecurityProfile.Effective(),
 
 		tokenClaims: p.TokenClaims,
 		o:           o,
 	}
 	t.variants = p.Variants
-	if t.profile == "" {
-		t.profile = target.Legacy
-	}
 	return t, nil
 }
 
@@ -192,10 +190,7 @@ func (t *Target) Provision(ctx context.Context, s target.Setup) (target.Instance
 	if err := t.claims.Check(s.IDs); err != nil {
 		return nil, err
 	}
-	profile := s.Profile
-	if profile == "" {
-		profile = target.Legacy
-	}
+	profile := s.Profile.Effective()
 	if profile != t.profile {
 		return nil, target.NotApplicable("needs the %s security profile; the broker runs %s (security_profile in the profile; EMQX fixes it at boot)", profile, t.profile)
 	}

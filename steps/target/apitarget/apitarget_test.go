@@ -20,6 +20,7 @@ import (
 	"github.com/authspec/authspec/fixtures/silentpeer"
 	"github.com/authspec/authspec/fixtures/tokens"
 	"github.com/authspec/authspec/reference"
+	"github.com/authspec/authspec/reference/config/security"
 	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/steps/target"
 	"github.com/authspec/authspec/steps/target/emqxapi"
@@ -200,7 +201,7 @@ func TestRedactedValuesAreReportedOnce(t *testing.T) {
 func TestSecurityProfileIsFixed(t *testing.T) {
 	b := startReference(t, "[]")
 	tg := newTarget(t, b, &bytes.Buffer{}, "security_profile: legacy\n")
-	_, err := tg.Provision(context.Background(), target.Setup{Profile: target.Hardened})
+	_, err := tg.Provision(context.Background(), target.Setup{Profile: security.Hardened})
 	if reason, ok := target.AsNotApplicable(err); !ok || !strings.Contains(reason, "needs the hardened security profile; the broker runs legacy") {
 		t.Errorf("got %v", err)
 	}

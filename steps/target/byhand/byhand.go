@@ -13,6 +13,7 @@ import (
 
 	"github.com/authspec/authspec/fixtures/profile"
 	"github.com/authspec/authspec/fixtures/tokens"
+	"github.com/authspec/authspec/reference/config/security"
 	"github.com/authspec/authspec/steps/target"
 	"github.com/authspec/authspec/steps/target/remote"
 )
@@ -24,7 +25,7 @@ type Target struct {
 	claims remote.Claims
 	policy target.ReasonCodePolicy
 
-	profile               target.Profile
+	profile               security.Profile
 	ignoreBackendFailures bool
 	authorization         map[string]any // normalized; nil: not declared
 	chain                 []declared
@@ -82,13 +83,10 @@ func New(p *profile.Profile, opts ...Option) (*Target, error) {
 		ep:       ep,
 		claims:   remote.NewClaims(p.ClaimList),
 		policy:   target.ReasonCodePolicy(p.ReasonCodes),
-		profile:  target.Profile(p.SecurityProfile),
+		profile:  p.SecurityProfile.Effective(),
 		variants: p.Variants,
 
 		tokenClaims: p.TokenClaims,
-	}
-	if t.profile == "" {
-		t.profile = target.Legacy
 	}
 	if p.AuthenticationSettings != nil {
 		t.ignoreBackendFailures = p.AuthenticationSettings.IgnoreBackendFailures

@@ -1,6 +1,6 @@
 package byhand
 
-import "github.com/authspec/authspec/steps/target"
+import "github.com/authspec/authspec/reference/config/security"
 
 // EMQX's defaults of the authenticator fields the scenarios use, per
 // mechanism, so a field one side leaves out compares as its default. A
@@ -38,8 +38,8 @@ var defaults = map[string]map[string]any{
 
 // onMissingDefault is on_missing_jwt's default, which depends on the
 // security profile.
-func onMissingDefault(p target.Profile) string {
-	if p == target.Hardened {
+func onMissingDefault(p security.Profile) string {
+	if p.IsHardened() {
 		return "deny"
 	}
 	return "ignore"

@@ -23,10 +23,7 @@ type declared struct {
 // chain the broker has, adapted to the scenario where the suite can adapt,
 // or a not-applicable error naming the first difference that matters.
 func (t *Target) fit(s target.Setup) ([]target.Applied, error) {
-	profile := s.Profile
-	if profile == "" {
-		profile = target.Legacy
-	}
+	profile := s.Profile.Effective()
 	if profile != t.profile {
 		return nil, target.NotApplicable("needs the %s security profile; the broker runs %s (security_profile)", profile, t.profile)
 	}

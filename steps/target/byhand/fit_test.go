@@ -11,6 +11,7 @@ import (
 
 	"github.com/authspec/authspec/fixtures/profile"
 	"github.com/authspec/authspec/fixtures/tokens"
+	"github.com/authspec/authspec/reference/config/security"
 	"github.com/authspec/authspec/steps/target"
 )
 
@@ -84,7 +85,7 @@ func TestFitNotApplicableNamesTheDifference(t *testing.T) {
 			"needs the chain [jwt, password_based:built_in_database]; the broker declares [jwt]"},
 		{"exact secret", target.Setup{Authentication: chain(t, hmacChain), ExactConfig: true},
 			`needs the secret "emqxsecret" exactly`},
-		{"hardened", target.Setup{Authentication: chain(t, hmacChain), Profile: target.Hardened},
+		{"hardened", target.Setup{Authentication: chain(t, hmacChain), Profile: security.Hardened},
 			"needs the hardened security profile; the broker runs legacy"},
 		{"authorization", target.Setup{Authentication: chain(t, hmacChain), Authorization: map[string]any{"no_match": "deny"}},
 			`configures authorization {"no_match":"deny"}; the profile declares none`},

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/authspec/authspec/reference"
-	"github.com/authspec/authspec/reference/authn"
+	"github.com/authspec/authspec/reference/config/security"
 	"github.com/authspec/authspec/steps/target"
 	"github.com/authspec/authspec/steps/target/emqxapi"
 )
@@ -75,7 +75,7 @@ const builtinDatabase = "password_based:built_in_database"
 
 // Provision starts a reference broker configured as s describes.
 func (r Reference) Provision(ctx context.Context, s target.Setup) (target.Instance, error) {
-	profile, ok := authn.ParseSecurityProfile(string(s.Profile))
+	profile, ok := security.Parse(string(s.Profile))
 	if !ok {
 		return nil, fmt.Errorf("unknown security profile %q", s.Profile)
 	}
@@ -173,7 +173,7 @@ func (i *instance) Client(_ context.Context, clientID string) (target.ClientInfo
 	}
 	return target.ClientInfo{
 		ClientID: info.ClientID, Username: info.Username, Connected: info.Connected,
-		IsSuperuser: info.IsSuperuser, ClientAttrs: info.ClientAttrs,
+		IsSuperuser: info.Grant.Superuser, ClientAttrs: info.ClientAttrs,
 	}, true, nil
 }
 
