@@ -10,6 +10,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/authspec/authspec/fixtures/tokens"
+	"github.com/authspec/authspec/reference/config/security"
 	"github.com/authspec/authspec/steps/target"
 )
 
@@ -107,7 +108,7 @@ func theSecurityProfile(ctx context.Context, profile string) error {
 	if err != nil {
 		return err
 	}
-	st.setup.Profile = target.Profile(profile)
+	st.setup.Profile = security.Profile(profile)
 	return nil
 }
 

@@ -31,12 +31,6 @@ type Target interface {
 	Provision(ctx context.Context, s Setup) (Instance, error)
 }
 
-// Profile is EMQX's security profile: security.Profile, the one type the
-// suite, the target profiles and the reference share. The alias keeps the
-// handlers' spelling, target.Profile(text), until they name
-// security.Profile themselves.
-type Profile = security.Profile
-
 // Setup is what one scenario needs from the broker.
 type Setup struct {
 	// Authentication is the chain, in order, as EMQX JSON objects. String
@@ -46,8 +40,9 @@ type Setup struct {
 	// Authorization is EMQX's "authorization" object (no_match,
 	// deny_action, cache, sources); nil leaves the target's default.
 	Authorization map[string]any
-	// Profile is the security profile ("" means legacy).
-	Profile Profile
+	// Profile is EMQX's security profile ("" means legacy): the one type
+	// the suite, the target profiles and the reference share.
+	Profile security.Profile
 	// IgnoreBackendFailures is authentication_settings.ignore_backend_failures.
 	IgnoreBackendFailures bool
 	// Users are added to the password_based:built_in_database
