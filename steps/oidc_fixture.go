@@ -10,7 +10,6 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 
-	"github.com/authspec/authspec/fixtures/jwksserver"
 	"github.com/authspec/authspec/fixtures/oidcprovider"
 	"github.com/authspec/authspec/fixtures/tokens"
 	"github.com/authspec/authspec/steps/target"
@@ -30,7 +29,6 @@ type oidcFixture struct {
 	other *oidcprovider.Provider
 	keys  map[string]*oidcprovider.Key // every key the scenario named
 	kept  map[string]string            // tokens the client kept, by name
-	mark  int                          // key fetches before the last change or wait
 }
 
 // The OAuth clients the fixture registers: the scenario's device, and one
@@ -118,25 +116,9 @@ func (f *oidcFixture) keyFromRing(alg, ringName, kid string) (*oidcprovider.Key,
 
 // rotate makes the provider publish and sign with k; a fetch that began
 // before does not count as the broker's next one.
-func (f *oidcFixture) rotate(k *oidcprovider.Key) {
-	f.main.Rotate(k)
-	f.changed()
-}
+func (f *oidcFixture) rotate(k *oidcprovider.Key) { f.main.Rotate(k) }
 
-func (f *oidcFixture) withdraw(name string) error {
-	if err := f.main.Withdraw(name); err != nil {
-		return err
-	}
-	f.changed()
-	return nil
-}
-
-func (f *oidcFixture) changed() {
-	act, _ := f.main.KeysActivity()
-	f.mu.Lock()
-	f.mark = act.Started
-	f.mu.Unlock()
-}
+func (f *oidcFixture) withdraw(name string) error { return f.main.Withdraw(name) }
 
 // otherProvider is a provider of another issuer, on a free port, with its
 // own key of the main provider's active algorithm, for the same audience:
@@ -166,40 +148,8 @@ func (f *oidcFixture) otherProvider() (*oidcprovider.Provider, error) {
 }
 
 // waitFetch waits for the broker's next fetch of jwks_uri after the last
-// change (or wait): a request, then every request answered and nothing new
-// for jwksserver.FetchQuiet (one refresh may be a burst, one GET per pool worker).
-func (f *oidcFixture) waitFetch(ctx context.Context) bool {
-	for {
-		act, changed := f.main.KeysActivity()
-		f.mu.Lock()
-		begun := act.Started > f.mark
-		settled := begun && act.InFlight == 0 && time.Since(act.LastAt) >= jwksserver.FetchQuiet
-		if settled {
-			f.mark = act.Started
-		}
-		f.mu.Unlock()
-		if settled {
-			return true
-		}
-		var tick <-chan time.Time
-		var t *time.Timer
-		if begun {
-			t = time.NewTimer(max(jwksserver.FetchQuiet-time.Since(act.LastAt), time.Millisecond))
-			tick = t.C
-		}
-		select {
-		case <-ctx.Done():
-		case <-changed:
-		case <-tick:
-		}
-		if t != nil {
-			t.Stop()
-		}
-		if ctx.Err() != nil {
-			return false
-		}
-	}
-}
+// change (or wait): fixtures/fetchwatch, shared with the JWKS endpoint.
+func (f *oidcFixture) waitFetch(ctx context.Context) bool { return f.main.KeyFetches().WaitFetch(ctx) }
 
 // requestLog lists what the provider received, for a failing scenario's
 // report: which fetches of jwks_uri the broker made, and the token
