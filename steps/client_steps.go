@@ -216,7 +216,7 @@ func (st *scenario) requestFor(c clientSpec, token *tokenSpec) (client.Request, 
 	if req.HasUsername && where != "username" {
 		username = req.Username
 	}
-	m := &mint{auth: auth, keys: st.keys, clientID: req.ClientID, username: username, spec: token, jwks: st.extOf().jwks,
+	m := &mint{auth: auth, keys: st.keys, clientID: req.ClientID, username: username, spec: token, jwks: st.jwks,
 		tokenClaims: target.TokenClaimsOf(st.suite.Target)}
 	if token.usesClock() {
 		waitForFreshSecond()

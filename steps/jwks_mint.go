@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/authspec/authspec/fixtures/tokens"
+	"github.com/authspec/authspec/steps/internal/jwksdrive"
 )
 
 // Minting in JWKS mode: a valid token is signed with a key of the set the
@@ -11,7 +12,7 @@ import (
 // another), with that key's algorithm and its kid in the header, as an
 // issuer publishing that set would sign it.
 
-func (m *mint) jwksFixture() (*jwksFixture, error) {
+func (m *mint) jwksFixture() (*jwksdrive.Endpoint, error) {
 	if m.jwks == nil {
 		return nil, fmt.Errorf(`the JWT authenticator uses JWKS, but the scenario serves no JWKS endpoint (describe it with "the JWKS endpoint serves ...")`)
 	}
@@ -23,11 +24,11 @@ func (m *mint) jwksDefaultAlg() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	k, err := f.signingKey()
+	k, err := f.SigningKey()
 	if err != nil {
 		return "", err
 	}
-	return k.alg, nil
+	return k.Alg, nil
 }
 
 // jwksSigner signs with the default key of the set; alg must fit it.
@@ -36,7 +37,7 @@ func (m *mint) jwksSigner(alg string) (string, any, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	k, err := f.signingKey()
+	k, err := f.SigningKey()
 	if err != nil {
 		return "", nil, err
 	}
@@ -45,22 +46,22 @@ func (m *mint) jwksSigner(alg string) (string, any, error) {
 
 // signWithJWKSKey signs with k: with alg when it fits k's kind, with k's
 // own algorithm when the scenario chose none. Its kid goes into the header.
-func (m *mint) signWithJWKSKey(k *jwksKey, alg string) (string, any, error) {
+func (m *mint) signWithJWKSKey(k *jwksdrive.Key, alg string) (string, any, error) {
 	kind, err := tokens.KindForAlg(alg)
-	if err != nil || kind != k.key.Kind {
+	if err != nil || kind != k.Pair.Kind {
 		if m.spec.alg != "" {
-			return "", nil, fmt.Errorf("an %s token cannot be signed with JWKS key %q (%s)", alg, k.name, k.alg)
+			return "", nil, fmt.Errorf("an %s token cannot be signed with JWKS key %q (%s)", alg, k.Name, k.Alg)
 		}
-		alg = k.alg
+		alg = k.Alg
 	}
 	m.signedBy = k
-	return alg, k.key, nil
+	return alg, k.Pair, nil
 }
 
 // withKid adds the signing JWKS key's kid to the header fields unless the
 // scenario set or removed "kid" itself.
 func (m *mint) withKid(header map[string]any) map[string]any {
-	if m.signedBy == nil || m.signedBy.kid == "" {
+	if m.signedBy == nil || m.signedBy.KID == "" {
 		return header
 	}
 	if _, set := header["kid"]; set {
@@ -70,6 +71,6 @@ func (m *mint) withKid(header map[string]any) map[string]any {
 	for k, v := range header {
 		out[k] = v
 	}
-	out["kid"] = m.signedBy.kid
+	out["kid"] = m.signedBy.KID
 	return out
 }

@@ -165,11 +165,11 @@ func signedByHeaderKey(ctx context.Context, field string) error {
 			if err != nil {
 				return "", err
 			}
-			k, err := f.signingKey()
+			k, err := f.SigningKey()
 			if err != nil {
 				return "", err
 			}
-			kind = k.key.Kind
+			kind = k.Pair.Kind
 		}
 		attacker, err := m.keys.Key(kind, "attacker "+string(kind))
 		if err != nil {

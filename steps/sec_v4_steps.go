@@ -152,13 +152,13 @@ func (m *mint) publicKeyEncoding(encoding string) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		k, err := f.signingKey()
+		k, err := f.SigningKey()
 		if err != nil {
 			return nil, err
 		}
-		pub = k.key.Public()
-		pemText = k.key.PublicPEM()
-		if jwkJSON, err = k.publicJWK(); err != nil {
+		pub = k.Pair.Public()
+		pemText = k.Pair.PublicPEM()
+		if jwkJSON, err = k.PublicJWK(); err != nil {
 			return nil, err
 		}
 	default:
@@ -235,7 +235,7 @@ func brokerStartedFetching(ctx context.Context) (context.Context, error) {
 	bound := st.suite.timeout() + st.refreshWait()
 	wctx, cancel := context.WithTimeout(ctx, bound)
 	defer cancel()
-	if !f.srv.WaitFetchBegun(wctx) {
+	if !f.Server().WaitFetchBegun(wctx) {
 		return ctx, mismatch("the broker to start fetching the key set", fmt.Sprintf("no request at the endpoint within %s", bound))
 	}
 	return ctx, nil
@@ -251,7 +251,7 @@ func brokerFetchEnded(ctx context.Context, seconds int) error {
 	bound := time.Duration(seconds)*time.Second + st.suite.timeout()
 	wctx, cancel := context.WithTimeout(ctx, bound)
 	defer cancel()
-	if !f.srv.WaitFetchEnded(wctx) {
+	if !f.Server().WaitFetchEnded(wctx) {
 		return mismatch(fmt.Sprintf("the broker to end its fetch within %d s (EMQX's request timeout is 5 s)", seconds),
 			fmt.Sprintf("a request still under way after %s", bound))
 	}
@@ -343,12 +343,12 @@ func (st *scenario) connectSignedByJWKSKey(ctx context.Context, inst target.Inst
 		if err != nil {
 			return "", nil, err
 		}
-		k, err := f.key(key)
+		k, err := f.Key(key)
 		if err != nil {
 			return "", nil, err
 		}
 		m.signedBy = k
-		return k.alg, k.key, nil
+		return k.Alg, k.Pair, nil
 	}
 	req, _, err := st.requestFor(newClientSpec(), tok)
 	if err != nil {

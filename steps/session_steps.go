@@ -2,6 +2,8 @@ package steps
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/authspec/authspec/fixtures/jwksserver"
 	"github.com/authspec/authspec/fixtures/mqttwire"
 	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/steps/client"
@@ -27,6 +30,9 @@ import (
 // is visible.
 
 func registerSessionSteps(sc *registry) {
+	sc.Before(extBefore)
+	sc.After(extAfter)
+
 	// Before the CONNECT.
 	sc.Given(`^the client has a Will on "([^"]+)"$`, theClientHasAWill, sharedBrokerState)
 	sc.Given(`^the client's CONNECT carries (\d+) KB of user properties$`, theConnectCarriesUserProperties, quotedAsDefect)
@@ -736,4 +742,89 @@ func watcherReceivesNothing(ctx context.Context, name, seconds string) error {
 		return mismatch(fmt.Sprintf("watcher %q to receive nothing within %s", name, d), fmt.Sprintf("a message on %q", m.Topic))
 	}
 	return nil
+}
+
+// extState is the state of the steps that go past one CONNECT (it was
+// ext_state.go's, with the JWKS endpoint, now scenario.jwks): the scenario
+// client's session once connected (publish, subscribe, its Will, its
+// token's expiry), the watchers that observe deliveries, what the last
+// publish and subscribe got back, and the security steps' attackers.
+type extState struct {
+	// uid marks this scenario's payloads, so a watcher on a broker shared
+	// with other runs counts only its own messages.
+	uid string
+
+	// packetLevel: the scenario drives its client's session packet by
+	// packet, so the client connects with the raw client (client.Request.Wire).
+	packetLevel bool
+	will        *mqttwire.Will
+	userProps   []mqttwire.UserProperty
+	// minted are the claims of the scenario client's last token.
+	minted map[string]any
+
+	watchers map[string]*watcher
+	probe    *watcher // the implicit observer of publishes whose ack says nothing
+
+	// attackers serve the keys a token's jku or x5u header points at (SEC-03)
+	// and record any request to them (SEC-08).
+	attackers []*jwksserver.Server
+	// abuse is SEC-10's attack under way (abuse_steps.go).
+	abuse *abuseState
+	// jwksBaseline are CONNECT latencies measured before the JWKS endpoint
+	// misbehaved (SEC-11).
+	jwksBaseline []time.Duration
+
+	lastPublish *publishResult
+	lastSuback  []byte
+	published   int // numbers the payloads
+}
+
+// extOf returns the scenario's extState, creating it on first use.
+func (st *scenario) extOf() *extState {
+	if st.ext == nil {
+		b := make([]byte, 6)
+		_, _ = rand.Read(b)
+		st.ext = &extState{uid: hex.EncodeToString(b), watchers: map[string]*watcher{}}
+	}
+	return st.ext
+}
+
+// shapeRequest applies what the session steps need to the scenario
+// client's CONNECT and remembers the minted claims (the expiry steps read
+// exp from them).
+func (x *extState) shapeRequest(req *client.Request, claims map[string]any) {
+	req.Wire = req.Wire || x.packetLevel
+	req.Will = x.will
+	req.UserProperties = x.userProps
+	x.minted = claims
+}
+
+// extBefore makes the client connect with the raw client when a definition
+// of the scenario's steps drives the client's session (needRawSession).
+func extBefore(ctx context.Context, _ *godog.Scenario) (context.Context, error) {
+	st, ok := lookupScenario(ctx)
+	if !ok {
+		return ctx, nil
+	}
+	st.extOf().packetLevel = st.needs&needRawSession != 0
+	return ctx, nil
+}
+
+// extAfter closes the watchers and the attackers. It runs after the broker
+// is closed (godog runs After hooks in registration order).
+func extAfter(ctx context.Context, _ *godog.Scenario, _ error) (context.Context, error) {
+	st, ok := lookupScenario(ctx)
+	if !ok || st.ext == nil {
+		return ctx, nil
+	}
+	for _, w := range st.ext.watchers {
+		w.close()
+	}
+	if st.ext.probe != nil {
+		st.ext.probe.close()
+	}
+	for _, a := range st.ext.attackers {
+		_ = a.Close()
+	}
+	return ctx, nil
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/authspec/authspec/fixtures/tokens"
 	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/steps/client"
+	"github.com/authspec/authspec/steps/internal/jwksdrive"
+	"github.com/authspec/authspec/steps/internal/oidcdrive"
 	"github.com/authspec/authspec/steps/target"
 )
 
@@ -51,8 +53,11 @@ type scenario struct {
 	createdErr error // its result
 
 	scram *scramScenario // the SCRAM backend and exchanges (scram_state.go)
-	ext   *extState      // JWKS endpoint, session, watchers (ext_state.go)
-	oidc  *oidcFixture   // the OpenID Connect provider (oidc_fixture.go)
+	ext   *extState      // session, watchers, attackers (session_steps.go)
+
+	// The servers a broker fetches from, started on first use (resources.go).
+	jwks *jwksdrive.Endpoint // the JWKS endpoint (jwks_steps.go)
+	oidc *oidcdrive.Provider // the OpenID Connect provider (oidc_steps.go)
 }
 
 type scenarioKey struct{}

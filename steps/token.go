@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/authspec/authspec/fixtures/tokens"
+	"github.com/authspec/authspec/steps/internal/jwksdrive"
 	"github.com/authspec/authspec/steps/target"
 )
 
@@ -73,10 +74,10 @@ type mint struct {
 	claims   map[string]any // filled by build before replace runs
 	// jwks is the JWKS endpoint the suite serves: in JWKS mode a valid
 	// token is signed with a key of its set (jwks_mint.go).
-	jwks *jwksFixture
+	jwks *jwksdrive.Endpoint
 	// signedBy is the JWKS key the token was signed with, if any: its kid
 	// goes into the header.
-	signedBy *jwksKey
+	signedBy *jwksdrive.Key
 	// tokenClaims are the target profile's token_claims: every token
 	// carries them, rendered for the client, under the configuration's
 	// verify_claims and the scenario's own claims.
