@@ -163,7 +163,7 @@ func theClientConnects(ctx context.Context) (context.Context, error) {
 }
 
 // request builds the scenario client's CONNECT (requestFor), shaped by
-// what the session steps need (a Will, the raw client; ext_state.go).
+// what the session steps need (a Will, the raw client; extState in session_steps.go).
 func (st *scenario) request() (client.Request, error) {
 	req, claims, err := st.requestFor(st.client, st.token)
 	if err != nil {
