@@ -744,11 +744,11 @@ func watcherReceivesNothing(ctx context.Context, name, seconds string) error {
 	return nil
 }
 
-// extState is the state of the steps that go past one CONNECT (it was
-// ext_state.go's, with the JWKS endpoint, now scenario.jwks): the scenario
-// client's session once connected (publish, subscribe, its Will, its
-// token's expiry), the watchers that observe deliveries, what the last
-// publish and subscribe got back, and the security steps' attackers.
+// extState is the state of the steps that go past one CONNECT: the
+// scenario client's session once connected (publish, subscribe, its Will,
+// its token's expiry), the watchers that observe deliveries, what the last
+// publish and subscribe got back, and the security steps' attackers. (The
+// JWKS endpoint is scenario.jwks.)
 type extState struct {
 	// uid marks this scenario's payloads, so a watcher on a broker shared
 	// with other runs counts only its own messages.
