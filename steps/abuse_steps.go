@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/cucumber/godog"
+
 	"github.com/authspec/authspec/fixtures/jwksserver"
 	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/steps/client"
@@ -22,6 +24,7 @@ import (
 // trickles or pads its answer must block no CONNECT of a client whose key
 // is already known. The attacks and the bounds are steps/internal/attack's.
 func registerAbuseSteps(sc *registry) {
+	sc.After(attacksAfter)
 	sc.Step(`^the JWKS endpoint (hangs|trickles its key set over (\d+) seconds|sends its key set padded to (\d+) MB)$`, endpointMisbehaves)
 	sc.Step(`^the broker has started fetching the key set$`, brokerStartedFetching)
 	sc.Step(`^the broker's fetch of the key set has ended within (\d+) seconds$`, brokerFetchEnded)
@@ -31,9 +34,37 @@ func registerAbuseSteps(sc *registry) {
 	sc.Then(`^the other clients' CONNECT latency during the abuse stays within the bound$`, latencyWithinBound)
 }
 
-// abuseState is SEC-10's attack under way, which the When step leaves for
-// the Then steps (extState.abuse).
-type abuseState = attack.Campaign
+// attackState is what the security steps leave for later steps: the
+// servers attackers run, SEC-10's attack under way and SEC-11's baseline.
+type attackState struct {
+	// attackers serve the keys a token's jku or x5u header points at (SEC-03)
+	// and record any request to them (SEC-08).
+	attackers []*jwksserver.Server
+	// abuse is SEC-10's attack under way, which the When step leaves for
+	// the Then steps.
+	abuse *attack.Campaign
+	// jwksBaseline are CONNECT latencies measured before the JWKS endpoint
+	// misbehaved (SEC-11).
+	jwksBaseline []time.Duration
+}
+
+// attacksOf returns the scenario's attackState, creating it on first use.
+func (st *scenario) attacksOf() *attackState {
+	if st.attacks == nil {
+		st.attacks = &attackState{}
+	}
+	return st.attacks
+}
+
+// attacksAfter closes the attackers' servers.
+func attacksAfter(ctx context.Context, _ *godog.Scenario, _ error) (context.Context, error) {
+	if st, ok := lookupScenario(ctx); ok && st.attacks != nil {
+		for _, a := range st.attacks.attackers {
+			_ = a.Close()
+		}
+	}
+	return ctx, nil
+}
 
 var errNoAttackers = errors.New(`no attackers: start with "N attackers each send ..."`)
 
@@ -54,7 +85,7 @@ func attackersAbuse(ctx context.Context, n int, kind string) (context.Context, e
 	}
 	a := attack.Attacker{Kind: kind, Dial: inst.Dial, Timeout: st.suite.timeout(), Trace: st.trace}
 	c, err := attack.Run(ctx, a, n, st.measureConnects(inst), st.validConnect(ctx))
-	st.extOf().abuse = c
+	st.attacksOf().abuse = c
 	return abuseOutcome(ctx, err)
 }
 
@@ -120,7 +151,7 @@ func attackersEnded(ctx context.Context, seconds int) (context.Context, error) {
 	if err != nil {
 		return ctx, err
 	}
-	c := st.extOf().abuse
+	c := st.attacksOf().abuse
 	if c == nil {
 		return ctx, errNoAttackers
 	}
@@ -132,7 +163,7 @@ func latencyWithinBound(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	c := st.extOf().abuse
+	c := st.attacksOf().abuse
 	if c == nil {
 		return errNoAttackers
 	}
@@ -170,7 +201,7 @@ func brokerStartedFetching(ctx context.Context) (context.Context, error) {
 	bound := st.suite.timeout() + st.refreshWait()
 	wctx, cancel := context.WithTimeout(ctx, bound)
 	defer cancel()
-	if !f.srv.WaitFetchBegun(wctx) {
+	if !f.Server().WaitFetchBegun(wctx) {
 		return ctx, mismatch("the broker to start fetching the key set", fmt.Sprintf("no request at the endpoint within %s", bound))
 	}
 	return ctx, nil
@@ -189,7 +220,7 @@ func brokerFetchEnded(ctx context.Context, seconds int) error {
 	bound := time.Duration(seconds)*time.Second + st.suite.timeout()
 	wctx, cancel := context.WithTimeout(ctx, bound)
 	defer cancel()
-	if !f.srv.WaitFetchEnded(wctx) {
+	if !f.Server().WaitFetchEnded(wctx) {
 		return mismatch(fmt.Sprintf("the broker to end its fetch within %d s (EMQX's request timeout is 5 s)", seconds),
 			fmt.Sprintf("a request still under way after %s", bound))
 	}
@@ -238,7 +269,7 @@ func (st *scenario) jwksClientRefusedWithBF(ctx context.Context, inst target.Ins
 // jwksBaselineClients connects attack.JWKSBaselineSamples clients, each to
 // be accepted, and adds their CONNECT latencies to the baseline.
 func (st *scenario) jwksBaselineClients(ctx context.Context, inst target.Instance, key string) (context.Context, error) {
-	x := st.extOf()
+	x := st.attacksOf()
 	for i := 0; i < attack.JWKSBaselineSamples; i++ {
 		answer, took, err := st.connectSignedByJWKSKey(ctx, inst, key)
 		if err != nil {
@@ -264,7 +295,7 @@ func (st *scenario) jwksClientAsFast(ctx context.Context, inst target.Instance, 
 	if err := attack.KeyAccepted(key, answer); err != nil {
 		return ctx, err
 	}
-	return ctx, attack.AnsweredAsFast(st.extOf().jwksBaseline, took)
+	return ctx, attack.AnsweredAsFast(st.attacksOf().jwksBaseline, took)
 }
 
 // connectSignedByJWKSKey connects a fresh client whose token the named

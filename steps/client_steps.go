@@ -241,7 +241,7 @@ func (st *scenario) tokenAuthenticator(c clientSpec, token *tokenSpec) (target.A
 // mintFor mints token as auth verifies it, for the client clientID with
 // username (rendered into the claims' placeholders).
 func (st *scenario) mintFor(auth target.Applied, token *tokenSpec, clientID, username string) (string, map[string]any, error) {
-	m := &mint{Auth: auth, Keys: st.keys, ClientID: clientID, Username: username, Spec: token, JWKS: mintingJWKS(st.extOf().jwks),
+	m := &mint{Auth: auth, Keys: st.keys, ClientID: clientID, Username: username, Spec: token, JWKS: mintingJWKS(st.jwks),
 		TokenClaims: target.TokenClaimsOf(st.suite.Target)}
 	if token.UsesClock() {
 		session.WaitForFreshSecond()

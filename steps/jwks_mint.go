@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/authspec/authspec/steps/internal/forge"
+	"github.com/authspec/authspec/steps/internal/jwksdrive"
 )
 
 // The scenario's JWKS endpoint as the forge sees it (forge.JWKS): in JWKS
@@ -11,49 +12,44 @@ import (
 
 // mintingJWKS is the scenario's JWKS endpoint for a minting (nil when the
 // scenario serves none: the forge then says so if it needs one).
-func mintingJWKS(f *jwksFixture) forge.JWKS {
-	if f == nil {
+func mintingJWKS(e *jwksdrive.Endpoint) forge.JWKS {
+	if e == nil {
 		return nil
 	}
-	return jwksSigningKeys{f}
+	return jwksSigningKeys{e}
 }
 
-type jwksSigningKeys struct{ f *jwksFixture }
+type jwksSigningKeys struct{ e *jwksdrive.Endpoint }
 
 func (s jwksSigningKeys) SigningKey() (*forge.JWKSKey, error) {
-	k, err := s.f.signingKey()
-	if err != nil {
-		return nil, err
-	}
-	return k.forged(), nil
+	return forged(s.e.SigningKey())
 }
 
 func (s jwksSigningKeys) KeyNamed(name string) (*forge.JWKSKey, error) {
-	k, err := s.f.key(name)
-	if err != nil {
-		return nil, err
-	}
-	return k.forged(), nil
+	return forged(s.e.Key(name))
 }
 
 func (s jwksSigningKeys) PublishedJWK(name string) ([]byte, error) {
-	k, err := s.f.key(name)
+	k, err := s.e.Key(name)
 	if err != nil {
 		return nil, err
 	}
-	return k.publicJWK()
+	return k.PublicJWK()
 }
 
 // forged is k as a token signed by it needs it.
-func (k *jwksKey) forged() *forge.JWKSKey {
-	return &forge.JWKSKey{Name: k.name, Alg: k.alg, Kid: k.kid, Key: k.key}
+func forged(k *jwksdrive.Key, err error) (*forge.JWKSKey, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &forge.JWKSKey{Name: k.Name, Alg: k.Alg, Kid: k.KID, Key: k.Pair}, nil
 }
 
-// jwksFixtureOf is the JWKS endpoint m mints for, for a step that needs
+// jwksEndpointOf is the JWKS endpoint m mints for, for a step that needs
 // more of it than the forge does (a key by name, the JWK it publishes).
-func jwksFixtureOf(m *mint) (*jwksFixture, error) {
+func jwksEndpointOf(m *mint) (*jwksdrive.Endpoint, error) {
 	if s, ok := m.JWKS.(jwksSigningKeys); ok {
-		return s.f, nil
+		return s.e, nil
 	}
 	if _, err := m.JWKSSigningKey(); err != nil {
 		return nil, err

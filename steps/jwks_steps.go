@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,10 +13,19 @@ import (
 
 	"github.com/authspec/authspec/fixtures/jwksserver"
 	"github.com/authspec/authspec/reports"
+	"github.com/authspec/authspec/steps/internal/jwksdrive"
 	"github.com/authspec/authspec/steps/target"
 )
 
+// The JWKS endpoint's vocabulary (JWT-JWKS): what the suite's endpoint
+// serves and how it answers, the broker's fetches as the endpoint sees
+// them, and tokens signed by the endpoint's keys. The endpoint is
+// steps/internal/jwksdrive, started on first use (resources.go).
+
 func registerJWKSSteps(sc *registry) {
+	sc.Before(jwksBefore)
+	sc.After(jwksAfter)
+
 	// What the endpoint serves.
 	sc.Step(`^the JWKS endpoint serves an? (\S+) key "([^"]+)"$`, endpointServesKey)
 	sc.Step(`^the JWKS endpoint serves these keys:$`, endpointServesKeys)
@@ -48,37 +57,65 @@ func registerJWKSSteps(sc *registry) {
 	sc.When(`^the authenticator is created while the JWKS endpoint does not answer:$`, createdWhileEndpointHangs, reconfiguresBroker)
 }
 
+// jwksRefreshFloorTag marks the scenario that observes EMQX's 10 s floor of
+// refresh_interval (JWT-JWKS-10): the target must not lower it.
+const jwksRefreshFloorTag = "@jwks-refresh-floor"
+
+// jwksBefore applies the tag that changes the Setup. The endpoint itself
+// starts on first use (resources.go).
+func jwksBefore(ctx context.Context, sc *godog.Scenario) (context.Context, error) {
+	st, ok := lookupScenario(ctx)
+	if !ok {
+		return ctx, nil
+	}
+	for _, t := range sc.Tags {
+		if t.Name == jwksRefreshFloorTag {
+			st.setup.KeepJWKSRefreshFloor = true
+		}
+	}
+	return ctx, nil
+}
+
+// jwksAfter closes the endpoint. It runs after the broker is closed
+// (godog runs After hooks in registration order).
+func jwksAfter(ctx context.Context, _ *godog.Scenario, _ error) (context.Context, error) {
+	st, ok := lookupScenario(ctx)
+	if !ok || st.jwks == nil {
+		return ctx, nil
+	}
+	if err := st.jwks.Close(); err != nil && !errors.Is(err, context.Canceled) {
+		return ctx, reports.HarnessError(fmt.Errorf("closing the JWKS endpoint: %w", err))
+	}
+	return ctx, nil
+}
+
 // jwksOf returns the scenario's JWKS endpoint, starting it on first use
 // (resources.go).
-func jwksOf(ctx context.Context) (*scenario, *jwksFixture, error) {
+func jwksOf(ctx context.Context) (*scenario, *jwksdrive.Endpoint, error) {
 	st, err := state(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	f, err := st.jwksEndpoint()
+	e, err := st.jwksEndpoint()
 	if err != nil {
 		return nil, nil, err
 	}
-	return st, f, nil
+	return st, e, nil
 }
 
 func endpointServesKey(ctx context.Context, alg, name string) error {
-	_, f, err := jwksOf(ctx)
+	_, e, err := jwksOf(ctx)
 	if err != nil {
 		return err
 	}
-	k, err := f.define(name, alg)
-	if err != nil {
-		return err
-	}
-	return f.publish(k)
+	return e.Serve(name, alg)
 }
 
 // endpointServesKeys takes a table | kid | alg | jwk alg | use |: the JWK's
 // own "alg" and "use" members may differ from what the key signs with
 // (JWT-JWKS-01: the broker does not use them).
 func endpointServesKeys(ctx context.Context, table *godog.Table) error {
-	_, f, err := jwksOf(ctx)
+	_, e, err := jwksOf(ctx)
 	if err != nil {
 		return err
 	}
@@ -86,83 +123,53 @@ func endpointServesKeys(ctx context.Context, table *godog.Table) error {
 	if err != nil {
 		return err
 	}
-	for _, row := range rows {
-		k, err := f.define(row["kid"], row["alg"])
-		if err != nil {
-			return err
-		}
-		k.jwkAlg, k.use = row["jwk alg"], row["use"]
-		if err := f.publish(k); err != nil {
-			return err
-		}
+	specs := make([]jwksdrive.KeySpec, 0, len(rows))
+	for _, r := range rows {
+		specs = append(specs, jwksdrive.KeySpec{KID: r["kid"], Alg: r["alg"], JWKAlg: r["jwk alg"], Use: r["use"]})
 	}
-	return nil
+	return e.ServeKeys(specs...)
 }
 
 // endpointServesRecipe serves the set the JWKS article's jwcrypto recipe
-// produces: RSA keys with "alg": "RSA256" (not a JWS name), "use": "sig"
-// and string kids "1".."n" (JWT-JWKS-06).
+// produces (JWT-JWKS-06).
 func endpointServesRecipe(ctx context.Context, n int) error {
-	_, f, err := jwksOf(ctx)
+	_, e, err := jwksOf(ctx)
 	if err != nil {
 		return err
 	}
-	if n < 1 || n > 8 {
-		return fmt.Errorf("the recipe's key set takes 1 to 8 keys here, not %d", n)
-	}
-	for i := 1; i <= n; i++ {
-		k, err := f.define(strconv.Itoa(i), "RS256")
-		if err != nil {
-			return err
-		}
-		k.jwkAlg, k.use = "RSA256", "sig"
-		if err := f.publish(k); err != nil {
-			return err
-		}
-	}
-	return nil
+	return e.ServeRecipe(n)
 }
 
 func endpointServesOct(ctx context.Context, name, secret string) error {
-	_, f, err := jwksOf(ctx)
+	_, e, err := jwksOf(ctx)
 	if err != nil {
 		return err
 	}
-	f.serveOct(name, secret)
+	e.ServeOct(name, secret)
 	return nil
 }
 
 func endpointStopsServing(ctx context.Context, name string) error {
-	_, f, err := jwksOf(ctx)
+	_, e, err := jwksOf(ctx)
 	if err != nil {
 		return err
 	}
-	return f.unserve(name)
+	return e.Unserve(name)
 }
 
 // answerWith sets how the endpoint answers every fetch from now on (a
 // hanging answer in progress then ends with the new one).
 func answerWith(ctx context.Context, set func(*jwksserver.Server)) error {
-	_, f, err := jwksOf(ctx)
+	_, e, err := jwksOf(ctx)
 	if err != nil {
 		return err
 	}
-	set(f.srv)
+	set(e.Server())
 	return nil
 }
 
-// statusOr200 reads an optional status code: 200 when the scenario names
-// none.
-func statusOr200(status string) int {
-	if status == "" {
-		return http.StatusOK
-	}
-	code, _ := strconv.Atoi(status)
-	return code
-}
-
 func endpointAnswersWithSet(ctx context.Context, status string) error {
-	return answerWith(ctx, func(s *jwksserver.Server) { s.ServeKeysWithStatus(statusOr200(status)) })
+	return answerWith(ctx, func(s *jwksserver.Server) { s.ServeKeysWithStatus(jwksdrive.StatusOr200(status)) })
 }
 
 func endpointAnswersEmpty(ctx context.Context) error {
@@ -173,11 +180,10 @@ func endpointAnswersSingleJWK(ctx context.Context) error {
 	return answerWith(ctx, (*jwksserver.Server).ServeSingleJWK)
 }
 
-// notJSONBody is what a misconfigured proxy answers.
-var notJSONBody = []byte("<html><body>502 Bad Gateway</body></html>")
-
 func endpointAnswersNotJSON(ctx context.Context, status string) error {
-	return answerWith(ctx, func(s *jwksserver.Server) { s.ServeRaw(statusOr200(status), "application/json", notJSONBody) })
+	return answerWith(ctx, func(s *jwksserver.Server) {
+		s.ServeRaw(jwksdrive.StatusOr200(status), "application/json", jwksdrive.NotJSONBody)
+	})
 }
 
 func endpointAnswersDocument(ctx context.Context, doc string) error {
@@ -194,71 +200,56 @@ func endpointHangs(ctx context.Context) error {
 	return answerWith(ctx, (*jwksserver.Server).Hang)
 }
 
+// jwtConfig is the configuration of the chain's JWT authenticator as the
+// broker has it; false before the broker is provisioned or without one.
+func (st *scenario) jwtConfig() (map[string]any, bool) {
+	if st.inst == nil {
+		return nil, false
+	}
+	a, _, err := st.jwtAuthenticator()
+	return a.Config, err == nil
+}
+
 // refreshWait is the JWT authenticator's effective refresh interval: the
 // configured refresh_interval (EMQX's default 300 s when absent) raised to
 // the target's floor.
 func (st *scenario) refreshWait() time.Duration {
-	interval := 300 * time.Second
-	if a, _, err := st.jwtAuthenticator(); err == nil {
-		if v, ok := a.Config["refresh_interval"]; ok {
-			if secs, err := strconv.ParseFloat(fmt.Sprint(v), 64); err == nil && secs > 0 {
-				interval = time.Duration(secs * float64(time.Second))
-			}
-		}
-	}
-	return max(interval, target.JWKSRefreshFloor(st.suite.Target, st.setup))
+	cfg, _ := st.jwtConfig()
+	return jwksdrive.RefreshWait(cfg, target.JWKSRefreshFloor(st.suite.Target, st.setup))
 }
 
 // refreshInterval is the JWT authenticator's refresh_interval as
 // configured, for messages.
 func (st *scenario) refreshInterval() string {
-	if st.inst == nil {
+	cfg, ok := st.jwtConfig()
+	if !ok {
 		return "?"
 	}
-	a, _, err := st.jwtAuthenticator()
-	if err != nil {
-		return "?"
-	}
-	if v, ok := a.Config["refresh_interval"]; ok {
-		return fmt.Sprint(v)
-	}
-	return "300 (default)"
+	return jwksdrive.RefreshInterval(cfg)
 }
 
 // brokerFetches waits for the broker's next fetch of the key set after the
-// endpoint last changed: its first one when nothing changed yet. A broker
-// that does not fetch within the step's bound breaks the refresh schedule
-// (JWT-JWKS-02, -11).
+// endpoint last changed (its first one when nothing changed yet), until
+// the broker has had the whole answer. A broker that does not fetch within
+// the step's bound breaks the refresh schedule (JWT-JWKS-02, -11).
 func brokerFetches(ctx context.Context) (context.Context, error) {
-	st, f, err := jwksOf(ctx)
+	st, e, err := jwksOf(ctx)
 	if err != nil {
 		return ctx, err
 	}
 	if _, err := st.instance(ctx); err != nil {
 		return stepError(ctx, err)
 	}
-	// The first fetch follows the authenticator's creation, within the
-	// step timeout. A refresh comes on the broker's own schedule: wait one
-	// effective refresh interval (the configured one, raised to the
-	// target's floor) on top of the step timeout, so a broker that keeps
-	// EMQX's 10 s floor is judged fairly without a larger --step-timeout.
-	bound := st.suite.timeout()
-	if f.srv.EverFetched() {
-		bound += st.refreshWait()
+	took, err := e.AwaitFetch(ctx, st.suite.timeout(), st.refreshWait(), st.refreshInterval())
+	if err != nil {
+		return ctx, err
 	}
-	wctx, cancel := context.WithTimeout(ctx, bound)
-	defer cancel()
-	started := time.Now()
-	if !f.srv.WaitFetch(wctx) {
-		return ctx, mismatch(fmt.Sprintf("the broker to fetch the key set (refresh_interval %s)", st.refreshInterval()),
-			fmt.Sprintf("no fetch at the endpoint within %s", bound))
-	}
-	st.trace.Note("the broker fetched the key set (waited %s)", time.Since(started).Round(time.Millisecond))
+	st.trace.Note("the broker fetched the key set (waited %s)", took)
 	return ctx, nil
 }
 
 func brokerDoesNotFetchWithin(ctx context.Context, seconds string) error {
-	st, f, err := jwksOf(ctx)
+	st, e, err := jwksOf(ctx)
 	if err != nil {
 		return err
 	}
@@ -266,32 +257,21 @@ func brokerDoesNotFetchWithin(ctx context.Context, seconds string) error {
 	if err != nil {
 		return err
 	}
-	quiet, err := f.srv.QuietFor(ctx, d)
-	if err != nil {
-		return reports.HarnessError(err)
-	}
-	if !quiet {
-		return mismatch(fmt.Sprintf("no new fetch within %s (refresh_interval %s, raised to 10 s)", d, st.refreshInterval()),
-			"another fetch at the endpoint")
-	}
-	return nil
+	return harnessUnlessMismatch(e.CheckNoFetchWithin(ctx, d, st.refreshInterval()))
 }
 
 func brokerHasNotFetchedSinceChange(ctx context.Context) error {
-	_, f, err := jwksOf(ctx)
+	_, e, err := jwksOf(ctx)
 	if err != nil {
 		return err
 	}
-	if f.srv.FetchedSinceMark() {
-		return mismatch("no fetch since the endpoint changed (a CONNECT never triggers one)", "a fetch at the endpoint")
-	}
-	return nil
+	return e.CheckNoFetchSinceChange()
 }
 
 // everyJWKSRequestCarries checks the headers of every request the endpoint
 // received; names compare case-insensitively, values exactly.
 func everyJWKSRequestCarries(ctx context.Context, table *godog.Table) error {
-	_, f, err := jwksOf(ctx)
+	_, e, err := jwksOf(ctx)
 	if err != nil {
 		return err
 	}
@@ -299,26 +279,17 @@ func everyJWKSRequestCarries(ctx context.Context, table *godog.Table) error {
 	if err != nil {
 		return err
 	}
-	reqs := f.srv.Requests()
-	if len(reqs) == 0 {
-		return fmt.Errorf(`the endpoint has received no request: wait for one first ("the broker has fetched the key set")`)
+	want := make([]jwksdrive.Header, 0, len(rows))
+	for _, r := range rows {
+		want = append(want, jwksdrive.Header{Name: r["name"], Value: r["value"]})
 	}
-	for _, r := range reqs {
-		for _, row := range rows {
-			got := r.Header.Values(row["name"])
-			if len(got) != 1 || got[0] != row["value"] {
-				return mismatch(fmt.Sprintf("request %d to carry %s: %s", r.Seq, row["name"], row["value"]),
-					fmt.Sprintf("%s: %q (headers %v)", row["name"], got, r.Header))
-			}
-		}
-	}
-	return nil
+	return e.CheckHeaders(want...)
 }
 
 // jwksToken returns the scenario's JWKS endpoint and the token a step
 // signs with one of its keys.
-func jwksToken(ctx context.Context) (*jwksFixture, *tokenSpec, error) {
-	_, f, err := jwksOf(ctx)
+func jwksToken(ctx context.Context) (*jwksdrive.Endpoint, *tokenSpec, error) {
+	_, e, err := jwksOf(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -326,48 +297,43 @@ func jwksToken(ctx context.Context) (*jwksFixture, *tokenSpec, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return f, t, nil
+	return e, t, nil
 }
 
 func signedByJWKSKey(ctx context.Context, name string) error {
-	f, t, err := jwksToken(ctx)
+	e, t, err := jwksToken(ctx)
 	if err != nil {
 		return err
 	}
 	t.Signer = func(m *mint, alg string) (string, any, error) {
-		k, err := f.key(name)
+		k, err := forged(e.Key(name))
 		if err != nil {
 			return "", nil, err
 		}
-		return m.SignWithJWKSKey(k.forged(), alg)
+		return m.SignWithJWKSKey(k, alg)
 	}
 	return nil
 }
 
-// signedByKeyNotInSet signs with a key of the default key's kind that the
-// endpoint never served.
+// signedByKeyNotInSet signs with a key of the default key's kind and kid
+// that the endpoint never served.
 func signedByKeyNotInSet(ctx context.Context) error {
-	f, t, err := jwksToken(ctx)
+	e, t, err := jwksToken(ctx)
 	if err != nil {
 		return err
 	}
 	t.Signer = func(m *mint, alg string) (string, any, error) {
-		k, err := f.signingKey()
+		outsider, err := forged(e.Outsider())
 		if err != nil {
 			return "", nil, err
 		}
-		other, err := m.Keys.Key(k.key.Kind, "jwks outsider")
-		if err != nil {
-			return "", nil, err
-		}
-		outsider := &jwksKey{name: "outsider", alg: k.alg, key: other, kid: k.kid}
-		return m.SignWithJWKSKey(outsider.forged(), alg)
+		return m.SignWithJWKSKey(outsider, alg)
 	}
 	return nil
 }
 
 func hmacWithOctKey(ctx context.Context, alg, name string) error {
-	f, t, err := jwksToken(ctx)
+	e, t, err := jwksToken(ctx)
 	if err != nil {
 		return err
 	}
@@ -376,29 +342,18 @@ func hmacWithOctKey(ctx context.Context, alg, name string) error {
 		t.Header["kid"] = name
 	}
 	t.Signer = func(m *mint, alg string) (string, any, error) {
-		secret, err := f.octSecret(name)
-		if err != nil {
-			return "", nil, err
-		}
-		return alg, secret, nil
+		secret, err := e.OctSecret(name)
+		return alg, secret, err
 	}
 	return nil
 }
 
 // createdWhileEndpointHangs creates the authenticator through the
-// management API while the endpoint does not answer (JWT-JWKS-11: the first
-// fetch is asynchronous). A broker that waits for the fetch does not answer
-// within a second; the endpoint is then released so the creation ends.
+// management API while the endpoint does not answer (JWT-JWKS-11: the
+// first fetch is asynchronous; jwksdrive.CreateWhileHanging).
 func createdWhileEndpointHangs(ctx context.Context, doc *godog.DocString) (context.Context, error) {
-	var cfg map[string]any
-	if err := decodeJSON([]byte(doc.Content), &cfg); err != nil {
-		return ctx, fmt.Errorf("the scenario's authenticator: %w", err)
-	}
-	_, f, err := jwksOf(ctx)
+	cfg, e, err := hangingCreation(ctx, doc)
 	if err != nil {
-		return ctx, err
-	}
-	if err := startNamedBeforeCreation(ctx, cfg); err != nil {
 		return ctx, err
 	}
 	st, a, ctx, err := admin(ctx)
@@ -408,21 +363,36 @@ func createdWhileEndpointHangs(ctx context.Context, doc *godog.DocString) (conte
 	if r, ok := a.(target.Restarter); ok && r.ReconfiguresByRestart() {
 		return reports.NotApplicable(ctx, "the target changes its chain by restarting or reloading the broker (an adapter), so the time a creation takes does not show whether it waits for the first fetch")
 	}
-	f.srv.Hang()
-	const bound = time.Second
-	cctx, cancel := context.WithTimeout(ctx, bound)
-	defer cancel()
-	st.created, st.createdErr = true, a.CreateAuthenticator(cctx, cfg)
-	if reason, ok := target.AsNotApplicable(st.createdErr); ok {
+	created, waited := e.CreateWhileHanging(ctx, a, cfg)
+	return st.recordCreation(ctx, created, waited)
+}
+
+// hangingCreation reads the authenticator the scenario creates and starts
+// the JWKS endpoint and whatever else it names.
+func hangingCreation(ctx context.Context, doc *godog.DocString) (map[string]any, *jwksdrive.Endpoint, error) {
+	var cfg map[string]any
+	if err := decodeJSON([]byte(doc.Content), &cfg); err != nil {
+		return nil, nil, fmt.Errorf("the scenario's authenticator: %w", err)
+	}
+	_, e, err := jwksOf(ctx)
+	if err == nil {
+		err = startNamedBeforeCreation(ctx, cfg)
+	}
+	return cfg, e, err
+}
+
+// recordCreation records a creation's outcome for "Then creating the
+// authenticator ...". A creation that waited for the endpoint is the
+// behaviour under test: recorded here, judged by "Then creating the
+// authenticator succeeds" (the self-test counts a fault as caught only at
+// a Then step).
+func (st *scenario) recordCreation(ctx context.Context, created, waited error) (context.Context, error) {
+	st.created, st.createdErr = true, created
+	if reason, ok := target.AsNotApplicable(created); ok {
 		return reports.NotApplicable(ctx, reason)
 	}
-	if errors.Is(st.createdErr, context.DeadlineExceeded) || errors.Is(cctx.Err(), context.DeadlineExceeded) {
-		f.srv.ServeKeys()
-		// The wait is the behaviour under test: recorded here, judged by
-		// "Then creating the authenticator succeeds" (the self-test counts
-		// a fault as caught only at a Then step).
-		st.createdErr = &creationOutcomeError{mismatch("the authenticator created without waiting for the JWKS endpoint",
-			fmt.Sprintf("no answer from the management API within %s while the endpoint did not answer", bound))}
+	if waited != nil {
+		st.createdErr = &creationOutcomeError{waited}
 	}
 	return ctx, nil
 }
@@ -438,25 +408,31 @@ func tableRows(t *godog.Table, required ...string) ([]map[string]string, error) 
 	if t == nil || len(t.Rows) < 2 {
 		return nil, fmt.Errorf("the table needs a header row and at least one row")
 	}
-	var header []string
-	for _, c := range t.Rows[0].Cells {
-		header = append(header, strings.TrimSpace(c.Value))
-	}
-	for _, want := range required {
-		found := false
-		for _, h := range header {
-			found = found || h == want
+	cells := make([][]string, 0, len(t.Rows))
+	for _, r := range t.Rows {
+		row := make([]string, 0, len(r.Cells))
+		for _, c := range r.Cells {
+			row = append(row, strings.TrimSpace(c.Value))
 		}
-		if !found {
+		cells = append(cells, row)
+	}
+	return rowMaps(cells, required)
+}
+
+// rowMaps maps each row after the header by the header's names.
+func rowMaps(cells [][]string, required []string) ([]map[string]string, error) {
+	header := cells[0]
+	for _, want := range required {
+		if !slices.Contains(header, want) {
 			return nil, fmt.Errorf("the table needs a %q column (has %v)", want, header)
 		}
 	}
-	var rows []map[string]string
-	for _, r := range t.Rows[1:] {
+	rows := make([]map[string]string, 0, len(cells)-1)
+	for _, r := range cells[1:] {
 		row := map[string]string{}
-		for i, c := range r.Cells {
+		for i, c := range r {
 			if i < len(header) {
-				row[header[i]] = strings.TrimSpace(c.Value)
+				row[header[i]] = c
 			}
 		}
 		rows = append(rows, row)

@@ -2,18 +2,21 @@ package steps
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/cucumber/godog"
 
 	"github.com/authspec/authspec/fixtures/oidcprovider"
 	"github.com/authspec/authspec/reports"
+	"github.com/authspec/authspec/steps/internal/oidcdrive"
 )
+
+// The OpenID Connect provider's vocabulary (JWT-OIDC): its keys, the
+// broker's fetches of its jwks_uri, and the tokens the client gets from
+// it. The provider is steps/internal/oidcdrive, started on first use
+// (resources.go).
 
 // registerOIDCSteps registers the OpenID Connect provider's steps
 // (JWT-OIDC) and its hooks. Its After hook is registered after the
@@ -33,6 +36,8 @@ func registerOIDCSteps(sc *registry) {
 	sc.Step(`^the token is signed by the provider's key "([^"]+)"$`, tokenSignedByProviderKey, quotedAsDefect)
 }
 
+// oidcAfter closes the provider, with its request log attached to a
+// failing scenario's report.
 func oidcAfter(ctx context.Context, _ *godog.Scenario, scenarioErr error) (context.Context, error) {
 	st, ok := lookupScenario(ctx)
 	if !ok || st.oidc == nil {
@@ -40,90 +45,80 @@ func oidcAfter(ctx context.Context, _ *godog.Scenario, scenarioErr error) (conte
 	}
 	if scenarioErr != nil {
 		ctx = godog.Attach(ctx, godog.Attachment{FileName: "OIDC provider requests", MediaType: "text/plain",
-			Body: []byte(st.oidc.requestLog())})
+			Body: []byte(st.oidc.RequestLog())})
 	}
-	if err := st.oidc.close(); err != nil && !errors.Is(err, context.Canceled) {
+	if err := st.oidc.Close(); err != nil && !errors.Is(err, context.Canceled) {
 		return ctx, reports.HarnessError(fmt.Errorf("closing the OIDC provider: %w", err))
 	}
 	return ctx, nil
 }
 
-func oidcOf(ctx context.Context) (*scenario, *oidcFixture, error) {
+func oidcOf(ctx context.Context) (*scenario, *oidcdrive.Provider, error) {
 	st, err := state(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	f, err := st.oidcProvider()
+	p, err := st.oidcProvider()
 	if err != nil {
 		return nil, nil, err
 	}
-	return st, f, nil
+	return st, p, nil
 }
 
 func providerSignsWith(ctx context.Context, alg, name string) error {
-	_, f, err := oidcOf(ctx)
+	_, p, err := oidcOf(ctx)
 	if err != nil {
 		return err
 	}
-	k, err := f.key(alg, name)
-	if err != nil {
+	if err := p.SignWith(alg, name); err != nil {
 		return reports.HarnessError(err)
 	}
-	f.rotate(k)
 	return nil
 }
 
 func providerStopsPublishing(ctx context.Context, name string) error {
-	_, f, err := oidcOf(ctx)
+	_, p, err := oidcOf(ctx)
 	if err != nil {
 		return err
 	}
-	return f.withdraw(name)
+	return p.Withdraw(name)
 }
 
-// brokerFetchesProviderKeys is brokerFetches for the provider's jwks_uri:
-// the first fetch within the step timeout, a refresh within one effective
-// refresh interval more.
+// brokerFetchesProviderKeys is brokerFetches for the provider's jwks_uri.
+// The provider is new in every scenario, but the broker's authenticator
+// may not be (a broker configured by hand fetches on its own schedule):
+// even the first fetch may be a refresh, so one effective refresh interval
+// is allowed on top of the step timeout. A broker that fetches at once
+// (the in-process reference) does not make the step wait longer.
 func brokerFetchesProviderKeys(ctx context.Context) (context.Context, error) {
-	st, f, err := oidcOf(ctx)
+	st, p, err := oidcOf(ctx)
 	if err != nil {
 		return ctx, err
 	}
 	if _, err := st.instance(ctx); err != nil {
 		return stepError(ctx, err)
 	}
-	// The provider is new in every scenario, but the broker's
-	// authenticator may not be (a broker configured by hand fetches on its
-	// own schedule): even the first fetch may be a refresh, so one
-	// effective refresh interval is allowed on top of the step timeout.
-	// A broker that fetches at once (the in-process reference) does not
-	// make the step wait longer.
-	bound := st.suite.timeout() + st.refreshWait()
-	wctx, cancel := context.WithTimeout(ctx, bound)
-	defer cancel()
-	started := time.Now()
-	if !f.waitFetch(wctx) {
-		return ctx, mismatch(fmt.Sprintf("the broker to fetch the provider's key set from %s (refresh_interval %s)", f.discovery.JWKSURI, st.refreshInterval()),
-			fmt.Sprintf("no fetch there within %s", bound))
+	took, err := p.AwaitFetch(ctx, st.suite.timeout()+st.refreshWait(), st.refreshInterval())
+	if err != nil {
+		return ctx, err
 	}
-	st.trace.Note("the broker fetched the provider's key set (waited %s)", time.Since(started).Round(time.Millisecond))
+	st.trace.Note("the broker fetched the provider's key set (waited %s)", took)
 	return ctx, nil
 }
 
 // useProviderToken makes tok the scenario's token, as the provider issued
 // it: nothing of it is minted by the suite.
-func useProviderToken(ctx context.Context, st *scenario, tok string) error {
+func useProviderToken(st *scenario, tok string) {
 	t := newTokenSpec()
 	t.Replace = func(*mint) (string, error) { return tok, nil }
 	st.token = t
-	return nil
 }
 
-// fetchToken asks p's token endpoint for a token of client id. A provider
+// fetchToken asks a token endpoint for a token of client id. A provider
 // that fails ends the step in error (the harness's problem, not the
 // broker's) with the provider's answer attached.
 func fetchToken(ctx context.Context, st *scenario, tc *oidcprovider.TokenClient, id string) (context.Context, string, error) {
-	tok, err := tc.Token(ctx, id, oidcClientSecret)
+	tok, err := tc.Token(ctx, id, oidcdrive.ClientSecret)
 	if err != nil {
 		var te *oidcprovider.TokenError
 		if errors.As(err, &te) {
@@ -132,44 +127,44 @@ func fetchToken(ctx context.Context, st *scenario, tc *oidcprovider.TokenClient,
 		}
 		return ctx, "", reports.HarnessError(fmt.Errorf("getting a token from the OIDC provider: %w", err))
 	}
-	st.trace.Note("OIDC token for %s from %s in %s (kid %s)", id, tc.TokenURL, tok.Took.Round(time.Microsecond), headerField(tok.JWT, "kid"))
+	st.trace.Note("OIDC token for %s from %s in %s (kid %s)", id, tc.TokenURL, tok.Took.Round(time.Microsecond), oidcdrive.HeaderField(tok.JWT, "kid"))
 	return ctx, tok.JWT, nil
 }
 
 func clientGetsProviderToken(ctx context.Context) (context.Context, error) {
-	return getTokenAs(ctx, oidcClientID)
+	return getTokenAs(ctx, oidcdrive.ClientID)
 }
 
 func clientGetsOtherAudienceToken(ctx context.Context) (context.Context, error) {
-	return getTokenAs(ctx, oidcOtherClientID)
+	return getTokenAs(ctx, oidcdrive.OtherClientID)
 }
 
 func getTokenAs(ctx context.Context, id string) (context.Context, error) {
-	st, f, err := oidcOf(ctx)
+	st, p, err := oidcOf(ctx)
 	if err != nil {
 		return ctx, err
 	}
-	ctx, tok, err := fetchToken(ctx, st, f.tokens, id)
-	if err != nil {
-		return ctx, err
+	ctx, tok, err := fetchToken(ctx, st, p.Tokens(), id)
+	if err == nil {
+		useProviderToken(st, tok)
 	}
-	return ctx, useProviderToken(ctx, st, tok)
+	return ctx, err
 }
 
 func clientGetsOtherIssuerToken(ctx context.Context) (context.Context, error) {
-	st, f, err := oidcOf(ctx)
+	st, p, err := oidcOf(ctx)
 	if err != nil {
 		return ctx, err
 	}
-	other, err := f.otherProvider()
+	tc, err := p.OtherTokens()
 	if err != nil {
 		return ctx, reports.HarnessError(fmt.Errorf("starting another OIDC provider: %w", err))
 	}
-	ctx, tok, err := fetchToken(ctx, st, oidcprovider.NewTokenClient(other.TokenURL(), oidcTimeout), oidcClientID)
-	if err != nil {
-		return ctx, err
+	ctx, tok, err := fetchToken(ctx, st, tc, oidcdrive.ClientID)
+	if err == nil {
+		useProviderToken(st, tok)
 	}
-	return ctx, useProviderToken(ctx, st, tok)
+	return ctx, err
 }
 
 // currentProviderToken is the provider's token the scenario uses now.
@@ -181,7 +176,7 @@ func currentProviderToken(st *scenario) (string, error) {
 }
 
 func clientKeepsToken(ctx context.Context, name string) error {
-	st, f, err := oidcOf(ctx)
+	st, p, err := oidcOf(ctx)
 	if err != nil {
 		return err
 	}
@@ -189,24 +184,21 @@ func clientKeepsToken(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.kept[name] = tok
+	p.Keep(name, tok)
 	return nil
 }
 
 func clientUsesToken(ctx context.Context, name string) error {
-	st, f, err := oidcOf(ctx)
+	st, p, err := oidcOf(ctx)
 	if err != nil {
 		return err
 	}
-	f.mu.Lock()
-	tok, ok := f.kept[name]
-	f.mu.Unlock()
-	if !ok {
-		return fmt.Errorf("the client kept no token %q", name)
+	tok, err := p.Kept(name)
+	if err != nil {
+		return err
 	}
-	return useProviderToken(ctx, st, tok)
+	useProviderToken(st, tok)
+	return nil
 }
 
 // tokenSignedByProviderKey checks the provider's own work: the token names
@@ -221,23 +213,8 @@ func tokenSignedByProviderKey(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	if kid := headerField(tok, "kid"); kid != name {
+	if kid := oidcdrive.HeaderField(tok, "kid"); kid != name {
 		return reports.HarnessError(fmt.Errorf("the provider signed the token with key %q, not %q", kid, name))
 	}
 	return nil
-}
-
-// headerField reads a string field of a compact JWS header ("" if none).
-func headerField(tok, field string) string {
-	head, _, _ := strings.Cut(tok, ".")
-	raw, err := base64.RawURLEncoding.DecodeString(head)
-	if err != nil {
-		return ""
-	}
-	var h map[string]any
-	if json.Unmarshal(raw, &h) != nil {
-		return ""
-	}
-	s, _ := h[field].(string)
-	return s
 }

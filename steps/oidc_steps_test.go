@@ -10,6 +10,7 @@ import (
 
 	"github.com/authspec/authspec/fixtures/oidcprovider"
 	"github.com/authspec/authspec/reports"
+	"github.com/authspec/authspec/steps/internal/oidcdrive"
 )
 
 // A provider that fails ends the token step in error (not fail: the
@@ -21,7 +22,7 @@ func TestProviderFailureEndsTheTokenStepInErrorWithItsAnswer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.Close()
-	p.AddClient(oidcprovider.Client{ID: oidcClientID, Secret: oidcClientSecret, Audience: []string{"mqtt-broker"}})
+	p.AddClient(oidcprovider.Client{ID: oidcdrive.ClientID, Secret: oidcdrive.ClientSecret, Audience: []string{"mqtt-broker"}})
 	k, err := oidcprovider.GenerateKey(jose.ES256, "k1")
 	if err != nil {
 		t.Fatal(err)
@@ -30,7 +31,7 @@ func TestProviderFailureEndsTheTokenStepInErrorWithItsAnswer(t *testing.T) {
 	st := &scenario{}
 	tc := oidcprovider.NewTokenClient(p.TokenURL(), 500*time.Millisecond)
 
-	if _, tok, err := fetchToken(context.Background(), st, tc, oidcClientID); err != nil || headerField(tok, "kid") != "k1" {
+	if _, tok, err := fetchToken(context.Background(), st, tc, oidcdrive.ClientID); err != nil || oidcdrive.HeaderField(tok, "kid") != "k1" {
 		t.Fatalf("a working provider: token %q, err %v", tok, err)
 	}
 	cases := []struct {
@@ -46,7 +47,7 @@ func TestProviderFailureEndsTheTokenStepInErrorWithItsAnswer(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			p.AnswerWith(c.answer)
 			start := time.Now()
-			_, _, err := fetchToken(context.Background(), st, tc, oidcClientID)
+			_, _, err := fetchToken(context.Background(), st, tc, oidcdrive.ClientID)
 			if err == nil || !strings.HasPrefix(err.Error(), reports.HarnessErrorPrefix) || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("err = %v, want a harness error mentioning %q", err, c.want)
 			}
@@ -58,7 +59,7 @@ func TestProviderFailureEndsTheTokenStepInErrorWithItsAnswer(t *testing.T) {
 	p.AnswerWith(oidcprovider.Answer{})
 	url := p.TokenURL()
 	_ = p.Close()
-	_, _, err = fetchToken(context.Background(), st, oidcprovider.NewTokenClient(url, time.Second), oidcClientID)
+	_, _, err = fetchToken(context.Background(), st, oidcprovider.NewTokenClient(url, time.Second), oidcdrive.ClientID)
 	if err == nil || !strings.Contains(err.Error(), oidcprovider.CauseRefused) {
 		t.Errorf("provider down: err = %v, want a harness error naming %q", err, oidcprovider.CauseRefused)
 	}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/authspec/authspec/fixtures/scrambackend"
 	"github.com/authspec/authspec/reports"
+	"github.com/authspec/authspec/steps/internal/jwksdrive"
+	"github.com/authspec/authspec/steps/internal/oidcdrive"
 	"github.com/authspec/authspec/steps/target"
 )
 
@@ -20,20 +22,21 @@ import (
 // runs before the broker is provisioned at the first When.
 
 // jwksEndpoint returns the scenario's JWKS endpoint, starting it on first
-// use.
-func (st *scenario) jwksEndpoint() (*jwksFixture, error) {
-	x := st.extOf()
-	if x.jwks != nil {
-		return x.jwks, nil
+// use: plain HTTP where the target's broker expects it
+// (target.JWKSListen), HTTPS on a free port of the same host.
+func (st *scenario) jwksEndpoint() (*jwksdrive.Endpoint, error) {
+	if st.jwks != nil {
+		return st.jwks, nil
 	}
-	f, err := startJWKSFixture(st)
+	t := st.suite.Target
+	e, err := jwksdrive.Start(st.keys, target.JWKSListen(t), target.JWKSHTTPSListen(t))
 	if err != nil {
 		return nil, reports.HarnessError(fmt.Errorf("starting the JWKS endpoint: %w", err))
 	}
-	x.jwks = f
-	st.setup.JWKS = f.endpoint()
+	st.jwks = e
+	st.setup.JWKS = e.Setup()
 	st.noteLateStart("JWKS endpoint")
-	return f, nil
+	return e, nil
 }
 
 // scramBackend returns the scenario's SCRAM credential backend, starting it
@@ -56,20 +59,24 @@ func (st *scenario) scramBackend() (*scrambackend.Server, error) {
 }
 
 // oidcProvider returns the scenario's OpenID provider, starting it on first
-// use.
-func (st *scenario) oidcProvider() (*oidcFixture, error) {
+// use where the target's broker expects it, with the target's issuer and
+// audience.
+func (st *scenario) oidcProvider() (*oidcdrive.Provider, error) {
 	if st.oidc != nil {
 		return st.oidc, nil
 	}
-	f, err := startOIDCFixture(st)
+	t := st.suite.Target
+	p, err := oidcdrive.Start(oidcdrive.Options{Keys: st.keys, Listen: target.OIDCListen(t), Issuer: target.OIDCIssuer(t),
+		Audience: target.OIDCAudience(t), OtherListen: target.OIDCOtherListen(t)})
 	if err != nil {
 		return nil, reports.HarnessError(fmt.Errorf("starting the OIDC provider: %w", err))
 	}
-	st.oidc = f
-	st.setup.OIDC = f.provider()
-	st.trace.Note("OIDC provider %s: jwks_uri %s, token endpoint %s", f.discovery.Issuer, f.discovery.JWKSURI, f.discovery.TokenEndpoint)
+	st.oidc = p
+	st.setup.OIDC = p.Setup()
+	d := p.Discovery()
+	st.trace.Note("OIDC provider %s: jwks_uri %s, token endpoint %s", d.Issuer, d.JWKSURI, d.TokenEndpoint)
 	st.noteLateStart("OIDC provider")
-	return f, nil
+	return p, nil
 }
 
 // noteLateStart records in the packet trace a server started after the
@@ -89,22 +96,26 @@ func (st *scenario) startNamed(values ...any) error {
 	var errs []error
 	for _, v := range values {
 		walkStrings(v, func(s string) {
-			if !target.IsPlaceholder(s) {
-				return
+			if target.IsPlaceholder(s) {
+				errs = append(errs, st.startNamedBy(s))
 			}
-			var err error
-			switch {
-			case strings.HasPrefix(s, target.ScramBackendPlaceholder):
-				_, err = st.scramBackend()
-			case strings.HasPrefix(s, "<jwks "):
-				_, err = st.jwksEndpoint()
-			case strings.HasPrefix(s, "<oidc "):
-				_, err = st.oidcProvider()
-			}
-			errs = append(errs, err)
 		})
 	}
 	return errors.Join(errs...)
+}
+
+// startNamedBy starts the server the placeholder p names, if any.
+func (st *scenario) startNamedBy(p string) error {
+	var err error
+	switch {
+	case strings.HasPrefix(p, target.ScramBackendPlaceholder):
+		_, err = st.scramBackend()
+	case strings.HasPrefix(p, "<jwks "):
+		_, err = st.jwksEndpoint()
+	case strings.HasPrefix(p, "<oidc "):
+		_, err = st.oidcProvider()
+	}
+	return err
 }
 
 // walkStrings calls f with every string in a decoded JSON value.

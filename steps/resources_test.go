@@ -8,6 +8,7 @@ import (
 
 	"github.com/authspec/authspec/fixtures/mqttwire"
 	"github.com/authspec/authspec/fixtures/tokens"
+	"github.com/authspec/authspec/steps/target"
 )
 
 // bareScenario is a scenario before its first step, on a target that
@@ -16,14 +17,14 @@ func bareScenario(t *testing.T) *scenario {
 	t.Helper()
 	st := &scenario{suite: &Suite{}, keys: tokens.NewKeyring(), trace: mqttwire.NewTrace(), client: newClientSpec()}
 	t.Cleanup(func() {
-		if st.ext != nil && st.ext.jwks != nil {
-			_ = st.ext.jwks.close()
+		if st.jwks != nil {
+			_ = st.jwks.Close()
 		}
 		if st.scram != nil && st.scram.backend != nil {
 			_ = st.scram.backend.Close()
 		}
 		if st.oidc != nil {
-			_ = st.oidc.close()
+			_ = st.oidc.Close()
 		}
 	})
 	return st
@@ -40,7 +41,7 @@ func TestStartNamedStartsWhatTheConfigurationNames(t *testing.T) {
 	if err := st.startNamed(chain, map[string]any(nil)); err != nil {
 		t.Fatal(err)
 	}
-	if st.ext == nil || st.ext.jwks == nil || !strings.HasPrefix(st.setup.JWKS.URL, "http://127.0.0.1:") {
+	if st.jwks == nil || !strings.HasPrefix(st.setup.JWKS.URL, "http://127.0.0.1:") {
 		t.Errorf("expected the JWKS endpoint started and in the Setup, got %+v", st.setup.JWKS)
 	}
 	if st.scram == nil || st.scram.backend == nil || st.setup.ScramBackendURL == "" {
@@ -50,8 +51,8 @@ func TestStartNamedStartsWhatTheConfigurationNames(t *testing.T) {
 		t.Error("expected no OIDC provider: the configuration names none")
 	}
 	// Naming them again starts nothing new.
-	jwks, backend := st.ext.jwks, st.scram.backend
-	if err := st.startNamed(chain); err != nil || st.ext.jwks != jwks || st.scram.backend != backend {
+	jwks, backend := st.jwks, st.scram.backend
+	if err := st.startNamed(chain); err != nil || st.jwks != jwks || st.scram.backend != backend {
 		t.Errorf("expected the same servers on second use, err %v", err)
 	}
 }
@@ -62,7 +63,7 @@ func TestStartNamedIgnoresOtherValues(t *testing.T) {
 	if err := st.startNamed(chain); err != nil {
 		t.Fatal(err)
 	}
-	if st.ext != nil || st.scram != nil || st.oidc != nil {
+	if st.jwks != nil || st.scram != nil || st.oidc != nil {
 		t.Error("expected no server for a configuration that names none")
 	}
 }
@@ -101,5 +102,21 @@ func TestScramBackendStartsOnFirstUse(t *testing.T) {
 	}
 	if st.setup.ScramBackendURL != b.URL() {
 		t.Errorf("expected the Setup to name %s, got %q", b.URL(), st.setup.ScramBackendURL)
+	}
+}
+
+// An OpenID placeholder starts the provider, whose jwks_uri and issuer the
+// Setup then names.
+func TestStartNamedStartsTheOIDCProvider(t *testing.T) {
+	st := bareScenario(t)
+	chain := []map[string]any{{"mechanism": "jwt", "use_jwks": true, "endpoint": target.OIDCJWKSURIPlaceholder}}
+	if err := st.startNamed(chain); err != nil {
+		t.Fatal(err)
+	}
+	if st.oidc == nil || st.jwks != nil || st.scram != nil {
+		t.Fatalf("expected the OIDC provider alone, got oidc %v jwks %v scram %v", st.oidc != nil, st.jwks != nil, st.scram != nil)
+	}
+	if s := st.setup.OIDC; s.JWKSURI == "" || !strings.HasPrefix(s.JWKSURI, s.Issuer) || s.Audience == "" {
+		t.Errorf("the Setup names %+v", s)
 	}
 }

@@ -144,7 +144,7 @@ func (st *scenario) serveAttacker(field string, body []byte) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	x := st.extOf()
+	x := st.attacksOf()
 	x.attackers = append(x.attackers, srv)
 	return srv.URL(), nil
 }
@@ -225,7 +225,7 @@ func noRequestToHeaderURLs(ctx context.Context, seconds int) error {
 	if err != nil {
 		return err
 	}
-	x := st.extOf()
+	x := st.attacksOf()
 	if len(x.attackers) == 0 {
 		return fmt.Errorf("the token's header names no URL the suite serves")
 	}

@@ -9,6 +9,8 @@ import (
 	"github.com/authspec/authspec/fixtures/tokens"
 	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/steps/client"
+	"github.com/authspec/authspec/steps/internal/jwksdrive"
+	"github.com/authspec/authspec/steps/internal/oidcdrive"
 	"github.com/authspec/authspec/steps/target"
 )
 
@@ -50,10 +52,13 @@ type scenario struct {
 	created    bool  // an authenticator creation was attempted
 	createdErr error // its result
 
-	scram *scramScenario // the SCRAM backend and exchanges (scram_steps.go)
-	ext   *extState      // JWKS endpoint, attackers (ext_state.go)
-	sess  *sessionState  // the client's session, watchers (session_steps.go)
-	oidc  *oidcFixture   // the OpenID Connect provider (oidc_fixture.go)
+	scram   *scramScenario // the SCRAM backend and exchanges (scram_steps.go)
+	sess    *sessionState  // the client's session, watchers (session_steps.go)
+	attacks *attackState   // the security steps' attackers and measurements (abuse_steps.go)
+
+	// The servers a broker fetches from, started on first use (resources.go).
+	jwks *jwksdrive.Endpoint // the JWKS endpoint (jwks_steps.go)
+	oidc *oidcdrive.Provider // the OpenID Connect provider (oidc_steps.go)
 }
 
 type scenarioKey struct{}

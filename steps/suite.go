@@ -58,7 +58,10 @@ func registerSteps(sc *registry) {
 	registerOutcomeSteps(sc)
 	registerAdminSteps(sc)
 	registerScramSteps(sc)
-	registerExtSteps(sc)
+	registerJWKSSteps(sc)
+	registerSessionSteps(sc)
+	registerAuthzSteps(sc)
+	registerSecSteps(sc)
 	registerOIDCSteps(sc)
 }
 

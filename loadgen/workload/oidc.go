@@ -167,18 +167,11 @@ func (w *OIDC) Prepare(ctx context.Context, r Range) error {
 func (w *OIDC) waitKeysFetched(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, w.o.FetchWait)
 	defer cancel()
-	for {
-		act, changed := w.provider.KeysActivity()
-		if act.Started > 0 && act.InFlight == 0 {
-			return nil
-		}
-		select {
-		case <-changed:
-		case <-ctx.Done():
-			return fmt.Errorf("token source oidc: the broker did not fetch the provider's keys from %s within %s (is its JWT authenticator's endpoint that jwks_uri?)",
-				w.provider.JWKSURI(), w.o.FetchWait)
-		}
+	if !w.provider.KeyFetches().WaitFetched(ctx) {
+		return fmt.Errorf("token source oidc: the broker did not fetch the provider's keys from %s within %s (is its JWT authenticator's endpoint that jwks_uri?)",
+			w.provider.JWKSURI(), w.o.FetchWait)
 	}
+	return nil
 }
 
 // fetch asks for client i's token, recording its latency or its failure.

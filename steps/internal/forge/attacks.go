@@ -12,11 +12,11 @@ import (
 	"github.com/authspec/authspec/steps/internal/tokenshape"
 )
 
-// The token builder's side of the SEC vocabulary (sec_steps.go): the
-// tokens its handlers put in a tokenSpec's replace, made with the mint
-// (token.go) when the client connects. These are methods of the mint and
-// move with it; the shapes themselves are steps/internal/tokenshape's, the
-// attacker's key material steps/internal/keyattack's.
+// The defective tokens of the SEC vocabulary (the handlers in
+// steps/sec_steps.go put them in a Spec's Replace): made by the Mint when
+// the client connects, from the valid token it would have sent. The shapes
+// themselves are steps/internal/tokenshape's, the attacker's key material
+// steps/internal/keyattack's.
 
 // SignerAndHeader is the method and key the token is signed with and its
 // header (with the signing JWKS key's kid).

@@ -1,0 +1,143 @@
+package oidcdrive
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/authspec/authspec/fixtures/tokens"
+	"github.com/authspec/authspec/steps/internal/verify"
+)
+
+func start(t *testing.T) *Provider {
+	t.Helper()
+	p, err := Start(Options{Keys: tokens.NewKeyring(), Listen: "127.0.0.1:0", Audience: "mqtt-broker", OtherListen: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.Close() })
+	return p
+}
+
+// claims reads a token's payload (the test trusts the provider's
+// signature; fixtures/oidcprovider's tests verify it).
+func claims(t *testing.T, tok string) map[string]any {
+	t.Helper()
+	parts := strings.Split(tok, ".")
+	if len(parts) != 3 {
+		t.Fatalf("not a compact JWS: %q", tok)
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c map[string]any
+	if err := json.Unmarshal(raw, &c); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// The provider signs the scenario's tokens with the key it names, for the
+// scenario's audience or the other one; another issuer's provider signs
+// with its own key of the same algorithm.
+func TestTokensFromTheScenariosKeys(t *testing.T) {
+	p := start(t)
+	if s := p.Setup(); s.Audience != "mqtt-broker" || !strings.HasPrefix(s.JWKSURI, s.Issuer) {
+		t.Fatalf("setup %+v", s)
+	}
+	if err := p.SignWith("ES256", "k1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.SignWith("RS256", "k1"); err == nil {
+		t.Error("k1 renamed as an RS256 key was accepted")
+	}
+	ctx := context.Background()
+	tok, err := p.Tokens().Token(ctx, ClientID, ClientSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if HeaderField(tok.JWT, "kid") != "k1" || HeaderField(tok.JWT, "alg") != "ES256" {
+		t.Errorf("token header: kid %q alg %q", HeaderField(tok.JWT, "kid"), HeaderField(tok.JWT, "alg"))
+	}
+	if c := claims(t, tok.JWT); c["iss"] != p.Setup().Issuer {
+		t.Errorf("iss %v", c["iss"])
+	}
+	other, err := p.Tokens().Token(ctx, OtherClientID, ClientSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aud, _ := claims(t, other.JWT)["aud"].([]any); len(aud) != 1 || aud[0] != OtherAudience {
+		t.Errorf("the other client's aud %v", aud)
+	}
+	oc, err := p.OtherTokens()
+	if err != nil {
+		t.Fatal(err)
+	}
+	foreign, err := oc.Token(ctx, ClientID, ClientSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := claims(t, foreign.JWT); c["iss"] == p.Setup().Issuer || HeaderField(foreign.JWT, "alg") != "ES256" {
+		t.Errorf("another issuer's token: iss %v alg %s", c["iss"], HeaderField(foreign.JWT, "alg"))
+	}
+	if HeaderField("not a token", "kid") != "" {
+		t.Error("HeaderField of garbage")
+	}
+}
+
+func TestKeptTokens(t *testing.T) {
+	p := start(t)
+	if _, err := p.Kept("a"); err == nil {
+		t.Fatal("a token never kept")
+	}
+	p.Keep("a", "tok-a")
+	if tok, err := p.Kept("a"); err != nil || tok != "tok-a" {
+		t.Fatalf("kept %q %v", tok, err)
+	}
+}
+
+// AwaitFetch waits for a fetch of jwks_uri after the last rotation; none
+// within the bound is a Mismatch, and the request log shows the fetches.
+func TestAwaitFetch(t *testing.T) {
+	p := start(t)
+	if err := p.SignWith("ES256", "k1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.AwaitFetch(context.Background(), 100*time.Millisecond, "1"); err == nil {
+		t.Fatal("a fetch counted without a request")
+	} else if m, ok := verify.As(err); !ok || !strings.Contains(m.Expected, p.Setup().JWKSURI) {
+		t.Fatalf("err %v, want a Mismatch naming jwks_uri", err)
+	}
+	get := func() {
+		resp, err := (&http.Client{Timeout: 5 * time.Second}).Get(p.Setup().JWKSURI)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		_ = resp.Body.Close()
+	}
+	go get()
+	if _, err := p.AwaitFetch(context.Background(), 5*time.Second, "1"); err != nil {
+		t.Fatal(err)
+	}
+	get()
+	if err := p.SignWith("RS256", "k2"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.AwaitFetch(context.Background(), 200*time.Millisecond, "1"); err == nil {
+		t.Fatal("a fetch before the rotation counted")
+	}
+	if err := p.Withdraw("k1"); err != nil {
+		t.Fatal(err)
+	}
+	if log := p.RequestLog(); strings.Count(log, "GET /keys -> 200") != 2 {
+		t.Errorf("request log:\n%s", log)
+	}
+}
