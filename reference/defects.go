@@ -1,6 +1,9 @@
 package reference
 
 import (
+	"reflect"
+	"runtime"
+
 	"github.com/authspec/authspec/reference/authn"
 	"github.com/authspec/authspec/reference/authn/jwtauth"
 	"github.com/authspec/authspec/reference/authn/scramhttp"
@@ -223,4 +226,51 @@ func defectsFor(names []string) (defectOptions, error) {
 		}
 	}
 	return o, nil
+}
+
+// DefectSite is one option a fault sets: the option's function as the
+// runtime names it and where it is written.
+type DefectSite struct {
+	Func string
+	File string
+	Line int
+}
+
+// DefectSites lists the options the named fault sets, for tools that show
+// where a fault lives (`authspec explain`). A fault that sets no option of
+// a behaviour package (one the broker's wiring handles itself) has none.
+func DefectSites(name string) ([]DefectSite, error) {
+	o, err := defectsFor([]string{name})
+	if err != nil {
+		return nil, err
+	}
+	var fns []any
+	for _, d := range o.glue {
+		fns = append(fns, d)
+	}
+	for _, d := range o.chain {
+		fns = append(fns, d)
+	}
+	for _, d := range o.scram {
+		fns = append(fns, d)
+	}
+	for _, d := range o.acl {
+		fns = append(fns, d)
+	}
+	for _, d := range o.jwt {
+		fns = append(fns, d)
+	}
+	for _, d := range o.jwks {
+		fns = append(fns, d)
+	}
+	sites := make([]DefectSite, 0, len(fns))
+	for _, f := range fns {
+		fn := runtime.FuncForPC(reflect.ValueOf(f).Pointer())
+		if fn == nil {
+			continue
+		}
+		file, line := fn.FileLine(fn.Entry())
+		sites = append(sites, DefectSite{Func: fn.Name(), File: file, Line: line})
+	}
+	return sites, nil
 }

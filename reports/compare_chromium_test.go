@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/authspec/authspec/fixtures/testenv"
 )
 
 // TestCompareRendersInChromium renders the comparison page in headless
@@ -19,19 +21,7 @@ import (
 // pass-green per table row that has a pass cell. Without chromium the test
 // skips, except under CI, where it must run.
 func TestCompareRendersInChromium(t *testing.T) {
-	browser := ""
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			browser = p
-			break
-		}
-	}
-	if browser == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("chromium is not installed: install Debian's chromium package (.ci/run does)")
-		}
-		t.Skip("chromium is not installed: install Debian's chromium package to run this test")
-	}
+	browser := testenv.NeedOneOf(t, []string{"chromium", "chromium-browser"}, "chromium")
 	m := Compare(compareFixtureRuns(t))
 	var page bytes.Buffer
 	if err := WriteCompareHTML(&page, m); err != nil {

@@ -33,11 +33,7 @@ func compiledScenarios(t *testing.T) []*godog.Scenario {
 	return out
 }
 
-func allDefinitions() *registry {
-	r := newRegistry(nil)
-	registerSteps(r)
-	return r
-}
+func allDefinitions() *registry { return allSteps() }
 
 // Every step of every scenario has exactly one definition, so the one the
 // registry finds (and whose needs it reads) is the one godog runs.

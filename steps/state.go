@@ -91,20 +91,36 @@ func (st *scenario) withTimeout(ctx context.Context) (context.Context, context.C
 // only record the Setup, so the order of Given steps does not matter.
 // A Setup the target cannot meet ends the step as not applicable.
 func (st *scenario) instance(ctx context.Context) (target.Instance, error) {
-	if st.otherReading != "" {
-		return nil, target.NotApplicable("%s", st.otherReading)
-	}
-	if why := st.vpick.applicableBefore(st.suite.Target); why != "" {
+	if why := st.notApplicableBefore(); why != "" {
 		return nil, target.NotApplicable("%s", why)
 	}
-	if st.inst != nil {
-		if why := st.vpick.applicable(st.suite.Target, st.inst); why != "" {
-			return nil, target.NotApplicable("%s", why)
+	if st.inst == nil {
+		inst, err := st.provision(ctx)
+		if err != nil {
+			return nil, err
 		}
-		return st.inst, nil
+		st.inst = inst
 	}
-	// The servers the configuration names start now, at the latest, so
-	// that the target resolves their placeholders.
+	if why := st.vpick.applicable(st.suite.Target, st.inst); why != "" {
+		return nil, target.NotApplicable("%s", why)
+	}
+	return st.inst, nil
+}
+
+// notApplicableBefore says why the scenario cannot run on the target
+// whatever its broker: another reading declared, or a protocol version the
+// target does not speak.
+func (st *scenario) notApplicableBefore() string {
+	if st.otherReading != "" {
+		return st.otherReading
+	}
+	return st.vpick.applicableBefore(st.suite.Target)
+}
+
+// provision asks the target for a broker with the scenario's Setup. The
+// servers the configuration names start now, at the latest, so that the
+// target resolves their placeholders.
+func (st *scenario) provision(ctx context.Context) (target.Instance, error) {
 	if err := st.startNamed(st.setup.Authentication, st.setup.Authorization); err != nil {
 		return nil, err
 	}
@@ -113,15 +129,7 @@ func (st *scenario) instance(ctx context.Context) (target.Instance, error) {
 		ctx, cancel = st.withTimeout(ctx)
 		defer cancel()
 	}
-	inst, err := st.suite.Target.Provision(ctx, st.setup)
-	if err != nil {
-		return nil, err
-	}
-	st.inst = inst
-	if why := st.vpick.applicable(st.suite.Target, inst); why != "" {
-		return nil, target.NotApplicable("%s", why)
-	}
-	return inst, nil
+	return st.suite.Target.Provision(ctx, st.setup)
 }
 
 // stepError turns a provisioning or harness error into what the step

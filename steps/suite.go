@@ -77,38 +77,50 @@ var idTag = regexp.MustCompile(`^@([A-Z]+(?:-[A-Z]+)*-\d\d)$`)
 // before creates the scenario's state.
 func (s *Suite) before(ctx context.Context, sc *godog.Scenario, reg *registry) (context.Context, error) {
 	st := &scenario{
-		suite:  s,
-		needs:  reg.needsOf(sc),
-		name:   sc.Name,
-		keys:   tokens.NewKeyring(),
-		trace:  mqttwire.NewTrace(),
-		client: newClientSpec(),
+		suite:   s,
+		needs:   reg.needsOf(sc),
+		defects: reg.defectsOf(sc),
+		name:    sc.Name,
+		keys:    tokens.NewKeyring(),
+		trace:   mqttwire.NewTrace(),
+		client:  newClientSpec(),
 	}
-	for _, t := range sc.Tags {
-		st.tags = append(st.tags, t.Name)
-		if m := idTag.FindStringSubmatch(t.Name); m != nil {
-			st.ids = append(st.ids, m[1])
-		}
-		if t.Name == "@exact-config" {
-			st.setup.ExactConfig = true
-		}
-	}
-	st.defects = reg.defectsOf(sc)
-	st.setup.Alone = st.needs&reconfiguresBroker != 0
-	st.setup.Exclusive = st.needs&sharedBrokerState != 0
+	st.readTags(sc)
 	var err error
 	if st.readings, err = readingsOf(st.tags); err != nil {
 		return withScenario(ctx, st), reports.HarnessError(err)
 	}
 	st.otherReading = st.readings.judgedUnder(s.Target)
-	st.setup.Readings = st.readings
 	st.vpick = pickVersion(st.tags)
 	st.client.version = st.vpick.version()
-	st.setup.Scenario = sc.Id
-	st.setup.Keys = st.keys
-	st.setup.IDs = st.ids
+	st.setup = st.initialSetup(sc.Id)
 	st.trace.Note("scenario %q against %s", sc.Name, s.Target.Name())
 	return withScenario(ctx, st), nil
+}
+
+// readTags keeps the scenario's tags and the catalogue IDs among them.
+func (st *scenario) readTags(sc *godog.Scenario) {
+	for _, t := range sc.Tags {
+		st.tags = append(st.tags, t.Name)
+		if m := idTag.FindStringSubmatch(t.Name); m != nil {
+			st.ids = append(st.ids, m[1])
+		}
+	}
+}
+
+// initialSetup is what the target is told of the scenario before any step
+// adds its configuration: which scenario, its keys and IDs, and how it
+// must be scheduled (from its tags and its definitions' declared needs).
+func (st *scenario) initialSetup(pickleID string) target.Setup {
+	return target.Setup{
+		Scenario:    pickleID,
+		Keys:        st.keys,
+		IDs:         st.ids,
+		Readings:    st.readings,
+		ExactConfig: contains(st.tags, "@exact-config"),
+		Alone:       st.needs&reconfiguresBroker != 0,
+		Exclusive:   st.needs&sharedBrokerState != 0,
+	}
 }
 
 // after releases the scenario's connections and broker, and attaches the

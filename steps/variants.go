@@ -38,32 +38,53 @@ type readings map[string]string
 func readingsOf(tags []string) (readings, error) {
 	out := readings{}
 	for _, t := range tags {
-		if m := ambiguityTag.FindStringSubmatch(t); m != nil {
-			a, ok := profile.AmbiguityByID(m[1])
-			switch {
-			case !ok:
-				return nil, fmt.Errorf("tag %s: no such ambiguity in the catalogue", t)
-			case a.Resolved != "":
-				return nil, fmt.Errorf("tag %s: %s is %s, so no scenario depends on its reading", t, a.ID, a.Resolved)
-			}
-			if _, set := out[a.ID]; !set {
-				out[a.ID] = a.Reference
-			}
+		if err := out.addAmbiguity(t); err != nil {
+			return nil, err
 		}
 	}
 	for _, t := range tags {
-		if m := readingTag.FindStringSubmatch(t); m != nil {
-			a, ok := profile.AmbiguityByID(m[1])
-			if !ok || a.Resolved != "" || !contains(a.Readings(), m[2]) {
-				return nil, fmt.Errorf("tag %s: not a reading of an open ambiguity of the catalogue", t)
-			}
-			if _, tagged := out[a.ID]; !tagged {
-				return nil, fmt.Errorf("tag %s without @%s", t, a.ID)
-			}
-			out[a.ID] = m[2]
+		if err := out.addReading(t); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// addAmbiguity records @A1 with the reference's reading.
+func (r readings) addAmbiguity(t string) error {
+	m := ambiguityTag.FindStringSubmatch(t)
+	if m == nil {
+		return nil
+	}
+	a, ok := profile.AmbiguityByID(m[1])
+	switch {
+	case !ok:
+		return fmt.Errorf("tag %s: no such ambiguity in the catalogue", t)
+	case a.Resolved != "":
+		return fmt.Errorf("tag %s: %s is %s, so no scenario depends on its reading", t, a.ID, a.Resolved)
+	}
+	if _, set := r[a.ID]; !set {
+		r[a.ID] = a.Reference
+	}
+	return nil
+}
+
+// addReading records @A1=reading over the reference's, for an ambiguity
+// the scenario also tags.
+func (r readings) addReading(t string) error {
+	m := readingTag.FindStringSubmatch(t)
+	if m == nil {
+		return nil
+	}
+	a, ok := profile.AmbiguityByID(m[1])
+	if !ok || a.Resolved != "" || !contains(a.Readings(), m[2]) {
+		return fmt.Errorf("tag %s: not a reading of an open ambiguity of the catalogue", t)
+	}
+	if _, tagged := r[a.ID]; !tagged {
+		return fmt.Errorf("tag %s without @%s", t, a.ID)
+	}
+	r[a.ID] = m[2]
+	return nil
 }
 
 // judgedUnder compares what the scenario expects with what the target

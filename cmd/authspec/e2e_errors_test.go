@@ -90,3 +90,17 @@ func TestConformProfileErrors(t *testing.T) {
 		t.Errorf("missing profile: exit %d, stderr %s", r.code, r.stderr)
 	}
 }
+
+// TestExplain: `authspec explain` answers for a real ID and refuses an ID no
+// scenario carries with a usage error (exit 2).
+func TestExplain(t *testing.T) {
+	t.Parallel()
+	r := runAuthspec(t, time.Minute, "explain", "SEC-01")
+	if r.code != 0 || !strings.Contains(r.stdout, "SEC-01: ") || !strings.Contains(r.stdout, "fault ") {
+		t.Errorf("explain SEC-01: exit %d, stdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	r = runAuthspec(t, time.Minute, "explain", "SEC-99")
+	if r.code != exitUsage || !strings.Contains(r.stderr, "no scenario carries SEC-99") {
+		t.Errorf("explain SEC-99: exit %d, stderr: %s", r.code, r.stderr)
+	}
+}

@@ -19,6 +19,8 @@ import (
 	"github.com/authspec/authspec/loadgen/charts"
 	"github.com/authspec/authspec/loadgen/results"
 	"github.com/authspec/authspec/loadgen/stats"
+
+	"github.com/authspec/authspec/fixtures/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -205,16 +207,7 @@ func TestDistinctPhaseColours(t *testing.T) {
 // unless CI is set, where it fails: CI installs it (.ci/run).
 func chromiumBinary(t *testing.T) string {
 	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("chromium is not installed (Debian package chromium; .ci/run installs it)")
-	}
-	t.Skip("chromium is not installed: apt-get install chromium (Debian package chromium) to render the page in a browser")
-	return ""
+	return testenv.NeedOneOf(t, []string{"chromium", "chromium-browser", "google-chrome"}, "chromium")
 }
 
 // screenshot renders file in headless Chromium at w x h and decodes the

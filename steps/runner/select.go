@@ -127,3 +127,6 @@ func IDsOf(scs []Scenario) []string {
 	sort.Strings(out)
 	return out
 }
+
+// IsID tells a catalogue ID ("JWT-CLAIM-02") from a group or another tag.
+func IsID(tag string) bool { return idPattern.MatchString(tag) }
