@@ -76,6 +76,22 @@ var idTag = regexp.MustCompile(`^@([A-Z]+(?:-[A-Z]+)*-\d\d)$`)
 
 // before creates the scenario's state.
 func (s *Suite) before(ctx context.Context, sc *godog.Scenario, reg *registry) (context.Context, error) {
+	st := s.newScenario(sc, reg)
+	ctx = withScenario(ctx, st)
+	var err error
+	if st.readings, err = readingsOf(st.tags); err != nil {
+		return ctx, reports.HarnessError(err)
+	}
+	st.otherReading = st.readings.judgedUnder(s.Target)
+	st.vpick = pickVersion(st.tags)
+	st.client.version = st.vpick.version()
+	st.setup = st.initialSetup(sc.Id)
+	st.trace.Note("scenario %q against %s", sc.Name, s.Target.Name())
+	return ctx, nil
+}
+
+// newScenario is a scenario's state before its tags are interpreted.
+func (s *Suite) newScenario(sc *godog.Scenario, reg *registry) *scenario {
 	st := &scenario{
 		suite:   s,
 		needs:   reg.needsOf(sc),
@@ -86,16 +102,7 @@ func (s *Suite) before(ctx context.Context, sc *godog.Scenario, reg *registry) (
 		client:  newClientSpec(),
 	}
 	st.readTags(sc)
-	var err error
-	if st.readings, err = readingsOf(st.tags); err != nil {
-		return withScenario(ctx, st), reports.HarnessError(err)
-	}
-	st.otherReading = st.readings.judgedUnder(s.Target)
-	st.vpick = pickVersion(st.tags)
-	st.client.version = st.vpick.version()
-	st.setup = st.initialSetup(sc.Id)
-	st.trace.Note("scenario %q against %s", sc.Name, s.Target.Name())
-	return withScenario(ctx, st), nil
+	return st
 }
 
 // readTags keeps the scenario's tags and the catalogue IDs among them.
