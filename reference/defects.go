@@ -245,24 +245,12 @@ func DefectSites(name string) ([]DefectSite, error) {
 		return nil, err
 	}
 	var fns []any
-	for _, d := range o.glue {
-		fns = append(fns, d)
-	}
-	for _, d := range o.chain {
-		fns = append(fns, d)
-	}
-	for _, d := range o.scram {
-		fns = append(fns, d)
-	}
-	for _, d := range o.acl {
-		fns = append(fns, d)
-	}
-	for _, d := range o.jwt {
-		fns = append(fns, d)
-	}
-	for _, d := range o.jwks {
-		fns = append(fns, d)
-	}
+	fns = appendAny(fns, o.glue)
+	fns = appendAny(fns, o.chain)
+	fns = appendAny(fns, o.scram)
+	fns = appendAny(fns, o.acl)
+	fns = appendAny(fns, o.jwt)
+	fns = appendAny(fns, o.jwks)
 	sites := make([]DefectSite, 0, len(fns))
 	for _, f := range fns {
 		fn := runtime.FuncForPC(reflect.ValueOf(f).Pointer())
@@ -273,4 +261,11 @@ func DefectSites(name string) ([]DefectSite, error) {
 		sites = append(sites, DefectSite{Func: fn.Name(), File: file, Line: line})
 	}
 	return sites, nil
+}
+
+func appendAny[T any](out []any, xs []T) []any {
+	for _, x := range xs {
+		out = append(out, x)
+	}
+	return out
 }

@@ -3,7 +3,6 @@ package steps
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -11,6 +10,7 @@ import (
 
 	"github.com/authspec/authspec/fixtures/tokens"
 	"github.com/authspec/authspec/reference/config/security"
+	"github.com/authspec/authspec/steps/internal/forge"
 	"github.com/authspec/authspec/steps/target"
 )
 
@@ -77,19 +77,10 @@ func parseConfig(data []byte) (chain []map[string]any, authz, settings map[strin
 	return obj.Authentication, obj.Authorization, obj.AuthenticationSettings, nil
 }
 
-// decodeJSON decodes strictly: numbers stay json.Number so they reach the
-// broker as written, and trailing data is an error.
-func decodeJSON(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("not valid JSON: %w", err)
-	}
-	if dec.More() {
-		return fmt.Errorf("not valid JSON: data after the value")
-	}
-	return nil
-}
+// decodeJSON is the forge's strict decoding (numbers stay as written, no
+// trailing data), so what a step's argument says reaches the broker as
+// written.
+var decodeJSON = forge.DecodeJSON
 
 func noAuthenticator(ctx context.Context) error {
 	st, err := state(ctx)

@@ -59,7 +59,7 @@ func (m *Mint) override(claims map[string]any) error {
 		// Numbers stay as written (json.Number): 1.0 must reach the broker
 		// as 1.0, not 1 (JWT-CLAIM-07).
 		var v any
-		if err := decodeJSON([]byte(text), &v); err != nil {
+		if err := DecodeJSON([]byte(text), &v); err != nil {
 			return fmt.Errorf("claim %q: %s is not a JSON value: %w", name, expr, err)
 		}
 		handled, err := m.standInFor(name, v, claims)

@@ -6,10 +6,10 @@ import (
 	"fmt"
 )
 
-// decodeJSON decodes strictly: numbers stay json.Number so they reach the
+// DecodeJSON decodes strictly: numbers stay json.Number so they reach the
 // broker as written (1.0 stays 1.0, JWT-CLAIM-07), and trailing data is an
 // error.
-func decodeJSON(data []byte, v any) error {
+func DecodeJSON(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	if err := dec.Decode(v); err != nil {

@@ -129,7 +129,7 @@ func (s *Spec) SetHeader(name, value string) error {
 		return nil
 	}
 	var v any
-	if err := decodeJSON([]byte(value), &v); err != nil {
+	if err := DecodeJSON([]byte(value), &v); err != nil {
 		return fmt.Errorf("header %q: %s: %w", name, value, err)
 	}
 	if name != "alg" {

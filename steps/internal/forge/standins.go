@@ -116,7 +116,7 @@ func carryScalar(x any, si target.ClaimStandIn, right, rightD string) (any, erro
 		return x, nil
 	}
 	var same any
-	if err := decodeJSON([]byte(rightD), &same); err == nil {
+	if err := DecodeJSON([]byte(rightD), &same); err == nil {
 		if _, isString := same.(string); !isString && fmt.Sprint(same) == rightD {
 			return same, nil
 		}
