@@ -75,6 +75,10 @@ type Attacker struct {
 	Timeout time.Duration
 	// Trace, when set, records the attacker's packets.
 	Trace *mqttwire.Trace
+	// SlowLimit is how long after its connection opened the slow attacker
+	// may still see it open: SlowLorisLimit plus the observation allowance
+	// (Run sets it from the baseline; zero means SlowLorisLimit).
+	SlowLimit time.Duration
 }
 
 // Repeat runs the abuse until stop for the quick ones, once for the slow
@@ -112,11 +116,12 @@ func (a Attacker) Once(valid []byte, started func()) error {
 	if err != nil {
 		return err
 	}
+	opened := time.Now()
 	defer c.Close()
 	switch a.Kind {
 	case SlowConnect:
 		started()
-		return slowConnect(c, valid)
+		return a.slowConnect(c, valid, opened)
 	case SecondConnect:
 		if ended, err := a.authenticate(c, valid); ended {
 			return err
@@ -190,14 +195,13 @@ func (a Attacker) authenticate(c *mqttwire.Conn, valid []byte) (ended bool, err 
 
 // slowConnect sends a valid CONNECT one byte per second, and wants the
 // broker to close the connection (its CONNECT wait, EMQX's idle_timeout of
-// 15 s) before the CONNECT is complete or SlowLorisLimit is over.
-func slowConnect(c *mqttwire.Conn, valid []byte) error {
+// 15 s) before the CONNECT is complete or SlowLorisLimit is over. The limit
+// counts from the connection's opening, as a broker's CONNECT wait does,
+// and the close may reach this side up to the observation allowance later
+// (SlowLimit); the time the close took is noted in the trace.
+func (a Attacker) slowConnect(c *mqttwire.Conn, valid []byte, opened time.Time) error {
 	closed := make(chan error, 1)
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), SlowLorisLimit)
-		defer cancel()
-		closed <- refusedOrClosed(ctx, c, SlowConnect)
-	}()
+	go func() { closed <- a.awaitSlowClose(c, opened) }()
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for i := 0; i < len(valid); i++ {
@@ -214,6 +218,26 @@ func slowConnect(c *mqttwire.Conn, valid []byte) error {
 		}
 	}
 	return <-closed
+}
+
+// awaitSlowClose waits for the broker to refuse or close the slow
+// attacker's connection until SlowLimit after it opened.
+func (a Attacker) awaitSlowClose(c *mqttwire.Conn, opened time.Time) error {
+	limit := a.SlowLimit
+	if limit < SlowLorisLimit {
+		limit = SlowLorisLimit
+	}
+	ctx, cancel := context.WithDeadline(context.Background(), opened.Add(limit))
+	defer cancel()
+	err := refusedOrClosed(ctx, c, SlowConnect)
+	took := time.Since(opened).Round(time.Millisecond)
+	switch {
+	case err == nil && a.Trace != nil:
+		a.Trace.Note("SEC-10 %s: cut off %s after the connection opened (at most %s)", SlowConnect, took, limit.Round(time.Millisecond))
+	case err != nil && ctx.Err() != nil:
+		err = fmt.Errorf("%w %s after it opened (%s + %s allowed for the close to arrive)", err, took, SlowLorisLimit, (limit - SlowLorisLimit).Round(time.Millisecond))
+	}
+	return err
 }
 
 // closedOrErr reads a failed write: the broker closed first (a refusal),

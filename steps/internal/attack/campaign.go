@@ -30,6 +30,9 @@ type Campaign struct {
 	results chan error
 	n       int
 	stop    chan struct{}
+	// allowance is how much past the scenario's seconds the slow attacker
+	// may wait for its close (ObservationAllowance of the baseline).
+	allowance time.Duration
 }
 
 // Connect connects one fresh client with a valid token and returns the
@@ -53,6 +56,8 @@ func Run(ctx context.Context, a Attacker, n int, measure Measurer, prepare func(
 	if c.Baseline, err = measure(ctx); err != nil {
 		return c, err
 	}
+	c.allowance = ObservationAllowance(c.Baseline)
+	a.SlowLimit = SlowLorisLimit + c.allowance
 	valid := make([][]byte, n)
 	for i := range valid {
 		if valid[i], err = prepare(); err != nil {
@@ -113,11 +118,13 @@ func Measure(ctx context.Context, k int, connect Connect) ([]time.Duration, erro
 	return out, nil
 }
 
-// Ended waits for every attacker's outcome, for at most seconds + grace. It
+// Ended waits for every attacker's outcome, for at most seconds + grace
+// (and the slow attacker's observation allowance, which its own limit
+// carries past the seconds). It
 // returns a Mismatch when attackers are still connected at the deadline or
 // one was neither refused nor closed, and the first SetupError as it is.
 func (c *Campaign) Ended(seconds int, grace time.Duration) error {
-	deadline := time.After(time.Duration(seconds)*time.Second + grace)
+	deadline := time.After(time.Duration(seconds)*time.Second + c.allowance + grace)
 	var failures []string
 	for i := 0; i < c.n; i++ {
 		select {

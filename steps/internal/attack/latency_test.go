@@ -66,3 +66,12 @@ func TestAnsweredAsFast(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// The slow attacker's allowance grows with the baseline as the median
+// bound does, so a slow machine widens both alike.
+func TestObservationAllowance(t *testing.T) {
+	base := []time.Duration{10 * time.Millisecond, 20 * time.Millisecond, 30 * time.Millisecond}
+	if got, want := ObservationAllowance(base), 4*20*time.Millisecond+250*time.Millisecond; got != want {
+		t.Errorf("expected %s, got %s", want, got)
+	}
+}
