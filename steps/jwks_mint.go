@@ -1,8 +1,6 @@
 package steps
 
 import (
-	"errors"
-
 	"github.com/authspec/authspec/steps/internal/forge"
 	"github.com/authspec/authspec/steps/internal/jwksdrive"
 )
@@ -43,16 +41,4 @@ func forged(k *jwksdrive.Key, err error) (*forge.JWKSKey, error) {
 		return nil, err
 	}
 	return &forge.JWKSKey{Name: k.Name, Alg: k.Alg, Kid: k.KID, Key: k.Pair}, nil
-}
-
-// jwksEndpointOf is the JWKS endpoint m mints for, for a step that needs
-// more of it than the forge does (a key by name, the JWK it publishes).
-func jwksEndpointOf(m *mint) (*jwksdrive.Endpoint, error) {
-	if s, ok := m.JWKS.(jwksSigningKeys); ok {
-		return s.e, nil
-	}
-	if _, err := m.JWKSSigningKey(); err != nil {
-		return nil, err
-	}
-	return nil, errors.New("the token is minted for a JWKS endpoint the scenario does not serve")
 }
