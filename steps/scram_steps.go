@@ -16,6 +16,7 @@ import (
 	"github.com/authspec/authspec/steps/client"
 	"github.com/authspec/authspec/steps/internal/forge"
 	"github.com/authspec/authspec/steps/internal/scramdrive"
+	"github.com/authspec/authspec/steps/internal/session"
 	"github.com/authspec/authspec/steps/target"
 )
 
@@ -398,16 +399,11 @@ func (sc *scramScenario) push(settings scramdrive.Settings) error {
 }
 
 // scramConnectFields are the SCRAM CONNECT's client ID, user name and
-// password as the scenario's client sets them.
+// password as the scenario's client sets them (session.BaseRequest).
 func (st *scenario) scramConnectFields() mqttwire.Connect {
-	c := mqttwire.Connect{ClientID: st.client.clientID, Username: defaultUsername, HasUsername: true}
-	if f := st.client.username; f.set {
-		c.Username, c.HasUsername = string(f.value), !f.absent
-	}
-	if f := st.client.password; f.set {
-		c.Password, c.HasPassword = f.value, !f.absent
-	}
-	return c
+	req := session.BaseRequest(st.client.driven())
+	return mqttwire.Connect{ClientID: req.ClientID, Username: req.Username, HasUsername: req.HasUsername,
+		Password: req.Password, HasPassword: req.HasPassword}
 }
 
 // scramRecord keeps what a SCRAM CONNECT observed: the exchange for the
@@ -425,7 +421,7 @@ func (st *scenario) scramRecord(ctx context.Context, x *scramdrive.Exchange, ans
 	st.answer = &answer
 	if answer.Accepted() {
 		sc.conn, sc.reauth = x.Conn, nil
-		st.sessions = append(st.sessions, scramdrive.Session{Conn: x.Conn})
+		st.sessions = append(st.sessions, client.NewWireSession(x.Conn))
 	}
 	return reports.AttachObserved(ctx, answer.Observed()), nil
 }
