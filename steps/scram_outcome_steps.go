@@ -104,7 +104,7 @@ func scramDisconnectedWith(ctx context.Context, hex, seconds string) (context.Co
 	if err != nil {
 		return ctx, err
 	}
-	code, err := hexByte(hex)
+	code, err := verify.ParseCode(hex)
 	if err != nil {
 		return ctx, err
 	}
@@ -124,7 +124,7 @@ func scramDisconnectedAtExpiry(ctx context.Context, hex string) (context.Context
 	if err != nil {
 		return ctx, err
 	}
-	code, err := hexByte(hex)
+	code, err := verify.ParseCode(hex)
 	if err != nil {
 		return ctx, err
 	}

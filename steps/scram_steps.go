@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 	"github.com/authspec/authspec/steps/internal/forge"
 	"github.com/authspec/authspec/steps/internal/scramdrive"
 	"github.com/authspec/authspec/steps/internal/session"
+	"github.com/authspec/authspec/steps/internal/verify"
 	"github.com/authspec/authspec/steps/target"
 )
 
@@ -241,7 +241,7 @@ func scramClientMalformed(ctx context.Context, message, kind string) error {
 func scramClientFinalAuth(ctx context.Context, how string) error {
 	return withScram(ctx, func(sc *scramScenario) error {
 		if hexCode, ok := strings.CutPrefix(how, "reason code "); ok {
-			code, err := hexByte(hexCode)
+			code, err := verify.ParseCode(hexCode)
 			sc.attempt.FinalCode = &code
 			return err
 		}
@@ -307,7 +307,7 @@ func scramSendsAuth(ctx context.Context, hexCode, how string) error {
 	if err != nil {
 		return err
 	}
-	code, err := hexByte(hexCode)
+	code, err := verify.ParseCode(hexCode)
 	if err != nil {
 		return err
 	}
@@ -342,12 +342,6 @@ func quotedMethod(how string) string {
 		return ""
 	}
 	return strings.TrimSuffix(method, `"`)
-}
-
-// hexByte reads a reason code as the steps write it ("0x87").
-func hexByte(s string) (byte, error) {
-	code, err := strconv.ParseUint(strings.TrimPrefix(s, "0x"), 16, 8)
-	return byte(code), err
 }
 
 // scramConnect provisions the broker, gives the backend its users and runs
