@@ -44,10 +44,6 @@ type clientSpec struct {
 	authMethod string
 }
 
-// defaultUsername is sent unless the scenario says otherwise
-// (session.DefaultUsername).
-const defaultUsername = session.DefaultUsername
-
 func newClientSpec() clientSpec {
 	return clientSpec{version: target.MQTT5, clientID: session.NewClientID()}
 }

@@ -10,8 +10,8 @@ import (
 
 	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/steps/internal/scramdrive"
+	"github.com/authspec/authspec/steps/internal/session"
 	"github.com/authspec/authspec/steps/internal/verify"
-	"github.com/authspec/authspec/steps/target"
 )
 
 // registerScramOutcomeSteps binds the SCRAM checks: what the broker sent
@@ -104,7 +104,7 @@ func scramDisconnectedWith(ctx context.Context, hex, seconds string) (context.Co
 	if err != nil {
 		return ctx, err
 	}
-	code, err := hexByte(hex)
+	code, err := verify.ParseCode(hex)
 	if err != nil {
 		return ctx, err
 	}
@@ -124,7 +124,7 @@ func scramDisconnectedAtExpiry(ctx context.Context, hex string) (context.Context
 	if err != nil {
 		return ctx, err
 	}
-	code, err := hexByte(hex)
+	code, err := verify.ParseCode(hex)
 	if err != nil {
 		return ctx, err
 	}
@@ -172,41 +172,35 @@ func scramSubscription(ctx context.Context, topic, outcome string) (context.Cont
 	return ctx, err
 }
 
-// scramClientAttrs reads the connected SCRAM client's attributes from the
-// broker, asking again until the step's deadline.
-func scramClientAttrs(ctx context.Context) (map[string]string, context.Context, error) {
-	st, err := state(ctx)
-	if err != nil {
-		return nil, ctx, err
-	}
-	if st.inst == nil {
-		return nil, ctx, fmt.Errorf(`the scenario asks about a client before "the SCRAM client connects"`)
-	}
-	inspector, ok := st.inst.(target.ClientInspector)
-	if !ok {
-		ctx, err := reports.NotApplicable(ctx, "the target cannot show a client's attributes")
-		return nil, ctx, err
-	}
-	cctx, cancel := st.withTimeout(ctx)
-	defer cancel()
-	attrs, err := scramdrive.ClientAttrs(cctx, inspector, st.client.clientID)
-	return attrs, ctx, scramStepErr(err)
-}
-
 func scramClientAttribute(ctx context.Context, name, value string) (context.Context, error) {
-	attrs, ctx, err := scramClientAttrs(ctx)
-	if err != nil {
-		return ctx, err
-	}
-	return ctx, scramdrive.Attribute(attrs, name, value)
+	return checkScramClientAttrs(ctx, func(attrs map[string]string) error {
+		return scramdrive.Attribute(attrs, name, value)
+	})
 }
 
 func scramClientWithoutAttribute(ctx context.Context, name string) (context.Context, error) {
-	attrs, ctx, err := scramClientAttrs(ctx)
+	return checkScramClientAttrs(ctx, func(attrs map[string]string) error {
+		return scramdrive.NoAttribute(attrs, name)
+	})
+}
+
+// checkScramClientAttrs asks the broker for the SCRAM client until it
+// shows it connected or the step's deadline (st.checkClientView), then
+// checks its attributes.
+func checkScramClientAttrs(ctx context.Context, check func(map[string]string) error) (context.Context, error) {
+	st, err := state(ctx)
 	if err != nil {
 		return ctx, err
 	}
-	return ctx, scramdrive.NoAttribute(attrs, name)
+	if st.inst == nil {
+		return ctx, fmt.Errorf(`the scenario asks about a client before "the SCRAM client connects"`)
+	}
+	return st.checkClientView(ctx, st.client.clientID, session.Connected, func(clientID string, v session.View) error {
+		if err := session.CheckConnected(clientID, v); err != nil {
+			return err
+		}
+		return check(v.Info.ClientAttrs)
+	})
 }
 
 // brokerThenAccepts shows that the broker survived what came before: a

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -16,6 +15,8 @@ import (
 	"github.com/authspec/authspec/steps/client"
 	"github.com/authspec/authspec/steps/internal/forge"
 	"github.com/authspec/authspec/steps/internal/scramdrive"
+	"github.com/authspec/authspec/steps/internal/session"
+	"github.com/authspec/authspec/steps/internal/verify"
 	"github.com/authspec/authspec/steps/target"
 )
 
@@ -240,7 +241,7 @@ func scramClientMalformed(ctx context.Context, message, kind string) error {
 func scramClientFinalAuth(ctx context.Context, how string) error {
 	return withScram(ctx, func(sc *scramScenario) error {
 		if hexCode, ok := strings.CutPrefix(how, "reason code "); ok {
-			code, err := hexByte(hexCode)
+			code, err := verify.ParseCode(hexCode)
 			sc.attempt.FinalCode = &code
 			return err
 		}
@@ -306,7 +307,7 @@ func scramSendsAuth(ctx context.Context, hexCode, how string) error {
 	if err != nil {
 		return err
 	}
-	code, err := hexByte(hexCode)
+	code, err := verify.ParseCode(hexCode)
 	if err != nil {
 		return err
 	}
@@ -341,12 +342,6 @@ func quotedMethod(how string) string {
 		return ""
 	}
 	return strings.TrimSuffix(method, `"`)
-}
-
-// hexByte reads a reason code as the steps write it ("0x87").
-func hexByte(s string) (byte, error) {
-	code, err := strconv.ParseUint(strings.TrimPrefix(s, "0x"), 16, 8)
-	return byte(code), err
 }
 
 // scramConnect provisions the broker, gives the backend its users and runs
@@ -398,16 +393,11 @@ func (sc *scramScenario) push(settings scramdrive.Settings) error {
 }
 
 // scramConnectFields are the SCRAM CONNECT's client ID, user name and
-// password as the scenario's client sets them.
+// password as the scenario's client sets them (session.BaseRequest).
 func (st *scenario) scramConnectFields() mqttwire.Connect {
-	c := mqttwire.Connect{ClientID: st.client.clientID, Username: defaultUsername, HasUsername: true}
-	if f := st.client.username; f.set {
-		c.Username, c.HasUsername = string(f.value), !f.absent
-	}
-	if f := st.client.password; f.set {
-		c.Password, c.HasPassword = f.value, !f.absent
-	}
-	return c
+	req := session.BaseRequest(st.client.driven())
+	return mqttwire.Connect{ClientID: req.ClientID, Username: req.Username, HasUsername: req.HasUsername,
+		Password: req.Password, HasPassword: req.HasPassword}
 }
 
 // scramRecord keeps what a SCRAM CONNECT observed: the exchange for the
@@ -425,7 +415,7 @@ func (st *scenario) scramRecord(ctx context.Context, x *scramdrive.Exchange, ans
 	st.answer = &answer
 	if answer.Accepted() {
 		sc.conn, sc.reauth = x.Conn, nil
-		st.sessions = append(st.sessions, scramdrive.Session{Conn: x.Conn})
+		st.sessions = append(st.sessions, client.NewWireSession(x.Conn))
 	}
 	return reports.AttachObserved(ctx, answer.Observed()), nil
 }

@@ -47,12 +47,3 @@ func TestAuthMethod(t *testing.T) {
 		}
 	}
 }
-
-func TestHexByte(t *testing.T) {
-	if b, err := hexByte("0x8C"); err != nil || b != 0x8C {
-		t.Errorf("expected 0x8C, got 0x%02X %v", b, err)
-	}
-	if _, err := hexByte("0x1FF"); err == nil {
-		t.Error("expected an error for a code beyond a byte")
-	}
-}

@@ -187,6 +187,11 @@ type WireSession interface {
 	Wire() *mqttwire.Conn
 }
 
+// NewWireSession is the session of a connection the caller made with the
+// raw client itself (a SCRAM exchange), for later steps and the scenario's
+// clean-up.
+func NewWireSession(conn *mqttwire.Conn) WireSession { return wireSession{conn} }
+
 // Wire returns the session's raw connection.
 func (s wireSession) Wire() *mqttwire.Conn { return s.c }
 

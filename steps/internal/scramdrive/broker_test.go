@@ -12,6 +12,7 @@ import (
 	"github.com/authspec/authspec/fixtures/mqttwire"
 	"github.com/authspec/authspec/fixtures/scrambackend"
 	"github.com/authspec/authspec/steps/client"
+	"github.com/authspec/authspec/steps/internal/session"
 	"github.com/authspec/authspec/steps/internal/verify"
 	"github.com/authspec/authspec/steps/target"
 	"github.com/authspec/authspec/steps/target/inproc"
@@ -83,7 +84,7 @@ func (w *world) connect(user, password string, a Attempt) (*Exchange, client.Ans
 		Timeout: stepTimeout, Backend: w.backend, ExpireAt: w.users.ExpireAt(user),
 	})
 	if x != nil && answer.Accepted() {
-		w.t.Cleanup(func() { _ = Session{Conn: x.Conn}.Close() })
+		w.t.Cleanup(func() { _ = client.NewWireSession(x.Conn).Close() })
 	}
 	return x, answer, err
 }
@@ -128,7 +129,7 @@ func TestCorrectExchangeIsAcceptedAndItsSignatureVerifies(t *testing.T) {
 	wantMismatch(t, "other requests at server-first", x.RequestsAtServerFirst(0))
 	ctx, cancel := context.WithTimeout(context.Background(), stepTimeout)
 	defer cancel()
-	if err := (Session{Conn: x.Conn}).Alive(ctx); err != nil {
+	if err := client.NewWireSession(x.Conn).Alive(ctx); err != nil {
 		t.Fatalf("expected the accepted connection alive: %v", err)
 	}
 	code, err := Subscription(ctx, x.Conn, "t/1", true)
@@ -136,6 +137,8 @@ func TestCorrectExchangeIsAcceptedAndItsSignatureVerifies(t *testing.T) {
 	if code != "0x00" && code != "0x01" {
 		t.Errorf("expected a granting SUBACK code, got %q", code)
 	}
+	_, err = Subscription(ctx, x.Conn, "t/2", false)
+	wantMismatch(t, "a granted subscription expected refused", err)
 }
 
 func TestSHA512ExchangeUsesTheConfiguredHash(t *testing.T) {
@@ -305,6 +308,8 @@ func TestPushRecordsExpireAt(t *testing.T) {
 	}
 }
 
+// The answer's client_attrs show in the broker's view of the client
+// (session.AwaitClient), where the attribute checks find them.
 func TestClientAttrsFromTheAnswer(t *testing.T) {
 	w := startWorld(t, nil)
 	u := w.users.Get("u")
@@ -312,18 +317,16 @@ func TestClientAttrsFromTheAnswer(t *testing.T) {
 	w.accepted("u", "p")
 	ctx, cancel := context.WithTimeout(context.Background(), stepTimeout)
 	defer cancel()
-	attrs, err := ClientAttrs(ctx, w.inst.(target.ClientInspector), "scram-u")
-	if err != nil {
-		t.Fatal(err)
+	v, err := session.AwaitClient(ctx, w.inst.(target.ClientInspector), "scram-u", session.Connected)
+	if err != nil || !session.Connected(v) {
+		t.Fatalf("expected scram-u connected, got %+v (%v)", v, err)
 	}
+	attrs := v.Info.ClientAttrs
 	wantPass(t, "attribute", Attribute(attrs, "tenant", "acme"))
 	wantMismatch(t, "another value", Attribute(attrs, "tenant", "other"))
+	wantMismatch(t, "another name", Attribute(attrs, "region", "acme"))
 	wantMismatch(t, "no attribute", NoAttribute(attrs, "tenant"))
 	wantPass(t, "absent attribute", NoAttribute(attrs, "region"))
-	short, cancelShort := context.WithTimeout(ctx, 200*time.Millisecond)
-	defer cancelShort()
-	_, err = ClientAttrs(short, w.inst.(target.ClientInspector), "nobody")
-	wantMismatch(t, "unknown client", err)
 }
 
 func TestBackendRequestOfAnExchange(t *testing.T) {

@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/authspec/authspec/fixtures/mqttwire"
+	"github.com/authspec/authspec/steps/internal/session"
 	"github.com/authspec/authspec/steps/internal/verify"
 )
 
@@ -36,65 +36,52 @@ func AtExpiry(code byte, expireAt time.Time, timeout time.Duration) Ending {
 // and a verify.Mismatch or a *HarnessError.
 func Disconnected(ctx context.Context, conn *mqttwire.Conn, r *Reauth, want Ending) (string, error) {
 	wantText := fmt.Sprintf("DISCONNECT 0x%02X", want.Code)
-	disconnect, at, err := awaitEnd(ctx, conn, r, want.Wait)
+	end, err := awaitEnd(ctx, conn, r, want.Wait)
 	var h *HarnessError
 	switch {
 	case errors.As(err, &h):
 		return "", err
 	case err != nil:
 		return "open", verify.New(wantText, err.Error())
-	case disconnect == nil:
+	case end.Disconnect == nil:
 		return "closed", verify.New(wantText, "the connection closed without DISCONNECT")
 	}
-	observed := fmt.Sprintf("0x%02X", disconnect.ReasonCode)
-	if disconnect.ReasonCode != want.Code {
-		return observed, verify.New(wantText, mqttwire.Describe(*disconnect))
+	observed := fmt.Sprintf("0x%02X", end.Disconnect.ReasonCode)
+	if end.Disconnect.ReasonCode != want.Code {
+		return observed, verify.New(wantText, mqttwire.Describe(*end.Disconnect))
 	}
-	if !want.ExpireAt.IsZero() && at.Before(want.ExpireAt.Add(-ExpirySlack)) {
+	if end.Early(want.ExpireAt, ExpirySlack) {
 		return observed, verify.New(fmt.Sprintf("%s at expire_at %s", wantText, want.ExpireAt.Format(time.RFC3339)),
-			fmt.Sprintf("it at %s", at.Format(time.RFC3339Nano)))
+			fmt.Sprintf("it at %s", end.At.Format(time.RFC3339Nano)))
 	}
 	return observed, nil
 }
 
-// awaitEnd waits up to d for conn to end, unless r already saw it end. It
-// returns the DISCONNECT (nil when the broker closed without one) and when
-// it arrived; a connection still open is a plain error saying what came.
-func awaitEnd(ctx context.Context, conn *mqttwire.Conn, r *Reauth, d time.Duration) (*mqttwire.Packet, time.Time, error) {
+// awaitEnd waits up to d for conn to end (session.AwaitClose), unless r
+// already saw it end. A connection still open is a plain error saying
+// what came.
+func awaitEnd(ctx context.Context, conn *mqttwire.Conn, r *Reauth, d time.Duration) (session.Closing, error) {
 	if r != nil && r.Ended() {
-		return r.disconnect, time.Now(), nil
+		return session.Closing{Closure: mqttwire.Closure{Disconnect: r.disconnect}, At: time.Now()}, nil
 	}
 	if conn == nil {
-		return nil, time.Time{}, errors.New("the scenario waits for a disconnect without an accepted SCRAM client")
+		return session.Closing{}, errors.New("the scenario waits for a disconnect without an accepted SCRAM client")
 	}
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
-	cl, err := conn.Closed(ctx)
-	at := time.Now()
+	end, err := session.AwaitClose(ctx, conn)
 	if errors.Is(err, mqttwire.ErrTimeout) {
-		return nil, at, stillOpen(cl, r, d)
+		return end, stillOpen(end.Closure, r, d)
 	}
-	if err != nil {
-		return nil, at, harness(err)
-	}
-	return cl.Disconnect, at, nil
+	return end, harness(err)
 }
 
-// stillOpen says what arrived on a connection that did not end.
+// stillOpen says what arrived on a connection that did not end, the
+// re-authentication's AUTHs first.
 func stillOpen(cl mqttwire.Closure, r *Reauth, d time.Duration) error {
-	got := fmt.Sprintf("the connection still open after %s", d)
 	var before []string
 	if r != nil {
 		before = append(before, describeAuths(r.serverAuths))
 	}
-	for _, pk := range cl.Unread {
-		before = append(before, mqttwire.Describe(pk))
-	}
-	if cl.Disconnect != nil {
-		before = append(before, mqttwire.Describe(*cl.Disconnect))
-	}
-	if len(before) > 0 {
-		got += " (received: " + strings.Join(before, ", ") + ")"
-	}
-	return errors.New(got)
+	return errors.New(session.StillOpen(cl, fmt.Sprintf("after %s", d), before...))
 }

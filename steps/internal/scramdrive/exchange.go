@@ -200,18 +200,3 @@ func (x *Exchange) NextAuthData(r *Reauth) ([]byte, error) {
 	}
 	return conv.First(), nil
 }
-
-// Session keeps an accepted SCRAM connection for later steps and for the
-// scenario's clean-up (client.Session).
-type Session struct{ Conn *mqttwire.Conn }
-
-// Alive checks the connection with a PINGREQ round trip.
-func (s Session) Alive(ctx context.Context) error { return s.Conn.Ping(ctx) }
-
-// Close disconnects politely, then closes.
-func (s Session) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
-	_ = s.Conn.Disconnect(ctx, 0)
-	return s.Conn.Close()
-}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/authspec/authspec/fixtures/mqttwire"
@@ -70,23 +71,57 @@ func SleepUntil(ctx context.Context, t time.Time) error {
 // the broker's clock may lead ours a little.
 const expiryLead = 100 * time.Millisecond
 
+// Closing is how the broker closed a connection and when the suite saw it.
+type Closing struct {
+	mqttwire.Closure
+	At time.Time
+}
+
+// AwaitClose waits until ctx ends for the broker to close conn. The error
+// is mqttwire.ErrTimeout when the connection was still open at the
+// deadline (the Closing then holds what arrived meanwhile), another one
+// when the wait itself failed.
+func AwaitClose(ctx context.Context, conn *mqttwire.Conn) (Closing, error) {
+	cl, err := conn.Closed(ctx)
+	return Closing{Closure: cl, At: time.Now()}, err
+}
+
+// Early reports a close more than lead before t, lead being the allowance
+// for a broker clock ahead of the suite's; with a zero t no close is early.
+func (c Closing) Early(t time.Time, lead time.Duration) bool {
+	return !t.IsZero() && c.At.Before(t.Add(-lead))
+}
+
+// StillOpen says that a connection was still open when the wait for its
+// close ended (when: "at the deadline", "after 5s"), and what had arrived:
+// before (what the caller saw earlier), then the packets not read and a
+// DISCONNECT the close did not follow.
+func StillOpen(cl mqttwire.Closure, when string, before ...string) string {
+	for _, pk := range cl.Unread {
+		before = append(before, mqttwire.Describe(pk))
+	}
+	if cl.Disconnect != nil {
+		before = append(before, mqttwire.Describe(*cl.Disconnect))
+	}
+	got := "the connection still open " + when
+	if len(before) > 0 {
+		got += " (received: " + strings.Join(before, ", ") + ")"
+	}
+	return got
+}
+
 // AwaitClosure waits until ctx ends for the broker to close conn. With a
 // non-zero exp it also checks that this happened once exp passed.
 func AwaitClosure(ctx context.Context, conn *mqttwire.Conn, exp time.Time) (mqttwire.Closure, error) {
-	cl, err := conn.Closed(ctx)
-	closedAt := time.Now()
+	c, err := AwaitClose(ctx, conn)
 	if err != nil {
-		what := "the connection still open"
-		if cl.Disconnect != nil {
-			what = mqttwire.Describe(*cl.Disconnect) + ", and the connection still open"
-		}
-		return cl, verify.New("the broker to close the connection", what+" at the deadline")
+		return c.Closure, verify.New("the broker to close the connection", StillOpen(c.Closure, "at the deadline"))
 	}
-	if !exp.IsZero() && closedAt.Before(exp.Add(-expiryLead)) {
-		return cl, verify.New(fmt.Sprintf("the connection closed at the token's exp (%s)", exp.Format(time.TimeOnly)),
-			fmt.Sprintf("closed %s before it", exp.Sub(closedAt).Round(time.Millisecond)))
+	if c.Early(exp, expiryLead) {
+		return c.Closure, verify.New(fmt.Sprintf("the connection closed at the token's exp (%s)", exp.Format(time.TimeOnly)),
+			fmt.Sprintf("closed %s before it", exp.Sub(c.At).Round(time.Millisecond)))
 	}
-	return cl, nil
+	return c.Closure, nil
 }
 
 // ObservedClosure is the report cell of a closure: the DISCONNECT's code,

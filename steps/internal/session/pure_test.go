@@ -169,4 +169,40 @@ func TestCheckDisconnectWithoutDisconnect(t *testing.T) {
 	}
 }
 
+// A still-open connection is described with what arrived on it, what the
+// caller saw first, then the unread packets, then a DISCONNECT.
+func TestStillOpenSaysWhatArrived(t *testing.T) {
+	if got := StillOpen(mqttwire.Closure{}, "at the deadline"); got != "the connection still open at the deadline" {
+		t.Errorf("got %q", got)
+	}
+	publish := mqttwire.Packet{FixedHeader: mqttwire.FixedHeader{Type: mqttwire.TypePublish}, TopicName: "t"}
+	disconnect := mqttwire.Packet{FixedHeader: mqttwire.FixedHeader{Type: mqttwire.TypeDisconnect}, ReasonCode: 0x87}
+	got := StillOpen(mqttwire.Closure{Unread: []mqttwire.Packet{publish}, Disconnect: &disconnect}, "after 1s", "no AUTH")
+	want := fmt.Sprintf("the connection still open after 1s (received: no AUTH, %s, %s)",
+		mqttwire.Describe(publish), mqttwire.Describe(disconnect))
+	if got != want {
+		t.Errorf("expected %q, got %q", want, got)
+	}
+}
+
+// A close is early only more than the lead before the bound, and never
+// without a bound.
+func TestClosingEarly(t *testing.T) {
+	bound := time.Unix(1_800_000_000, 0)
+	for _, c := range []struct {
+		at    time.Time
+		bound time.Time
+		early bool
+	}{
+		{bound.Add(-time.Second), bound, true},
+		{bound.Add(-50 * time.Millisecond), bound, false},
+		{bound, bound, false},
+		{bound.Add(-time.Hour), time.Time{}, false},
+	} {
+		if got := (Closing{At: c.at}).Early(c.bound, 100*time.Millisecond); got != c.early {
+			t.Errorf("closed at %s, bound %s: expected early=%v", c.at, c.bound, c.early)
+		}
+	}
+}
+
 var _ client.Session = session{}
