@@ -2,6 +2,7 @@ package steps
 
 import (
 	"regexp"
+	"sync"
 
 	"github.com/cucumber/godog"
 )
@@ -63,7 +64,7 @@ type definition struct {
 func newRegistry(sc *godog.ScenarioContext) *registry { return &registry{sc: sc} }
 
 func (r *registry) add(k keyword, expr string, handler any, needs []need) {
-	d := definition{expr: regexp.MustCompile(expr), keyword: k, handler: handler}
+	d := definition{expr: compiled(expr), keyword: k, handler: handler}
 	for _, n := range needs {
 		d.needs |= n
 	}
@@ -81,6 +82,24 @@ func (r *registry) add(k keyword, expr string, handler any, needs []need) {
 	default:
 		r.sc.Step(d.expr, handler)
 	}
+}
+
+// expressions holds each definition's expression compiled once for the
+// process (a *regexp.Regexp is safe for concurrent use), by its text.
+// Every scenario registers every definition: compiling them anew in each
+// scenario's initializer took two thirds of the CPU when a scheduled
+// target starts all its ~950 scenarios at once, and starved the
+// in-process servers their first steps wait on (the OIDC provider's
+// discovery timed out). Scenarios that start together before the first
+// one stored an expression may compile it twice; one copy is kept.
+var expressions sync.Map
+
+func compiled(expr string) *regexp.Regexp {
+	if re, ok := expressions.Load(expr); ok {
+		return re.(*regexp.Regexp)
+	}
+	re, _ := expressions.LoadOrStore(expr, regexp.MustCompile(expr))
+	return re.(*regexp.Regexp)
 }
 
 // Before and After register scenario hooks.

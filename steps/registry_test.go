@@ -238,3 +238,28 @@ func callGraph(t *testing.T) map[string][]string {
 	}
 	return graph
 }
+
+// Every scenario registers every definition, and a scheduled target starts
+// all its scenarios at once: the expressions are compiled once for the
+// process and shared, never compiled again in each scenario's initializer
+// (whose CPU, ~950 times over, starved the in-process servers the first
+// steps wait on: the OIDC provider's discovery timed out).
+func TestScenariosShareTheCompiledExpressions(t *testing.T) {
+	a, b := allSteps(), allSteps()
+	if len(a.defs) == 0 || len(a.defs) != len(b.defs) {
+		t.Fatalf("two registrations: %d and %d definitions", len(a.defs), len(b.defs))
+	}
+	for i := range a.defs {
+		if a.defs[i].expr != b.defs[i].expr {
+			t.Errorf("%s: compiled again for another scenario", a.defs[i].expr)
+		}
+	}
+}
+
+// BenchmarkRegisterSteps is what each scenario's initializer spends on its
+// step definitions.
+func BenchmarkRegisterSteps(b *testing.B) {
+	for b.Loop() {
+		registerSteps(newRegistry(nil))
+	}
+}

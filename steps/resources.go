@@ -60,14 +60,14 @@ func (st *scenario) scramBackend() (*scrambackend.Server, error) {
 
 // oidcProvider returns the scenario's OpenID provider, starting it on first
 // use where the target's broker expects it, with the target's issuer and
-// audience.
+// audience; its requests are bounded by the step timeout.
 func (st *scenario) oidcProvider() (*oidcdrive.Provider, error) {
 	if st.oidc != nil {
 		return st.oidc, nil
 	}
 	t := st.suite.Target
 	p, err := oidcdrive.Start(oidcdrive.Options{Keys: st.keys, Listen: target.OIDCListen(t), Issuer: target.OIDCIssuer(t),
-		Audience: target.OIDCAudience(t), OtherListen: target.OIDCOtherListen(t)})
+		Audience: target.OIDCAudience(t), OtherListen: target.OIDCOtherListen(t), Timeout: st.suite.timeout()})
 	if err != nil {
 		return nil, reports.HarnessError(fmt.Errorf("starting the OIDC provider: %w", err))
 	}

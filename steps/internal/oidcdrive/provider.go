@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"sync"
 	"time"
@@ -28,9 +29,17 @@ const (
 	ClientSecret  = "authspec-device-secret"
 	OtherAudience = "another-service"
 	OtherClientID = "authspec-device-elsewhere"
-	// Timeout bounds every request to a provider: a slow provider ends
-	// the step in error, it never hangs the scenario.
+	// Timeout bounds every request to a provider unless Options say
+	// otherwise: a slow provider ends the step in error, it never hangs
+	// the scenario.
 	Timeout = 5 * time.Second
+	// discoveryAttempts: the provider is the suite's own, in this process,
+	// so a discovery that gets no answer in time says that the process had
+	// no CPU to serve it, not that a provider cannot answer; it is asked
+	// again, each attempt within the timeout. (A scheduled target starts
+	// all its scenarios at once, and the first steps of ~950 scenarios
+	// once kept the provider's goroutines waiting past 5 s.)
+	discoveryAttempts = 3
 )
 
 // Options say where the provider serves and for whom.
@@ -43,6 +52,9 @@ type Options struct {
 	// OtherListen is where a provider of another issuer serves
 	// (target.OIDCOtherListen).
 	OtherListen string
+	// Timeout bounds each request to a provider: the scenario's step
+	// timeout (0: Timeout).
+	Timeout time.Duration
 }
 
 // Provider is the scenario's provider. Safe for concurrent use.
@@ -64,6 +76,9 @@ func Start(o Options) (*Provider, error) {
 	if o.Keys == nil {
 		return nil, errors.New("oidcdrive: no keyring")
 	}
+	if o.Timeout <= 0 {
+		o.Timeout = Timeout
+	}
 	main, err := oidcprovider.Start(oidcprovider.Options{Listen: o.Listen, Issuer: o.Issuer})
 	if err != nil {
 		return nil, err
@@ -71,14 +86,35 @@ func Start(o Options) (*Provider, error) {
 	p := &Provider{o: o, main: main, named: map[string]*oidcprovider.Key{}, kept: map[string]string{}}
 	main.AddClient(oidcprovider.Client{ID: ClientID, Secret: ClientSecret, Audience: []string{o.Audience}})
 	main.AddClient(oidcprovider.Client{ID: OtherClientID, Secret: ClientSecret, Audience: []string{OtherAudience}})
-	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
-	defer cancel()
-	if p.discovery, err = oidcprovider.Discover(ctx, main.Issuer(), Timeout); err != nil {
+	if p.discovery, err = discover(main.Issuer(), o.Timeout); err != nil {
 		_ = main.Close()
 		return nil, err
 	}
-	p.tokens = oidcprovider.NewTokenClient(p.discovery.TokenEndpoint, Timeout)
+	p.tokens = oidcprovider.NewTokenClient(p.discovery.TokenEndpoint, o.Timeout)
 	return p, nil
+}
+
+// discover reads the discovery document at issuer, asking again (up to
+// discoveryAttempts in all) while an attempt ends without an answer within
+// timeout; any other failure ends it at once.
+func discover(issuer string, timeout time.Duration) (oidcprovider.Discovery, error) {
+	var err error
+	for range discoveryAttempts {
+		var d oidcprovider.Discovery
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		d, err = oidcprovider.Discover(ctx, issuer, timeout)
+		cancel()
+		if err == nil || !timedOut(err) {
+			return d, err
+		}
+	}
+	return oidcprovider.Discovery{}, fmt.Errorf("no answer in %d attempts of %s each: %w", discoveryAttempts, timeout, err)
+}
+
+// timedOut: err is a request's deadline or timeout, not an answer.
+func timedOut(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
 }
 
 // Setup is the provider as the target's placeholders name it.

@@ -31,7 +31,7 @@ func (p *Provider) OtherTokens() (*oidcprovider.TokenClient, error) {
 		}
 		p.other = other
 	}
-	return oidcprovider.NewTokenClient(p.other.TokenURL(), Timeout), nil
+	return oidcprovider.NewTokenClient(p.other.TokenURL(), p.o.Timeout), nil
 }
 
 func (p *Provider) startOther() (*oidcprovider.Provider, error) {
